@@ -1,0 +1,50 @@
+# Two commands a newcomer needs: `make run` and `make test`. Both install what is missing.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.mcdesk-installed
+
+.PHONY: run test lint typecheck imports pytest bundle catalog screenshots bench clean
+
+$(STAMP): pyproject.toml scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[ui,server,dev]'
+	touch $(STAMP)
+
+## Start the app on embedded defaults (SQLite, bundled catalog, demo class).
+run: $(STAMP)
+	$(BIN)/python -m mcdesk
+
+## Every check: format, lint, types, import contracts, tests (slow ones included).
+test: $(STAMP) lint typecheck imports pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+## One-folder PyInstaller bundle in dist/mcdesk (catalog included, server excluded).
+bundle: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/mcdesk.spec
+
+## Rebuild content_cache/packs from content_cache/src with the DEMO publisher key.
+catalog: $(STAMP)
+	$(BIN)/python -m mcdesk catalog rebuild-bundled
+
+bench: $(STAMP)
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/pack_import.py
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
