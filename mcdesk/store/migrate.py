@@ -1,0 +1,57 @@
+"""Schema revisions: read the current one cheaply, upgrade through Alembic when behind."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+# Kept in step with migrations/versions by tests/store/test_migrations.py, so start-up
+# can tell "up to date" with one query instead of importing Alembic (~0.5 s).
+REVISIONS = ("0001", "0002")
+HEAD_REVISION = REVISIONS[-1]
+
+# Tables each revision must have; a database claiming a revision without them is damaged.
+EXPECTED_TABLES: dict[str, frozenset[str]] = {
+    "0001": frozenset(
+        {"station", "school", "teacher", "school_class", "learner", "blob", "pack", "pack_file"}
+    ),
+}
+EXPECTED_TABLES["0002"] = EXPECTED_TABLES["0001"] | {"catalog_search"}
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's filter: the FTS5 search index and its shadow tables are not SQLModel tables."""
+    return not (type_ == "table" and name is not None and name.startswith("catalog_search"))
+
+
+def current_revision(connection: sqlite3.Connection) -> str | None:
+    """The store's revision, or None for an empty database."""
+    has_table = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+    ).fetchone()
+    if not has_table:
+        return None
+    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return None if row is None else str(row[0])
+
+
+def upgrade(database: Path, *, revision: str = "head") -> None:
+    """Apply migrations up to ``revision`` in one transaction."""
+    from alembic import command
+    from alembic.config import Config
+
+    from mcdesk.store.engine import make_engine
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = make_engine(database)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
