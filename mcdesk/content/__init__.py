@@ -1,0 +1,1 @@
+"""Content packs: format, build, verify, import, catalog and search."""

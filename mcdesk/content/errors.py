@@ -1,0 +1,11 @@
+"""Why a pack or its source was refused."""
+
+from __future__ import annotations
+
+
+class PackRefused(Exception):
+    """A pack failed a check; nothing was written. The message says what and what to do."""
+
+
+class SourceError(Exception):
+    """A pack source folder cannot be built; the message names the file and the problem."""
