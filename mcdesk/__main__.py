@@ -1,0 +1,23 @@
+"""Entry point: subcommands go to the command line, everything else opens the app."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+CLI_COMMANDS = {"keys", "pack", "catalog", "--version", "-h", "--help"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in CLI_COMMANDS:
+        from mcdesk.cli import main as cli_main
+
+        return cli_main(args)
+    from mcdesk.ui.app import main as app_main
+
+    return int(app_main(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Open Badges issuing, baking and verifying (the badge issue)."""

@@ -1,0 +1,79 @@
+"""The demo school, teacher and class seeded on first run, so the app works out of the box.
+
+Every name and secret here is a demonstration value and is printed for anyone to use.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from mcdesk.passwords import hash_secret
+from mcdesk.store.tables import Learner, School, SchoolClass, Teacher
+
+DEMO_SCHOOL = "Riverside CTE Center (demo)"
+DEMO_CLASS = "Period 2 — Construction & IT (demo)"
+DEMO_TEACHER_USERNAME = "teacher"
+DEMO_TEACHER_NAME = "Ms. Rivera (demo)"
+DEMO_TEACHER_PASSWORD = "mcdesk-demo"
+DEMO_LEARNER_PIN = "1234"
+DEMO_LEARNERS = (
+    "Aaliyah Johnson",
+    "Ben Nguyen",
+    "Carlos Ramirez",
+    "Dana Whitefeather",
+    "Eli Goldberg",
+    "Fatima Hassan",
+    "Grace Kim",
+    "Hunter Brooks",
+    "Isabella Rossi",
+    "Jamal Carter",
+    "Kiara Patel",
+    "Liam O'Connor",
+)
+
+
+def login_hints() -> str:
+    return (
+        f"Demo class: {DEMO_CLASS}\n"
+        f"  Learners: pick any name, PIN {DEMO_LEARNER_PIN}\n"
+        f"  Teacher:  user '{DEMO_TEACHER_USERNAME}', password '{DEMO_TEACHER_PASSWORD}'"
+    )
+
+
+def is_seeded(engine: Engine) -> bool:
+    with Session(engine) as session:
+        return session.exec(select(School)).first() is not None
+
+
+def seed_demo(engine: Engine) -> bool:
+    """Add the demo school, teacher and learners unless a school exists; True if added."""
+    with Session(engine) as session:
+        if session.exec(select(School)).first() is not None:
+            return False
+        school = School(id="demo-school", name=DEMO_SCHOOL)
+        teacher = Teacher(
+            id="demo-teacher",
+            school_id=school.id,
+            username=DEMO_TEACHER_USERNAME,
+            display_name=DEMO_TEACHER_NAME,
+            password_hash=hash_secret(DEMO_TEACHER_PASSWORD),
+        )
+        school_class = SchoolClass(
+            id="demo-class", school_id=school.id, teacher_id=teacher.id, name=DEMO_CLASS
+        )
+        # No ORM relationships, so flush parents first for the foreign keys.
+        for row in (school, teacher, school_class):
+            session.add(row)
+            session.flush()
+        session.add_all(
+            Learner(
+                id=f"demo-learner-{number:02d}",
+                class_id=school_class.id,
+                display_name=name,
+                pin_hash=hash_secret(DEMO_LEARNER_PIN),
+            )
+            for number, name in enumerate(DEMO_LEARNERS, start=1)
+        )
+        session.commit()
+    return True

@@ -1,0 +1,1 @@
+"""The central server: FastAPI + SQLModel (the sync issue)."""

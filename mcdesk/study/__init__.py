@@ -1,0 +1,1 @@
+"""Progress and active time on content (the study issue)."""

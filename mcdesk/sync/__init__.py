@@ -1,0 +1,1 @@
+"""Sync protocol models, outbox, client and content transfer (the sync issue)."""
