@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from mcdesk.content.catalog import list_catalog, search_catalog
+from mcdesk.paths import Paths
+from mcdesk.store.bootstrap import open_store
+from mcdesk.store.connection import opened
+from mcdesk.store.engine import make_engine
+from mcdesk.store.migrate import (
+    HEAD_REVISION,
+    MIGRATIONS_DIR,
+    REVISIONS,
+    current_revision,
+    include_object,
+)
+from mcdesk.store.tables import SQLModel
+from tests.conftest import NOW
+
+FIXTURE_0001 = Path(__file__).parent.parent / "fixtures" / "store-0001.sqlite3"
+
+
+def test_the_revision_list_matches_the_migration_scripts() -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    script = ScriptDirectory.from_config(config)
+    walked = [rev.revision for rev in script.walk_revisions()]
+    assert tuple(reversed(walked)) == REVISIONS
+    assert script.get_current_head() == HEAD_REVISION
+
+
+def test_a_fresh_store_is_migrated_to_head_and_matches_the_tables(home: Paths) -> None:
+    store = open_store(home, now=NOW)
+    assert store.fresh
+    with opened(home.database) as connection:
+        assert current_revision(connection) == HEAD_REVISION
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    engine = make_engine(home.database)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"include_object": include_object})
+        assert compare_metadata(context, SQLModel.metadata) == []
+    engine.dispose()
+
+
+def test_a_store_from_the_first_release_upgrades_in_place(home: Paths) -> None:
+    home.ensure()
+    shutil.copyfile(FIXTURE_0001, home.database)
+    store = open_store(home, now=NOW)
+    assert store.revision_before == "0001"
+    assert store.damaged is None
+    with opened(home.database) as connection:
+        assert current_revision(connection) == HEAD_REVISION
+        assert connection.execute("SELECT name FROM station").fetchone()[0] == "Lab 4 PC 7"
+        assert connection.execute("SELECT display_name FROM learner").fetchone()[0] == "Ada Learner"
+        assert [entry.title for entry in list_catalog(connection)] == ["Legacy Pack"]
+        # Migration 0002 indexed the pack that was already installed, lesson text included.
+        hits = search_catalog(connection, "framing crews")
+        assert [hit.pack_id for hit in hits] == ["sample-pack"]
+        assert hits[0].skill_id in {"measuring", "estimating"}
+
+
+def test_opening_an_up_to_date_store_changes_nothing(home: Paths) -> None:
+    open_store(home, now=NOW)
+    before = home.database.read_bytes()
+    again = open_store(home, now=NOW)
+    assert again.revision_before == HEAD_REVISION
+    assert home.database.read_bytes() == before
+
+
+def test_the_fixture_really_is_at_the_first_revision() -> None:
+    with sqlite3.connect(FIXTURE_0001) as connection:
+        assert current_revision(connection) == "0001"
