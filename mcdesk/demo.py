@@ -9,7 +9,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from mcdesk.passwords import hash_secret
-from mcdesk.store.tables import Learner, School, SchoolClass, Teacher
+from mcdesk.store.tables import AccessGrant, Learner, School, SchoolClass, Teacher
+from mcdesk.study.access import ALL_PACKS
 
 DEMO_SCHOOL = "Riverside CTE Center (demo)"
 DEMO_CLASS = "Period 2 — Construction & IT (demo)"
@@ -75,5 +76,7 @@ def seed_demo(engine: Engine) -> bool:
             )
             for number, name in enumerate(DEMO_LEARNERS, start=1)
         )
+        # The demo class may open every micro-credential, including ones added later.
+        session.add(AccessGrant(id="demo-grant-all", pack_id=ALL_PACKS, class_id=school_class.id))
         session.commit()
     return True

@@ -1,1 +1,2 @@
-"""The assessment engine: forms, timer, answers, incidents, scoring, sealing, unlock codes (the assessment issue)."""
+"""The assessment engine: forms, timer, answers, incidents, scoring, sealing, unlock codes
+(the assessment issue)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 # Kept in step with migrations/versions by tests/store/test_migrations.py, so start-up
 # can tell "up to date" with one query instead of importing Alembic (~0.5 s).
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
 HEAD_REVISION = REVISIONS[-1]
 
 # Tables each revision must have; a database claiming a revision without them is damaged.
@@ -17,6 +17,14 @@ EXPECTED_TABLES: dict[str, frozenset[str]] = {
     ),
 }
 EXPECTED_TABLES["0002"] = EXPECTED_TABLES["0001"] | {"catalog_search"}
+EXPECTED_TABLES["0003"] = EXPECTED_TABLES["0002"] | {
+    "access_grant",
+    "signin_throttle",
+    "skill_progress",
+    "selfcheck_run",
+    "learner_prefs",
+    "outbox",
+}
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

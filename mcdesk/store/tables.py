@@ -79,3 +79,73 @@ class PackFile(SQLModel, table=True):
     path: str = Field(primary_key=True)
     sha256: str = Field(foreign_key="blob.sha256")
     size: int
+
+
+class AccessGrant(SQLModel, table=True):
+    """A micro-credential opened to a class or one learner; pack_id '*' means all of them."""
+
+    __tablename__ = "access_grant"
+
+    id: str = Field(primary_key=True)
+    pack_id: str = Field(index=True)
+    class_id: str | None = Field(default=None, foreign_key="school_class.id")
+    learner_id: str | None = Field(default=None, foreign_key="learner.id")
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Wrong PINs or passwords per person, kept across restarts."""
+
+    __tablename__ = "signin_throttle"
+
+    subject: str = Field(primary_key=True)  # "learner:<id>" or "teacher:<id>"
+    failures: int = 0
+    wait_until: datetime | None = None
+
+
+class SkillProgress(SQLModel, table=True):
+    __tablename__ = "skill_progress"
+
+    learner_id: str = Field(foreign_key="learner.id", primary_key=True)
+    pack_id: str = Field(primary_key=True)
+    skill_id: str = Field(primary_key=True)
+    first_opened_at: datetime
+    last_opened_at: datetime
+    studied_at: datetime | None = None
+    active_seconds: int = 0
+
+
+class SelfCheckRun(SQLModel, table=True):
+    __tablename__ = "selfcheck_run"
+
+    id: str = Field(primary_key=True)
+    learner_id: str = Field(foreign_key="learner.id", index=True)
+    pack_id: str
+    skill_id: str
+    finished_at: datetime
+    correct: int
+    total: int
+    responses: str  # JSON: item id -> response
+
+
+class LearnerPrefs(SQLModel, table=True):
+    __tablename__ = "learner_prefs"
+
+    learner_id: str = Field(foreign_key="learner.id", primary_key=True)
+    text_scale: int = 100
+    high_contrast: bool = False
+
+
+class OutboxEvent(SQLModel, table=True):
+    """An event waiting to be pushed, written in the same transaction as its change."""
+
+    __tablename__ = "outbox"
+
+    id: str = Field(primary_key=True)  # UUIDv7
+    seq: int = Field(unique=True)  # the station's event counter: strictly increasing
+    kind: str
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # canonical JSON
+    created_at: datetime
+    # Events carrying a running total (active time) replace their unsent predecessor.
+    coalesce_key: str | None = Field(default=None, index=True)
