@@ -1,0 +1,98 @@
+"""A lesson: Markdown with the pack's images, keywords marked with their definitions.
+
+The first use of each keyword in the body text becomes a link: hovering shows its
+definition as a tool tip, and Tab moves through keywords (and links) so keyboard users
+get the same definition through ``keyword_focused``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QColor, QImage, QResizeEvent, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+KEYWORD_SCHEME = "keyword"
+READING_WIDTH_EM = 42  # about 75 characters a line
+
+
+class LessonView(QTextBrowser):
+    keyword_focused = Signal(str, str)  # term, definition
+    link_activated = Signal(QUrl)  # an outside link; the caller says whether it can open
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setAccessibleName("Lesson")
+        self.setAccessibleDescription("The lesson text. Tab moves through keywords and links.")
+        self._images: Mapping[str, bytes] = {}
+        self._definitions: dict[str, tuple[str, str]] = {}
+        self.anchorClicked.connect(self._on_anchor)
+        self.highlighted.connect(self._on_highlighted)
+
+    def show_lesson(
+        self, markdown: str, *, images: Mapping[str, bytes], keywords: Sequence[tuple[str, str]]
+    ) -> None:
+        """Render a lesson; ``images`` maps the paths the Markdown uses to their bytes."""
+        self._images = images
+        self.document().clear()
+        self.document().setMarkdown(markdown, QTextDocument.MarkdownFeature.MarkdownDialectGitHub)
+        self._definitions = self._mark_keywords(keywords)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self._fit_reading_width()
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        data = self._images.get(name.toString())
+        if data is not None and kind == QTextDocument.ResourceType.ImageResource.value:
+            image = QImage()
+            image.loadFromData(data)
+            return image
+        return super().loadResource(kind, name)
+
+    def _mark_keywords(self, keywords: Sequence[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+        document = self.document()
+        marked: dict[str, tuple[str, str]] = {}
+        highlight = QColor("#fff3c4")
+        for index, (term, definition) in enumerate(keywords):
+            cursor = QTextCursor(document)
+            while True:
+                cursor = document.find(term, cursor, QTextDocument.FindFlag.FindWholeWords)
+                if cursor.isNull():
+                    break
+                if cursor.block().blockFormat().headingLevel() == 0:
+                    href = f"{KEYWORD_SCHEME}:{index}"
+                    style = QTextCharFormat()
+                    style.setAnchor(True)
+                    style.setAnchorHref(href)
+                    style.setToolTip(f"{term}: {definition}")
+                    style.setBackground(highlight)
+                    style.setFontUnderline(True)
+                    style.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+                    cursor.mergeCharFormat(style)
+                    marked[href] = (term, definition)
+                    break
+        return marked
+
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() == KEYWORD_SCHEME:
+            self._on_highlighted(url)
+        else:
+            self.link_activated.emit(url)
+
+    def _on_highlighted(self, url: QUrl) -> None:
+        found = self._definitions.get(url.toString())
+        if found is not None:
+            self.keyword_focused.emit(*found)
+
+    def keyword_count(self) -> int:
+        return len(self._definitions)
+
+    def _fit_reading_width(self) -> None:
+        widest = self.fontMetrics().averageCharWidth() * 2 * READING_WIDTH_EM
+        spare = max(0, self.contentsRect().width() - widest)
+        self.setViewportMargins(spare // 2, 0, spare // 2, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_reading_width()
