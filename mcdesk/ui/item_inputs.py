@@ -1,0 +1,219 @@
+"""Answer widgets for the seven item types, usable by mouse and by keyboard alone.
+
+Each gives its response as the plain JSON value ``mcdesk.content.scoring`` expects, or
+None while unanswered. Self-checks and the assessment share them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class ItemInput(QWidget):
+    """Base: a response, a way to lock it after checking, and a change signal."""
+
+    changed = Signal()
+
+    def response(self) -> Any:
+        raise NotImplementedError
+
+    def set_locked(self, locked: bool) -> None:
+        for child in self.findChildren(QWidget):
+            child.setEnabled(not locked)
+
+
+class ChoiceInput(ItemInput):
+    """single_choice and true_false (radio buttons); multiple_response (check boxes)."""
+
+    def __init__(
+        self, options: list[tuple[Any, str]], *, many: bool, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(not many)
+        self._values: list[Any] = []
+        for index, (value, text) in enumerate(options):
+            button: QRadioButton | QCheckBox = QCheckBox(text) if many else QRadioButton(text)
+            button.setAccessibleName(text)
+            self._group.addButton(button, index)
+            self._values.append(value)
+            layout.addWidget(button)
+        self._many = many
+        self.setFocusProxy(self._group.buttons()[0])
+        self._group.buttonToggled.connect(lambda *_: self.changed.emit())
+
+    def response(self) -> Any:
+        chosen = [self._values[i] for i, b in enumerate(self._group.buttons()) if b.isChecked()]
+        if self._many:
+            return chosen or None
+        return chosen[0] if chosen else None
+
+
+class TextInput(ItemInput):
+    """numeric (with its unit beside the box) and short_text."""
+
+    def __init__(self, *, unit: str | None, numeric: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit()
+        self.edit.setAccessibleName("Your answer" + (f", in {unit}" if unit else ""))
+        self.edit.setPlaceholderText("Type a number, e.g. 5 3/4" if numeric else "Type your answer")
+        self.edit.setMaximumWidth(360)
+        self.edit.textChanged.connect(lambda *_: self.changed.emit())
+        layout.addWidget(self.edit)
+        self.setFocusProxy(self.edit)
+        if unit:
+            layout.addWidget(QLabel(unit))
+        layout.addStretch(1)
+
+    def response(self) -> Any:
+        text = self.edit.text().strip()
+        return text or None
+
+
+class _OrderList(QListWidget):
+    """A list whose selected entry moves with Alt+Up / Alt+Down."""
+
+    move_requested = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        steps = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier and event.key() in steps:
+            self.move_requested.emit(steps[Qt.Key(event.key())])
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class OrderingInput(ItemInput):
+    """A list to put in order: drag, the Up/Down buttons, or Alt+Up / Alt+Down."""
+
+    def __init__(self, options: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.list = _OrderList()
+        self.list.setAccessibleName(
+            "Items to put in order. Alt+Up and Alt+Down move the selected item."
+        )
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        for option_id, text in options:
+            entry = QListWidgetItem(text)
+            entry.setData(Qt.ItemDataRole.UserRole, option_id)
+            self.list.addItem(entry)
+        self.list.setCurrentRow(0)
+        self.setFocusProxy(self.list)
+        self.list.model().rowsMoved.connect(lambda *_: self.changed.emit())
+        layout.addWidget(self.list, 1)
+        buttons = QVBoxLayout()
+        self.list.move_requested.connect(self.move)
+        for label, step, keys in (("Move up", -1, "Alt+Up"), ("Move down", 1, "Alt+Down")):
+            button = QPushButton(label)
+            button.setToolTip(keys)
+            button.clicked.connect(lambda _=False, s=step: self.move(s))
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+    def move(self, step: int) -> None:
+        row = self.list.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.list.count():
+            return
+        entry = self.list.takeItem(row)
+        self.list.insertItem(target, entry)
+        self.list.setCurrentRow(target)
+        self.changed.emit()
+
+    def response(self) -> Any:
+        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
+
+
+class MatchingInput(ItemInput):
+    """One drop-down per prompt."""
+
+    def __init__(
+        self,
+        prompts: list[tuple[str, str]],
+        options: list[tuple[str, str]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        layout = QFormLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._boxes: dict[str, QComboBox] = {}
+        for prompt_id, text in prompts:
+            box = QComboBox()
+            box.addItem("Choose…", None)
+            for option_id, option_text in options:
+                box.addItem(option_text, option_id)
+            box.setAccessibleName(f"Match for {text}")
+            box.currentIndexChanged.connect(lambda *_: self.changed.emit())
+            label = QLabel(text)
+            label.setWordWrap(True)
+            label.setBuddy(box)
+            layout.addRow(label, box)
+            self._boxes[prompt_id] = box
+        self.setFocusProxy(next(iter(self._boxes.values())))
+
+    def response(self) -> Any:
+        chosen = {
+            p: box.currentData() for p, box in self._boxes.items() if box.currentData() is not None
+        }
+        return chosen or None
+
+
+def _pairs(entries: list[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    return [(str(e["id"]), str(e["text"])) for e in entries]
+
+
+BUILDERS: dict[str, Callable[[Mapping[str, Any]], ItemInput]] = {
+    "single_choice": lambda item: ChoiceInput(_pairs(item["options"]), many=False),
+    "multiple_response": lambda item: ChoiceInput(_pairs(item["options"]), many=True),
+    "true_false": lambda item: ChoiceInput([(True, "True"), (False, "False")], many=False),
+    "numeric": lambda item: TextInput(unit=item.get("unit"), numeric=True),
+    "short_text": lambda item: TextInput(unit=None, numeric=False),
+    "ordering": lambda item: OrderingInput(_pairs(item["options"])),
+    "matching": lambda item: MatchingInput(_pairs(item["prompts"]), _pairs(item["options"])),
+}
+
+
+def make_item_input(item: Mapping[str, Any]) -> ItemInput:
+    """The answer widget for an item, by its type."""
+    return BUILDERS[str(item["type"])](item)
+
+
+def instructions(item: Mapping[str, Any]) -> str:
+    """One line telling the learner how to answer this type."""
+    return {
+        "single_choice": "Choose one answer.",
+        "multiple_response": "Choose every answer that applies.",
+        "true_false": "Choose True or False.",
+        "numeric": "Type a number." + (f" The unit is {item['unit']}." if item.get("unit") else ""),
+        "short_text": "Type a short answer.",
+        "ordering": "Put these in the right order: drag them, or use Alt+Up and Alt+Down.",
+        "matching": "Choose the match for each item.",
+    }[str(item["type"])]
