@@ -1,0 +1,113 @@
+"""The composition root: builds the application, its thread pool and the main window.
+
+Nothing here touches the disk on the GUI thread; everything slow runs on the pool (see
+``startup_flow``). SQLAlchemy, SQLModel and Alembic are only ever imported there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import TextIO
+
+from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication
+
+from mcdesk.paths import Paths, resolve_paths
+from mcdesk.ui import tasks
+from mcdesk.ui.main_window import MainWindow
+from mcdesk.ui.startup_flow import StationStartup, say
+from mcdesk.ui.theme import apply_theme
+
+EXIT_OK, EXIT_FAILED, EXIT_NOT_AVAILABLE = 0, 1, 2
+ROOMY_SCREEN = (1440, 900)  # below this the window opens maximized
+WINDOW_SIZE = (1280, 860)
+
+
+def _options(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(prog="mcdesk", description="Open the mcdesk app.")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the window, load the catalog, print how many micro-credentials, exit",
+    )
+    parser.add_argument("--lockdown", action="store_true", help="locked assessment mode")
+    parser.add_argument("--kiosk", action="store_true", help="career-day kiosk mode")
+    # Anything else (-platform, -style …) is for Qt.
+    return parser.parse_known_args(list(argv))
+
+
+def show_for_screen(window: MainWindow) -> None:
+    """Maximized on small lab screens; a roomy window on large ones."""
+    available = window.screen().availableGeometry()
+    if available.width() < ROOMY_SCREEN[0] or available.height() < ROOMY_SCREEN[1]:
+        window.showMaximized()
+        return
+    window.resize(*WINDOW_SIZE)
+    frame = window.frameGeometry()
+    frame.moveCenter(available.center())
+    window.move(frame.topLeft())
+    window.show()
+
+
+def launch(
+    *,
+    paths: Paths,
+    pool: QThreadPool,
+    finish: Callable[[int], None],
+    out: TextIO | None,
+    err: TextIO | None,
+    self_test: bool = False,
+) -> MainWindow:
+    """Show the window in its "Preparing…" state and start start-up on ``pool``."""
+    window = MainWindow(pool=pool, search=partial(tasks.search, paths.database))
+    startup = StationStartup(
+        paths=paths,
+        pool=pool,
+        window=window,
+        finish=finish,
+        out=out,
+        err=err,
+        self_test=self_test,
+    )
+    window.show_preparing()
+    show_for_screen(window)
+    # After the first paint has been queued, so the worker's imports do not delay it.
+    QTimer.singleShot(0, startup.start)
+    return window
+
+
+def main(argv: list[str]) -> int:
+    """Run the app until its window closes; returns the process exit code."""
+    options, qt_args = _options(argv)
+    if options.lockdown or options.kiosk:
+        mode = "--lockdown" if options.lockdown else "--kiosk"
+        say(sys.stderr, f"mcdesk {mode}: not available yet")
+        return EXIT_NOT_AVAILABLE
+    paths = resolve_paths()
+    if not options.self_test:
+        say(sys.stdout, f"mcdesk keeps its data in {paths.data_dir}")
+        say(sys.stdout, f"  settings: {paths.settings_file}")
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(["mcdesk", *qt_args])
+    app.setApplicationName("mcdesk")
+    apply_theme(app)
+    pool = QThreadPool()
+    window = launch(
+        paths=paths,
+        pool=pool,
+        finish=app.exit,
+        out=sys.stdout,
+        err=sys.stderr,
+        self_test=options.self_test,
+    )
+    try:
+        code = app.exec()
+    finally:
+        # A set-up import may still be running: let its transaction finish.
+        pool.waitForDone()
+        window.close()
+        window.deleteLater()
+    return int(code)

@@ -1,0 +1,268 @@
+"""The main window: a search field over the catalog, search results and a detail page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mcdesk.ui.background import run_in_background
+from mcdesk.ui.cards import READING_WIDTH, text_label
+from mcdesk.ui.catalog_view import CatalogView
+from mcdesk.ui.pack_detail import PackDetail
+from mcdesk.ui.search_results import SearchResultsView
+
+if TYPE_CHECKING:
+    from mcdesk.content.catalog import CatalogEntry, SearchHit
+
+SEARCH_DELAY_MS = 150  # wait for a pause in typing before searching
+SEARCH_PLACEHOLDER = "Search micro-credentials, skills, keywords…"
+
+
+def _centred(inner: QWidget, *, margins: tuple[int, int, int, int]) -> QWidget:
+    """``inner`` in a row that keeps it to the reading width, centred."""
+    inner.setMaximumWidth(READING_WIDTH)
+    outer = QWidget()
+    row = QHBoxLayout(outer)
+    row.setContentsMargins(*margins)
+    row.addStretch(1)
+    row.addWidget(inner, 100)
+    row.addStretch(1)
+    return outer
+
+
+def count_text(count: int) -> str:
+    """The count in words: "1 micro-credential", "3 micro-credentials"."""
+    return "1 micro-credential" if count == 1 else f"{count} micro-credentials"
+
+
+class MainWindow(QMainWindow):
+    """Shows "Preparing…" until ``show_catalog``; searches run on ``pool``."""
+
+    def __init__(
+        self,
+        *,
+        pool: QThreadPool,
+        search: Callable[[str], list[SearchHit]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("mcdesk")
+        self.setMinimumSize(640, 480)
+        self._pool = pool
+        self._search = search
+        self._entries: dict[str, CatalogEntry] = {}
+        self._generation = 0  # bumped per search; older answers are stale
+
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("search")
+        self.search_field.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.search_field.setAccessibleName("Search the catalog")
+        self.search_field.setAccessibleDescription(
+            "Type words from a micro-credential, a skill or a keyword. Esc clears the search."
+        )
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setEnabled(False)
+        self.search_field.textChanged.connect(self._on_text_changed)
+        self.search_field.returnPressed.connect(self._search_now)
+        clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_field)
+        clear.setContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.activated.connect(self.search_field.clear)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.activated.connect(self.focus_search)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self._search_now)
+
+        self.preparing = self._preparing_page()
+        self.catalog_view = CatalogView()
+        self.catalog_view.opened.connect(self.open_pack)
+        self.results_view = SearchResultsView()
+        self.results_view.opened.connect(self.open_pack)
+        back_to_catalog = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.results_view)
+        back_to_catalog.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back_to_catalog.activated.connect(self._clear_search)
+        self.detail_view = PackDetail()
+        self.detail_view.back.connect(self._leave_detail)
+        self.pages = QStackedWidget()
+        for page in (self.preparing, self.catalog_view, self.results_view, self.detail_view):
+            self.pages.addWidget(page)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._header())
+        layout.addWidget(self._notice_bar())
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.status_label = QLabel("Preparing…")
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().setSizeGripEnabled(False)
+
+    def _header(self) -> QWidget:
+        header = QWidget()
+        header.setObjectName("header")
+        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        row = QHBoxLayout(header)
+        row.setContentsMargins(24, 12, 24, 12)
+        row.setSpacing(16)
+        brand = QLabel("mcdesk")
+        brand.setObjectName("brand")
+        row.addWidget(brand)
+        self.search_field.setMaximumWidth(READING_WIDTH)
+        row.addStretch(1)
+        row.addWidget(self.search_field, 100)
+        row.addStretch(1)
+        # As wide as the brand, so the search field sits in the middle, like the pages.
+        row.addSpacing(brand.sizeHint().width())
+        return header
+
+    def _notice_bar(self) -> QWidget:
+        self.notice = QFrame()
+        self.notice.setObjectName("notice")
+        row = QHBoxLayout(self.notice)
+        row.setContentsMargins(12, 8, 8, 8)
+        self.notice_text = QLabel()
+        self.notice_text.setWordWrap(True)
+        self.notice_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.notice_text, 1)
+        self.dismiss_button = dismiss = QPushButton("Dismiss")
+        dismiss.setAccessibleName("Dismiss the notice")
+        dismiss.clicked.connect(self._dismiss_notice)
+        row.addWidget(dismiss, 0, Qt.AlignmentFlag.AlignTop)
+        self.notice_holder = _centred(self.notice, margins=(24, 10, 24, 0))
+        self.notice_holder.hide()
+        return self.notice_holder
+
+    def _preparing_page(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("page")
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(12)
+        self.preparing_title = text_label("Preparing the catalog…", name="pageTitle")
+        self.preparing_text = text_label(
+            "The first start sets up this station and adds the micro-credentials that come "
+            "with mcdesk. This takes a few seconds.",
+            name="muted",
+        )
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setAccessibleName("Preparing the catalog")
+        for widget in (self.preparing_title, self.preparing_text, self.progress):
+            column.addWidget(widget)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(_centred(inner, margins=(24, 0, 24, 0)))
+        layout.addStretch(2)
+        return page
+
+    def show_preparing(self) -> None:
+        self.pages.setCurrentWidget(self.preparing)
+
+    def show_problem(self, text: str) -> None:
+        """Start-up failed: say so where the catalog would be."""
+        self.preparing_title.setText("mcdesk cannot start")
+        self.preparing_text.setText(text)
+        self.progress.hide()
+        self.status_label.setText("Not ready")
+        self.pages.setCurrentWidget(self.preparing)
+
+    def show_catalog(self, entries: Sequence[CatalogEntry], *, station_name: str) -> None:
+        self._entries = {entry.id: entry for entry in entries}
+        self.catalog_view.show_entries(entries)
+        self.pages.setCurrentWidget(self.catalog_view)
+        self.status_label.setText(f"{station_name} · {count_text(len(entries))}")
+        self.search_field.setEnabled(True)
+        self.search_field.setFocus()
+
+    def show_notice(self, text: str) -> None:
+        """A message that does not stop anyone working; Dismiss hides it."""
+        self.notice_text.setText(text)
+        self.notice_holder.show()
+
+    def _dismiss_notice(self) -> None:
+        self.notice_holder.hide()
+        self.search_field.setFocus()
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def open_pack(self, pack_id: str) -> None:
+        entry = self._entries.get(pack_id)
+        if entry is None:
+            return
+        searching = bool(self.search_field.text().strip())
+        self.detail_view.show_entry(
+            entry, back_to="the search results" if searching else "the catalog"
+        )
+        self.pages.setCurrentWidget(self.detail_view)
+        self.detail_view.back_button.setFocus()
+
+    def _leave_detail(self) -> None:
+        searching = bool(self.search_field.text().strip())
+        self.pages.setCurrentWidget(self.results_view if searching else self.catalog_view)
+        self.focus_search()
+
+    def _clear_search(self) -> None:
+        self.search_field.clear()
+        self.search_field.setFocus()
+
+    def _on_text_changed(self, text: str) -> None:
+        if text.strip():
+            self._timer.start()
+            return
+        self._timer.stop()
+        self._generation += 1
+        if self.pages.currentWidget() is not self.preparing:
+            self.pages.setCurrentWidget(self.catalog_view)
+
+    def _search_now(self) -> None:
+        self._timer.stop()
+        text = self.search_field.text().strip()
+        if not text or not self.search_field.isEnabled():
+            return
+        self._generation += 1
+        generation = self._generation
+        if self.pages.currentWidget() is not self.results_view:
+            self.results_view.show_searching(text)
+            self.pages.setCurrentWidget(self.results_view)
+        run_in_background(
+            parent=self,
+            pool=self._pool,
+            task=lambda: self._search(text),
+            on_success=lambda hits: self._on_hits(generation, text, hits),
+            on_failure=lambda error: self._on_search_failed(generation, error),
+        )
+
+    def _on_hits(self, generation: int, text: str, hits: list[SearchHit]) -> None:
+        if generation != self._generation:
+            return
+        previews = {pack_id for pack_id, entry in self._entries.items() if entry.preview}
+        self.results_view.show_hits(text, hits, previews=previews)
+        self.pages.setCurrentWidget(self.results_view)
+
+    def _on_search_failed(self, generation: int, error: Exception) -> None:
+        if generation == self._generation:
+            self.results_view.show_problem(str(error))
+            self.pages.setCurrentWidget(self.results_view)

@@ -1,0 +1,83 @@
+"""The plain-Python work the window hands to background threads.
+
+Every function here runs on a pool thread and opens its own sqlite connection. Core
+modules are imported inside the functions so that importing this module (on the GUI
+thread, before the first paint) costs nothing: ``mcdesk.demo`` alone pulls in SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mcdesk.content.catalog import CatalogEntry, SearchHit
+    from mcdesk.paths import Paths
+    from mcdesk.settings import Settings
+
+SEARCH_LIMIT = 30
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedStation:
+    """A store ready for use, the station's settings, and what was wrong with the old store."""
+
+    settings: Settings
+    damaged_message: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCatalog:
+    """The catalog to show, and what first-run set-up did."""
+
+    entries: list[CatalogEntry]
+    imported: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    login_hints: str | None = None
+
+
+def open_station(paths: Paths) -> OpenedStation:
+    """Read the settings and open (check, move aside if damaged, upgrade) the store."""
+    from mcdesk.settings import load_settings
+    from mcdesk.store.bootstrap import open_store
+
+    settings = load_settings(paths.settings_file)
+    store = open_store(paths, now=datetime.now(UTC))
+    damaged = None if store.damaged is None else store.damaged.message()
+    return OpenedStation(settings=settings, damaged_message=damaged)
+
+
+def prepare_catalog(
+    paths: Paths, settings: Settings, *, with_login_hints: bool = True
+) -> PreparedCatalog:
+    """Run first-run set-up if anything is missing, then read the catalog."""
+    from mcdesk.content.catalog import list_catalog
+    from mcdesk.startup import run_setup, setup_needs
+    from mcdesk.store.connection import opened
+
+    with opened(paths.database) as connection:
+        needs = setup_needs(connection, settings=settings)
+    imported: list[str] = []
+    refused: list[str] = []
+    if needs.any:
+        report = run_setup(paths, settings, needs, now=datetime.now(UTC))
+        imported, refused = report.imported, report.refused
+    with opened(paths.database, read_only=True) as connection:
+        entries = list_catalog(connection)
+    hints = None
+    if with_login_hints and settings.seed_demo_class:
+        from mcdesk.demo import login_hints
+
+        hints = login_hints()
+    return PreparedCatalog(entries=entries, imported=imported, refused=refused, login_hints=hints)
+
+
+def search(database: Path, text: str) -> list[SearchHit]:
+    """Catalog search on a connection of its own."""
+    from mcdesk.content.catalog import search_catalog
+    from mcdesk.store.connection import opened
+
+    with opened(database, read_only=True) as connection:
+        return search_catalog(connection, text, limit=SEARCH_LIMIT)

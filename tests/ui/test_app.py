@@ -1,0 +1,223 @@
+"""Start-up as a user meets it: first run, a damaged or newer store, refused packs, flags."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from mcdesk.content.build import build_pack
+from mcdesk.keys import new_publisher
+from mcdesk.paths import Paths
+from mcdesk.ui.app import main
+from tests.packsource import write_source
+from tests.ui.catalog_source import PACKS
+from tests.ui.conftest import Launched
+
+StartApp = Callable[..., Launched]
+
+
+def _ready(launched: Launched) -> bool:
+    window = launched.window
+    return window.pages.currentWidget() is window.catalog_view
+
+
+def test_the_window_shows_at_once_then_the_first_run_fills_the_catalog(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    launched = start_app()
+    window = launched.window
+    assert window.isVisible()
+    assert window.windowTitle() == "mcdesk"
+    assert window.pages.currentWidget() is window.preparing
+    assert "Preparing the catalog" in window.preparing_title.text()
+    assert not home.database.exists()  # nothing touched the disk on the GUI thread yet
+
+    qtbot.waitUntil(lambda: _ready(launched), timeout=30_000)
+    assert len(window.catalog_view.cards) == len(PACKS)
+    assert window.status_label.text() == f"Demo station · {len(PACKS)} micro-credentials"
+    assert home.station_key.exists()
+    with sqlite3.connect(home.database) as connection:
+        assert connection.execute("SELECT count(*) FROM learner").fetchone()[0] > 0
+        assert connection.execute("SELECT count(*) FROM pack").fetchone()[0] == len(PACKS)
+    assert "PIN 1234" in launched.out.getvalue()  # the demo login hints
+    assert launched.err.getvalue() == ""
+    assert launched.exit_codes == []
+    assert window.search_field.isEnabled()
+    assert window.search_field.hasFocus()
+
+
+def test_a_damaged_database_is_moved_aside_with_a_warning_and_the_app_carries_on(
+    start_app: StartApp,
+    bundled: Path,
+    home: Paths,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    home.data_dir.mkdir(parents=True)
+    home.database.write_bytes(b"this is not a database, it is a sandwich" * 100)
+    warnings: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        "mcdesk.ui.alerts.show_warning",
+        lambda parent, title, text: warnings.append((title, text)),
+    )
+    launched = start_app()
+    qtbot.waitUntil(lambda: _ready(launched), timeout=30_000)
+
+    assert len(warnings) == 1
+    title, text = warnings[0]
+    assert "damaged" in title
+    moved = list(home.damaged_dir.iterdir())
+    assert len(moved) == 1
+    assert str(moved[0]) in text  # says where the file went
+    assert "nothing was deleted" in text
+    assert str(moved[0]) in launched.err.getvalue()
+    assert len(launched.window.catalog_view.cards) == len(PACKS)  # on the fresh store
+
+
+def test_a_database_from_a_newer_mcdesk_stops_with_a_clear_error(
+    start_app: StartApp,
+    bundled: Path,
+    home: Paths,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    home.data_dir.mkdir(parents=True)
+    with sqlite3.connect(home.database) as connection:
+        connection.execute("CREATE TABLE alembic_version (version_num TEXT)")
+        connection.execute("INSERT INTO alembic_version VALUES ('9999')")
+    before = home.database.read_bytes()
+    errors: list[str] = []
+
+    def critical(parent: object, title: str, text: str, *, on_closed: Callable[[], None]) -> None:
+        errors.append(text)
+        on_closed()  # the user presses OK
+
+    monkeypatch.setattr("mcdesk.ui.alerts.show_critical", critical)
+    launched = start_app()
+    qtbot.waitUntil(lambda: launched.exit_codes == [1], timeout=30_000)
+
+    assert len(errors) == 1
+    assert "newer version of mcdesk" in errors[0]
+    assert "newer version of mcdesk" in launched.err.getvalue()
+    assert "newer version" in launched.window.preparing_text.text()
+    assert home.database.read_bytes() == before  # left alone
+
+
+@pytest.fixture
+def one_refused(
+    test_catalog: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """The test catalog with kitchen-prep signed by a publisher nobody trusts."""
+    packs = tmp_path / "packs"
+    shutil.copytree(test_catalog[0], packs)
+    stranger = tmp_path / "stranger.key"
+    new_publisher(stranger, name="Not Trusted")
+    source = write_source(tmp_path / "src" / "kitchen-prep", pack_id="kitchen-prep")
+    build_pack(
+        source,
+        packs / "kitchen-prep.mcpack",
+        publisher_key=stranger,
+        pack_key_file=tmp_path / "kitchen-prep.packkey.json",
+    )
+    monkeypatch.setattr("mcdesk.startup.bundled_catalog_dir", lambda: packs)
+    monkeypatch.setattr("mcdesk.startup.bundled_publishers_dir", lambda: test_catalog[1])
+    return packs
+
+
+def test_bundled_packs_that_are_refused_are_reported_without_stopping_anyone(
+    start_app: StartApp, one_refused: Path, qtbot: QtBot
+) -> None:
+    launched = start_app()
+    qtbot.waitUntil(lambda: _ready(launched), timeout=30_000)
+
+    window = launched.window
+    assert len(window.catalog_view.cards) == len(PACKS) - 1
+    assert window.notice_holder.isVisible()
+    assert "kitchen-prep.mcpack" in window.notice_text.text()
+    assert "kitchen-prep.mcpack" in launched.err.getvalue()
+    window.dismiss_button.click()
+    assert not window.notice_holder.isVisible()
+
+
+def test_self_test_prints_the_count_and_exits_zero(
+    home: Paths,
+    bundled: Path,
+    themed: QApplication,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--self-test"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == f"self-test ok: {len(PACKS)} micro-credentials\n"
+
+
+def test_self_test_fails_when_a_bundled_pack_is_refused(
+    start_app: StartApp, one_refused: Path, qtbot: QtBot
+) -> None:
+    launched = start_app(self_test=True)
+    qtbot.waitUntil(lambda: launched.exit_codes == [1], timeout=30_000)
+    assert "1 bundled pack(s) refused" in launched.err.getvalue()
+    assert launched.out.getvalue() == ""
+
+
+def test_self_test_fails_on_an_empty_catalog(
+    home: Paths,
+    tmp_path: Path,
+    themed: QApplication,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    empty = tmp_path / "no-packs"
+    empty.mkdir()
+    monkeypatch.setattr("mcdesk.startup.bundled_catalog_dir", lambda: empty)
+    assert main(["--self-test"]) == 1
+    captured = capsys.readouterr()
+    assert "self-test ok" not in captured.out
+    assert "catalog is empty" in captured.err
+
+
+@pytest.mark.parametrize("flag", ["--lockdown", "--kiosk"])
+def test_modes_not_built_yet_say_so(
+    flag: str, home: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([flag]) == 2
+    assert "not available yet" in capsys.readouterr().err
+    assert not Path(home.data_dir).exists()
+
+
+FIRST_PAINT_CHECK = r"""
+import io, sys
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication
+from mcdesk.paths import resolve_paths
+from mcdesk.ui.app import launch
+
+app = QApplication([])
+pool = QThreadPool()
+window = launch(paths=resolve_paths(), pool=pool, finish=app.exit, out=None, err=None)
+app.processEvents()  # the window is painted; start-up has not begun on the pool yet
+heavy = sorted({"sqlalchemy", "sqlmodel", "alembic", "cryptography"} & set(sys.modules))
+print("heavy:", ",".join(heavy))
+"""
+
+
+def test_the_first_paint_does_not_wait_for_the_database_libraries(home: Paths) -> None:
+    env = {**os.environ, "MCDESK_HOME": str(home.data_dir.parent)}
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_CHECK],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "heavy:"
