@@ -14,6 +14,8 @@ from typing import Any
 TOKEN = re.compile(r"\w+", re.UNICODE)
 # bm25 weights for (pack_id, skill_id, title, keywords, body): titles count most.
 BM25_WEIGHTS = "0, 0, 10.0, 4.0, 1.0"
+SNIPPET_WORDS = 14
+SHORT_QUERY = 4  # fewer letters than this: match titles and keywords only
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,42 @@ def fts_query(text: str) -> str | None:
     words = TOKEN.findall(text.lower())[:12]
     if not words:
         return None
-    return " ".join(f'"{word}"*' for word in words)
+    terms = " ".join(f'"{word}"*' for word in words)
+    # Two or three letters typed so far match half of every lesson: while the query is
+    # that short, only titles and keywords are searched (fast, and what people mean).
+    if sum(len(word) for word in words) < SHORT_QUERY:
+        return "{title keywords}: (" + terms + ")"
+    return terms
+
+
+def _stem(word: str) -> str:
+    """A rough stem for marking matches in snippets: "measuring" → "measur"."""
+    return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
+
+
+def make_snippet(body: str, words: list[str], *, width: int = SNIPPET_WORDS) -> str:
+    """About ``width`` words of ``body`` around the first match, matches marked [so]."""
+    if not words:
+        return ""
+    stems = "|".join(re.escape(_stem(word)) for word in words)
+    matcher = re.compile(rf"\b(?:{stems})\w*", re.IGNORECASE)
+    first = matcher.search(body)
+    centre = first.start() if first else 0
+    # Only a window of text around the match is split into words (lessons are long).
+    reach = width * 12
+    lo, hi = max(0, centre - reach), min(len(body), centre + 2 * reach)
+    window = body[lo:hi]
+    tokens = list(TOKEN.finditer(window))
+    if not tokens:
+        return ""
+    at = next((i for i, t in enumerate(tokens) if t.start() >= centre - lo), 0)
+    start = max(0, min(at - width // 3, len(tokens) - width))
+    end = min(len(tokens), start + width)
+    text = window[tokens[start].start() : tokens[end - 1].end()]
+    snippet = " ".join(matcher.sub(lambda m: f"[{m.group()}]", text).split())
+    before = lo > 0 or start > 0
+    after = hi < len(body) or end < len(tokens)
+    return ("…" if before else "") + snippet + ("…" if after else "")
 
 
 def search_catalog(
@@ -73,32 +110,56 @@ def search_catalog(
     query = fts_query(text)
     if query is None:
         return []
+    # Rank inside FTS5 (ORDER BY rank lets it sort in the index), keep the best row per
+    # micro-credential, then make snippets for just those rows. FTS5's snippet() re-runs
+    # the stemmer over a whole lesson per row, several times the cost of the whole search.
     rows = connection.execute(
         f"""
-        SELECT s.pack_id, s.skill_id, s.title, p.title, p.career_cluster,
-               snippet(catalog_search, 4, '[', ']', '…', 12),
-               bm25(catalog_search, {BM25_WEIGHTS}) AS r
-        FROM catalog_search AS s JOIN pack AS p ON p.id = s.pack_id
-        WHERE catalog_search MATCH ? ORDER BY r LIMIT ?
+        SELECT rowid, pack_id, skill_id, title, rank FROM catalog_search
+        WHERE catalog_search MATCH ? AND rank MATCH 'bm25({BM25_WEIGHTS})'
+        ORDER BY rank LIMIT ?
         """,
         (query, limit * 4),
     ).fetchall()
-    hits: dict[str, SearchHit] = {}
-    for pack_id, skill_id, title, pack_title, cluster, snippet, rank in rows:
-        if pack_id in hits:
-            continue
-        hits[pack_id] = SearchHit(
-            pack_id=pack_id,
-            pack_title=pack_title,
-            career_cluster=cluster,
-            skill_id=skill_id or None,
-            skill_title=title if skill_id else None,
-            snippet=" ".join(snippet.split()),
-            rank=rank,
+    best: dict[str, tuple[int, str, str, float]] = {}
+    for rowid, pack_id, skill_id, title, rank in rows:
+        if pack_id not in best:
+            best[pack_id] = (rowid, skill_id, title, rank)
+            if len(best) == limit:
+                break
+    if not best:
+        return []
+    rowids = [row[0] for row in best.values()]
+    marks = ",".join("?" * len(rowids))
+    bodies = dict(
+        connection.execute(
+            f"SELECT rowid, body FROM catalog_search WHERE rowid IN ({marks})", rowids
+        ).fetchall()
+    )
+    words = TOKEN.findall(text.lower())[:12]
+    packs = {
+        row[0]: (row[1], row[2])
+        for row in connection.execute(
+            f"SELECT id, title, career_cluster FROM pack WHERE id IN ({marks})", list(best)
         )
-        if len(hits) == limit:
-            break
-    return list(hits.values())
+    }
+    hits: list[SearchHit] = []
+    for pack_id, (rowid, skill_id, title, rank) in best.items():
+        if pack_id not in packs:
+            continue
+        pack_title, cluster = packs[pack_id]
+        hits.append(
+            SearchHit(
+                pack_id=pack_id,
+                pack_title=pack_title,
+                career_cluster=cluster,
+                skill_id=skill_id or None,
+                skill_title=title if skill_id else None,
+                snippet=make_snippet(str(bodies.get(rowid, "")), words),
+                rank=rank,
+            )
+        )
+    return hits
 
 
 def load_manifest(connection: sqlite3.Connection, pack_id: str) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@ MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\|?\s*:?-{3,}:?\s*\|?")
 CREATE_SEARCH_TABLE = (
     "CREATE VIRTUAL TABLE catalog_search USING fts5("
     "pack_id UNINDEXED, skill_id UNINDEXED, title, keywords, body, "
-    "tokenize = 'porter unicode61 remove_diacritics 2')"
+    "tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')"
 )
 
 

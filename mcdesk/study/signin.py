@@ -7,7 +7,7 @@ store as wall-clock times, because a monotonic clock does not survive a restart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
@@ -27,6 +27,7 @@ class SignInResult:
     ok: bool
     wait_seconds: int = 0
     message: str = ""
+    display_name: str = ""
 
 
 def wait_after(failures: int) -> timedelta:
@@ -97,7 +98,7 @@ def sign_in_teacher(engine: Engine, *, username: str, password: str, now: dateti
         teacher = session.exec(select(Teacher).where(Teacher.username == username.strip())).first()
         if teacher is None:
             return SignInResult(ok=False, message="No teacher with that user name on this station.")
-        return _attempt(
+        result = _attempt(
             session,
             subject=f"teacher:{teacher.id}",
             stored_hash=teacher.password_hash,
@@ -105,6 +106,7 @@ def sign_in_teacher(engine: Engine, *, username: str, password: str, now: dateti
             now=now,
             what="password",
         )
+        return replace(result, display_name=teacher.display_name) if result.ok else result
 
 
 def clear_throttle(engine: Engine, *, learner_id: str) -> None:

@@ -11,7 +11,9 @@ from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QColor, QImage, QResizeEvent, QTextCharFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
+
+from mcdesk.ui.theme import colours_for
 
 KEYWORD_SCHEME = "keyword"
 READING_WIDTH_EM = 42  # about 75 characters a line
@@ -53,7 +55,9 @@ class LessonView(QTextBrowser):
     def _mark_keywords(self, keywords: Sequence[tuple[str, str]]) -> dict[str, tuple[str, str]]:
         document = self.document()
         marked: dict[str, tuple[str, str]] = {}
-        highlight = QColor("#fff3c4")
+        app = QApplication.instance()
+        contrast = bool(app.property("mcdeskHighContrast")) if app is not None else False
+        highlight = QColor(colours_for(high_contrast=contrast).mark)
         for index, (term, definition) in enumerate(keywords):
             cursor = QTextCursor(document)
             while True:

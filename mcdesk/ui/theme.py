@@ -1,96 +1,201 @@
-"""The app's look: a calm light theme with one accent colour, readable type sizes."""
+"""The app's look: a calm light theme or a high-contrast one, at the learner's text size.
+
+Every colour comes from a ``Colours`` set and every size in the stylesheet is scaled by
+the text size, so 100–200% text and high contrast apply across the whole app at once.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 BASE_POINT_SIZE = 11  # school lab screens are read from a little further away
-ACCENT = "#0b6b77"  # teal; 6:1 contrast on white
-ACCENT_SOFT = "#e4f1f3"
-INK = "#1f2328"
-MUTED = "#55606b"
-LINE = "#d3d9df"
-PAGE = "#f4f6f8"
-CARD = "#ffffff"
 
-STYLESHEET = f"""
-QMainWindow, QWidget#page {{ background: {PAGE}; }}
-QScrollArea {{ background: {PAGE}; border: none; }}
-QScrollArea > QWidget > QWidget {{ background: {PAGE}; }}
-PackDetail:focus {{ border: 2px solid {ACCENT}; }}
-QLabel {{ color: {INK}; }}
-QLabel#muted, QLabel#hint {{ color: {MUTED}; }}
-QLabel#brand {{ color: {ACCENT}; font-size: 15pt; font-weight: 700; }}
-QLabel#pageTitle {{ font-size: 17pt; font-weight: 700; }}
+
+@dataclass(frozen=True, slots=True)
+class Colours:
+    accent: str
+    accent_soft: str
+    on_accent: str
+    ink: str
+    muted: str
+    line: str
+    field_line: str
+    page: str
+    card: str
+    notice: str
+    notice_line: str
+    good: str
+    bad: str
+    mark: str  # keyword highlight in lessons
+
+
+LIGHT = Colours(
+    accent="#0b6b77",  # teal; 6:1 contrast on white
+    accent_soft="#e4f1f3",
+    on_accent="#ffffff",
+    ink="#1f2328",
+    muted="#55606b",
+    line="#d3d9df",
+    field_line="#b8c1ca",
+    page="#f4f6f8",
+    card="#ffffff",
+    notice="#fff8e1",
+    notice_line="#d9b44a",
+    good="#1a6e2e",
+    bad="#a4262c",
+    mark="#fff3c4",
+)
+# Yellow and white on black: every pair is past 15:1, the WCAG AAA bar is 7:1.
+HIGH_CONTRAST = Colours(
+    accent="#ffd400",
+    accent_soft="#000000",
+    on_accent="#000000",
+    ink="#ffffff",
+    muted="#ffffff",
+    line="#ffffff",
+    field_line="#ffffff",
+    page="#000000",
+    card="#000000",
+    notice="#000000",
+    notice_line="#ffd400",
+    good="#7dff8a",
+    bad="#ff9b9b",
+    mark="#00307a",
+)
+
+
+def colours_for(*, high_contrast: bool) -> Colours:
+    return HIGH_CONTRAST if high_contrast else LIGHT
+
+
+def stylesheet(c: Colours, *, scale: float = 1.0) -> str:
+    """The stylesheet for one colour set; point sizes grow with the text size."""
+
+    def pt(size: float) -> str:
+        return f"{size * scale:.1f}pt"
+
+    border = 2 if c is HIGH_CONTRAST else 1
+    return f"""
+QMainWindow, QWidget#page, QDialog {{ background: {c.page}; }}
+QScrollArea {{ background: {c.page}; border: none; }}
+QScrollArea > QWidget > QWidget {{ background: {c.page}; }}
+QStackedWidget {{ background: {c.page}; }}
+PackDetail:focus {{ border: 2px solid {c.accent}; }}
+QLabel {{ color: {c.ink}; }}
+QLabel#muted, QLabel#hint, QLabel#skills {{ color: {c.muted}; }}
+QLabel#error {{ color: {c.bad}; font-weight: 600; }}
+QLabel#good {{ color: {c.good}; font-weight: 600; }}
+QLabel#brand {{ color: {c.accent}; font-size: {pt(15)}; font-weight: 700; }}
+QLabel#pageTitle {{ font-size: {pt(17)}; font-weight: 700; }}
+QLabel#sectionTitle {{ font-size: {pt(13.5)}; font-weight: 700; padding-top: 10px; }}
 QLabel#clusterHeading {{
-    font-size: 14pt; font-weight: 700; color: {INK};
-    padding-top: 14px;
+    font-size: {pt(14)}; font-weight: 700; color: {c.ink}; padding-top: 14px;
 }}
-QLabel#cardTitle {{ font-size: 13pt; font-weight: 600; }}
-QLabel#skills {{ color: {MUTED}; }}
+QLabel#cardTitle {{ font-size: {pt(13)}; font-weight: 600; }}
 QLabel#previewBadge {{
-    color: {ACCENT}; background: {ACCENT_SOFT}; border: 1px solid {ACCENT};
-    border-radius: 9px; padding: 1px 8px; font-size: 9.5pt; font-weight: 600;
+    color: {c.accent}; background: {c.accent_soft}; border: 1px solid {c.accent};
+    border-radius: 9px; padding: 1px 8px; font-size: {pt(9.5)}; font-weight: 600;
 }}
-QWidget#header {{ background: {CARD}; border-bottom: 1px solid {LINE}; }}
-QLineEdit#search {{
-    background: {CARD}; color: {INK}; border: 1px solid #b8c1ca; border-radius: 6px;
-    padding: 7px 10px; font-size: 12pt; margin: 1px;
+QLabel#definition, QLabel#feedback {{
+    background: {c.card}; border: {border}px solid {c.accent}; border-radius: 6px; padding: 8px;
 }}
-QLineEdit#search:focus {{ border: 2px solid {ACCENT}; margin: 0px; }}
-QLineEdit#search:disabled {{ background: {PAGE}; color: {MUTED}; }}
+QWidget#header {{ background: {c.card}; border-bottom: {border}px solid {c.line}; }}
+QLineEdit {{
+    background: {c.card}; color: {c.ink}; border: {border}px solid {c.field_line};
+    border-radius: 6px; padding: 6px 8px; margin: 1px;
+}}
+QLineEdit#search {{ padding: 7px 10px; font-size: {pt(12)}; }}
+QLineEdit:focus {{ border: 2px solid {c.accent}; margin: 0px; }}
+QLineEdit:disabled {{ background: {c.page}; color: {c.muted}; }}
+QListWidget, QTextBrowser, QComboBox {{
+    background: {c.card}; color: {c.ink}; border: {border}px solid {c.line}; border-radius: 6px;
+}}
+QListWidget:focus, QTextBrowser:focus, QComboBox:focus {{ border: 2px solid {c.accent}; }}
+QListWidget::item {{ padding: 6px 8px; }}
+QListWidget::item:selected {{ background: {c.accent}; color: {c.on_accent}; }}
 Card {{
-    background: {CARD}; border: 1px solid {LINE}; border-radius: 8px; margin: 1px;
+    background: {c.card}; border: {border}px solid {c.line}; border-radius: 8px; margin: 1px;
 }}
-Card:hover {{ border-color: #8fbcc2; }}
-Card:focus {{ border: 2px solid {ACCENT}; margin: 0px; background: #fbfefe; }}
+Card:hover {{ border-color: {c.accent}; }}
+Card:focus {{ border: 3px solid {c.accent}; margin: 0px; }}
 QFrame#notice {{
-    background: #fff8e1; border: 1px solid #d9b44a; border-radius: 6px;
+    background: {c.notice}; border: {border}px solid {c.notice_line}; border-radius: 6px;
 }}
 QPushButton {{
-    background: {CARD}; color: {INK}; border: 1px solid #b8c1ca; border-radius: 6px;
-    padding: 6px 14px; margin: 1px;
+    background: {c.card}; color: {c.ink}; border: {border}px solid {c.field_line};
+    border-radius: 6px; padding: 6px 14px; margin: 1px;
 }}
-QPushButton:hover {{ border-color: {ACCENT}; }}
-QPushButton:focus {{ border: 2px solid {ACCENT}; margin: 0px; }}
-QStatusBar {{ background: {CARD}; border-top: 1px solid {LINE}; color: {MUTED}; }}
-QStatusBar QLabel {{ color: {MUTED}; padding: 2px 6px; }}
-QScrollBar:vertical {{ background: {PAGE}; width: 12px; margin: 0px; }}
+QPushButton:hover {{ border-color: {c.accent}; }}
+QPushButton:focus {{ border: 3px solid {c.accent}; margin: 0px; }}
+QPushButton:default, QPushButton#primary {{
+    background: {c.accent}; color: {c.on_accent}; border-color: {c.accent}; font-weight: 600;
+}}
+QPushButton:disabled {{ color: {c.muted}; border-style: dashed; }}
+QPushButton#link {{
+    background: transparent; border: none; color: {c.accent}; text-decoration: underline;
+    padding: 4px 6px;
+}}
+QPushButton#link:focus {{ border: 2px solid {c.accent}; }}
+QCheckBox, QRadioButton {{ color: {c.ink}; spacing: 8px; }}
+QToolTip {{ background: {c.card}; color: {c.ink}; border: 1px solid {c.accent}; }}
+QStatusBar {{ background: {c.card}; border-top: {border}px solid {c.line}; color: {c.muted}; }}
+QStatusBar QLabel {{ color: {c.muted}; padding: 2px 6px; }}
+QScrollBar:vertical {{ background: {c.page}; width: 12px; margin: 0px; }}
 QScrollBar::handle:vertical {{
-    background: #b9c2cb; border-radius: 4px; min-height: 40px; margin: 2px;
+    background: {c.field_line}; border-radius: 4px; min-height: 40px; margin: 2px;
 }}
-QScrollBar::handle:vertical:hover {{ background: {MUTED}; }}
+QScrollBar::handle:vertical:hover {{ background: {c.muted}; }}
 QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0px; }}
 QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
 QProgressBar {{
-    border: 1px solid {LINE}; border-radius: 4px; background: {CARD}; max-height: 8px;
+    border: 1px solid {c.line}; border-radius: 4px; background: {c.card}; max-height: 8px;
 }}
-QProgressBar::chunk {{ background: {ACCENT}; border-radius: 3px; }}
+QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
 """
 
 
-def apply_theme(app: QApplication) -> None:
-    """Fusion with a light palette (whatever the desktop's theme) plus the stylesheet."""
-    app.setStyle("Fusion")
+def palette_for(c: Colours) -> QPalette:
     palette = QPalette()
     for role, colour in (
-        (QPalette.ColorRole.Window, PAGE),
-        (QPalette.ColorRole.WindowText, INK),
-        (QPalette.ColorRole.Base, CARD),
-        (QPalette.ColorRole.AlternateBase, PAGE),
-        (QPalette.ColorRole.Text, INK),
-        (QPalette.ColorRole.Button, CARD),
-        (QPalette.ColorRole.ButtonText, INK),
-        (QPalette.ColorRole.Highlight, ACCENT),
-        (QPalette.ColorRole.HighlightedText, CARD),
-        (QPalette.ColorRole.PlaceholderText, MUTED),
-        (QPalette.ColorRole.ToolTipBase, CARD),
-        (QPalette.ColorRole.ToolTipText, INK),
+        (QPalette.ColorRole.Window, c.page),
+        (QPalette.ColorRole.WindowText, c.ink),
+        (QPalette.ColorRole.Base, c.card),
+        (QPalette.ColorRole.AlternateBase, c.page),
+        (QPalette.ColorRole.Text, c.ink),
+        (QPalette.ColorRole.Button, c.card),
+        (QPalette.ColorRole.ButtonText, c.ink),
+        (QPalette.ColorRole.Highlight, c.accent),
+        (QPalette.ColorRole.HighlightedText, c.on_accent),
+        (QPalette.ColorRole.PlaceholderText, c.muted),
+        (QPalette.ColorRole.ToolTipBase, c.card),
+        (QPalette.ColorRole.ToolTipText, c.ink),
+        (QPalette.ColorRole.Link, c.accent),
     ):
         palette.setColor(role, QColor(colour))
-    app.setPalette(palette)
+    return palette
+
+
+def apply_theme(app: QApplication, *, text_scale: int = 100, high_contrast: bool = False) -> None:
+    """Fusion with our palette (whatever the desktop's theme), font size and stylesheet."""
+    colours = colours_for(high_contrast=high_contrast)
+    scale = text_scale / 100
+    app.setStyle("Fusion")
+    app.setPalette(palette_for(colours))
     font = app.font()
-    font.setPointSizeF(BASE_POINT_SIZE)
+    font.setPointSizeF(BASE_POINT_SIZE * scale)
     app.setFont(font)
-    app.setStyleSheet(STYLESHEET)
+    app.setStyleSheet(stylesheet(colours, scale=scale))
+    app.setProperty("mcdeskHighContrast", high_contrast)
+
+# The light theme's colours by name, for widgets that paint something themselves.
+ACCENT, INK, MUTED, LINE, PAGE, CARD = (
+    LIGHT.accent,
+    LIGHT.ink,
+    LIGHT.muted,
+    LIGHT.line,
+    LIGHT.page,
+    LIGHT.card,
+)
