@@ -41,6 +41,10 @@ bundle: $(STAMP)
 catalog: $(STAMP)
 	$(BIN)/python -m mcdesk catalog rebuild-bundled
 
+## The main screens at 1280×800 into docs/screenshots (offscreen; QT_QPA_PLATFORM=xcb for X11).
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
+
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/search.py

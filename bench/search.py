@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import os
+import random
 import re
 import sqlite3
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from measure import ROOT, percentile, table
 
@@ -66,7 +65,10 @@ def generate(
                     "summary": " ".join(rng.choices(words, k=12)),
                     "lesson": lesson,
                     "keywords": [
-                        {"term": rng.choice(words), "definition": " ".join(rng.choices(words, k=10))}
+                        {
+                            "term": rng.choice(words),
+                            "definition": " ".join(rng.choices(words, k=10)),
+                        }
                         for _ in range(6)
                     ],
                 }

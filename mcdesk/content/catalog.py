@@ -5,6 +5,7 @@ Raw sqlite3 on purpose: this is the start-up path, and the UI calls it off the G
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
@@ -78,14 +79,27 @@ def _stem(word: str) -> str:
     return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
 
 
+def _best_window(body: str, matcher: re.Pattern[str], stems: list[str], *, span: int) -> int:
+    """Where in ``body`` the most different query words fall within ``span`` characters."""
+    found = [
+        (m.start(), next((i for i, st in enumerate(stems) if m.group().lower().startswith(st)), 0))
+        for m in itertools.islice(matcher.finditer(body), 200)
+    ]
+    best, best_count = 0, 0
+    for i, (start, _) in enumerate(found):
+        count = len({word for at, word in found[i:] if at - start < span})
+        if count > best_count:
+            best, best_count = start, count
+    return best
+
+
 def make_snippet(body: str, words: list[str], *, width: int = SNIPPET_WORDS) -> str:
     """About ``width`` words of ``body`` around the first match, matches marked [so]."""
     if not words:
         return ""
-    stems = "|".join(re.escape(_stem(word)) for word in words)
-    matcher = re.compile(rf"\b(?:{stems})\w*", re.IGNORECASE)
-    first = matcher.search(body)
-    centre = first.start() if first else 0
+    stems = [_stem(word) for word in words]
+    matcher = re.compile(rf"\b(?:{'|'.join(map(re.escape, stems))})\w*", re.IGNORECASE)
+    centre = _best_window(body, matcher, stems, span=width * 6)
     # Only a window of text around the match is split into words (lessons are long).
     reach = width * 12
     lo, hi = max(0, centre - reach), min(len(body), centre + 2 * reach)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from mcdesk.content.catalog import CatalogEntry, list_catalog, load_manifest
 from mcdesk.study.access import granted_pack_ids, is_granted
-from mcdesk.study.progress import SkillState, last_opened, skill_states, state_of
+from mcdesk.study.states import SkillState, last_opened, skill_states, state_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +84,14 @@ def learner_home(connection: sqlite3.Connection, *, learner_id: str, now: dateti
         )
         step, skill_id = next_step(lines, preview=entry.preview)
         mine.append(PackProgress(entry, lines, step, skill_id))
+    # What the learner has started first, then full micro-credentials before previews.
+    mine.sort(
+        key=lambda p: (
+            all(line.state.stage == "not_started" for line in p.skills),
+            p.entry.preview,
+            p.entry.title.casefold(),
+        )
+    )
     return LearnerHome(
         mine=tuple(mine),
         continue_at=last_opened(connection, learner_id=learner_id),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcdesk.content.scoring import ItemScore, score_item
-from mcdesk.study.progress import MASTERY
+from mcdesk.study.states import MASTERY
 
 
 @dataclass(frozen=True, slots=True)

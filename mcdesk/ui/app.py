@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
@@ -20,6 +20,9 @@ from mcdesk.ui import tasks
 from mcdesk.ui.main_window import MainWindow
 from mcdesk.ui.startup_flow import StationStartup, say
 from mcdesk.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from mcdesk.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_NOT_AVAILABLE = 0, 1, 2
 ROOMY_SCREEN = (1440, 900)  # below this the window opens maximized
@@ -63,6 +66,25 @@ def launch(
 ) -> MainWindow:
     """Show the window in its "Preparing…" state and start start-up on ``pool``."""
     window = MainWindow(pool=pool, search=partial(tasks.search, paths.database))
+
+    def start_studying(settings: Settings) -> None:
+        from mcdesk.study.desk import StudyDesk
+        from mcdesk.ui.study_flow import StudyFlow
+
+        # One worker for the learner's reads and writes: a write and the read after it
+        # (save a self-check, then show the page with its score) happen in that order.
+        queue = QThreadPool(window)
+        queue.setMaxThreadCount(1)
+        study = StudyFlow(
+            window=window,
+            desk=StudyDesk(paths.database),
+            pool=queue,
+            station_name=settings.station_name,
+            idle_minutes=settings.idle_sign_out_minutes,
+        )
+        window.study = study
+        study.begin()
+
     startup = StationStartup(
         paths=paths,
         pool=pool,
@@ -71,6 +93,7 @@ def launch(
         out=out,
         err=err,
         self_test=self_test,
+        on_ready=start_studying,
     )
     window.show_preparing()
     show_for_screen(window)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QColor, QImage, QResizeEvent, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
 
@@ -30,6 +30,7 @@ class LessonView(QTextBrowser):
         self.setAccessibleDescription("The lesson text. Tab moves through keywords and links.")
         self._images: Mapping[str, bytes] = {}
         self._definitions: dict[str, tuple[str, str]] = {}
+        self._shown: tuple[str, Sequence[tuple[str, str]]] | None = None
         self.anchorClicked.connect(self._on_anchor)
         self.highlighted.connect(self._on_highlighted)
 
@@ -38,6 +39,7 @@ class LessonView(QTextBrowser):
     ) -> None:
         """Render a lesson; ``images`` maps the paths the Markdown uses to their bytes."""
         self._images = images
+        self._shown = (markdown, keywords)
         self.document().clear()
         self.document().setMarkdown(markdown, QTextDocument.MarkdownFeature.MarkdownDialectGitHub)
         self._definitions = self._mark_keywords(keywords)
@@ -96,6 +98,20 @@ class LessonView(QTextBrowser):
         widest = self.fontMetrics().averageCharWidth() * 2 * READING_WIDTH_EM
         spare = max(0, self.contentsRect().width() - widest)
         self.setViewportMargins(spare // 2, 0, spare // 2, 0)
+        # A lesson loaded while hidden keeps the width it was laid out at; lay it out
+        # again for the viewport it has now, or it scrolls sideways.
+        self.document().setTextWidth(self.viewport().width())
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new theme or text size: mark keywords in its colours, keep the reading place."""
+        super().changeEvent(event)
+        kinds = (QEvent.Type.PaletteChange, QEvent.Type.FontChange, QEvent.Type.StyleChange)
+        if event.type() in kinds and self._shown is not None:
+            bar = self.verticalScrollBar()
+            place = bar.value() / bar.maximum() if bar.maximum() else 0.0
+            markdown, keywords = self._shown
+            self.show_lesson(markdown, images=self._images, keywords=keywords)
+            bar.setValue(round(place * bar.maximum()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

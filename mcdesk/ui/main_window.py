@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,8 +23,13 @@ from PySide6.QtWidgets import (
 from mcdesk.ui.background import run_in_background
 from mcdesk.ui.cards import READING_WIDTH, text_label
 from mcdesk.ui.catalog_view import CatalogView
+from mcdesk.ui.home_view import HomeView
 from mcdesk.ui.pack_detail import PackDetail
+from mcdesk.ui.pack_page import PackPage
 from mcdesk.ui.search_results import SearchResultsView
+from mcdesk.ui.signin_view import SignInView
+from mcdesk.ui.skill_view import SkillView
+from mcdesk.ui.teacher_page import TeacherPage
 
 if TYPE_CHECKING:
     from mcdesk.content.catalog import CatalogEntry, SearchHit
@@ -51,7 +56,14 @@ def count_text(count: int) -> str:
 
 
 class MainWindow(QMainWindow):
-    """Shows "Preparing…" until ``show_catalog``; searches run on ``pool``."""
+    """The pages and the header; ``StudyFlow`` decides which page shows for whom.
+
+    Shows "Preparing…" until ``show_catalog``; searches run on ``pool``. A catalog card
+    opens the guest detail page unless someone is signed in: then ``pack_requested`` is
+    emitted and the study flow opens the learner's page for it.
+    """
+
+    pack_requested = Signal(str)
 
     def __init__(
         self,
@@ -67,6 +79,8 @@ class MainWindow(QMainWindow):
         self._search = search
         self._entries: dict[str, CatalogEntry] = {}
         self._generation = 0  # bumped per search; older answers are stale
+        self.signed_in = False
+        self.study: QObject | None = None  # the StudyFlow, set by the composition root
 
         self.search_field = QLineEdit()
         self.search_field.setObjectName("search")
@@ -100,15 +114,32 @@ class MainWindow(QMainWindow):
         back_to_catalog.activated.connect(self._clear_search)
         self.detail_view = PackDetail()
         self.detail_view.back.connect(self._leave_detail)
+        self.signin_view = SignInView()
+        self.home_view = HomeView()
+        self.pack_page = PackPage()
+        self.skill_view = SkillView()
+        self.teacher_page = TeacherPage()
         self.pages = QStackedWidget()
-        for page in (self.preparing, self.catalog_view, self.results_view, self.detail_view):
+        for page in (
+            self.preparing,
+            self.catalog_view,
+            self.results_view,
+            self.detail_view,
+            self.signin_view,
+            self.home_view,
+            self.pack_page,
+            self.skill_view,
+            self.teacher_page,
+        ):
             self.pages.addWidget(page)
+        self.pages.currentChanged.connect(self._on_page_changed)
 
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._header())
+        layout.addWidget(self._idle_bar())
         layout.addWidget(self._notice_bar())
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
@@ -127,12 +158,89 @@ class MainWindow(QMainWindow):
         brand.setObjectName("brand")
         row.addWidget(brand)
         self.search_field.setMaximumWidth(READING_WIDTH)
-        row.addStretch(1)
         row.addWidget(self.search_field, 100)
-        row.addStretch(1)
-        # As wide as the brand, so the search field sits in the middle, like the pages.
-        row.addSpacing(brand.sizeHint().width())
+        self.catalog_button = self._nav_button("Catalog", "Browse every micro-credential")
+        self.catalog_button.clicked.connect(self.browse_catalog)
+        self.home_button = self._nav_button("My home", "Your micro-credentials and progress")
+        self.user_label = QLabel()
+        self.user_label.setObjectName("muted")
+        self.prefs_button = self._nav_button("Aa  Text", "Text size and high contrast")
+        self.sign_out_button = self._nav_button("Sign out", "Sign out of this station")
+        self.sign_in_button = self._nav_button("Sign in", "Go to the sign-in screen")
+        for widget in (
+            self.catalog_button,
+            self.home_button,
+            self.user_label,
+            self.prefs_button,
+            self.sign_out_button,
+            self.sign_in_button,
+        ):
+            row.addWidget(widget)
+        self.set_user(None)
+        self.sign_in_button.hide()
+        self.catalog_button.hide()
         return header
+
+    def _nav_button(self, text: str, description: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(text.replace("Aa  ", ""))
+        button.setAccessibleDescription(description)
+        button.setToolTip(description)
+        return button
+
+    def _idle_bar(self) -> QWidget:
+        self.idle_bar = QFrame()
+        self.idle_bar.setObjectName("notice")
+        row = QHBoxLayout(self.idle_bar)
+        row.setContentsMargins(12, 8, 8, 8)
+        self.idle_text = QLabel()
+        self.idle_text.setWordWrap(True)
+        row.addWidget(self.idle_text, 1)
+        self.still_here_button = QPushButton("I'm still here")
+        row.addWidget(self.still_here_button, 0, Qt.AlignmentFlag.AlignTop)
+        holder = _centred(self.idle_bar, margins=(24, 10, 24, 0))
+        holder.hide()
+        self.idle_holder = holder
+        return holder
+
+    def show_idle_warning(self, seconds: int) -> None:
+        self.idle_text.setText(
+            f"No one has used this station for a while. You will be signed out in {seconds} s "
+            "so nobody else can use your account. Press any key or move the mouse to stay."
+        )
+        self.idle_holder.show()
+
+    def hide_idle_warning(self) -> None:
+        self.idle_holder.hide()
+
+    def set_user(self, name: str | None, *, teacher: bool = False) -> None:
+        """Show who is signed in (None: nobody) and the buttons that go with it."""
+        self.signed_in = name is not None
+        self.user_label.setText("" if name is None else name)
+        self.user_label.setVisible(name is not None)
+        self.home_button.setVisible(name is not None and not teacher)
+        self.prefs_button.setVisible(name is not None and not teacher)
+        self.sign_out_button.setVisible(name is not None)
+        self.sign_in_button.setVisible(
+            name is None and self.pages.currentWidget() is not self.signin_view
+        )
+
+    def show_page(self, page: QWidget) -> None:
+        self.pages.setCurrentWidget(page)
+
+    def browse_catalog(self) -> None:
+        """The whole catalog, for guests and learners alike."""
+        self.search_field.clear()
+        self.pages.setCurrentWidget(self.catalog_view)
+        self.search_field.setFocus()
+
+    def _on_page_changed(self, _index: int) -> None:
+        page = self.pages.currentWidget()
+        ready = page is not self.preparing
+        self.sign_in_button.setVisible(
+            ready and not self.signed_in and page is not self.signin_view
+        )
+        self.catalog_button.setVisible(ready and page not in (self.catalog_view, self.results_view))
 
     def _notice_bar(self) -> QWidget:
         self.notice = QFrame()
@@ -188,12 +296,11 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.preparing)
 
     def show_catalog(self, entries: Sequence[CatalogEntry], *, station_name: str) -> None:
+        """The catalog is ready: fill the catalog page and allow searching."""
         self._entries = {entry.id: entry for entry in entries}
         self.catalog_view.show_entries(entries)
-        self.pages.setCurrentWidget(self.catalog_view)
         self.status_label.setText(f"{station_name} · {count_text(len(entries))}")
         self.search_field.setEnabled(True)
-        self.search_field.setFocus()
 
     def show_notice(self, text: str) -> None:
         """A message that does not stop anyone working; Dismiss hides it."""
@@ -212,6 +319,9 @@ class MainWindow(QMainWindow):
         entry = self._entries.get(pack_id)
         if entry is None:
             return
+        if self.signed_in:
+            self.pack_requested.emit(pack_id)
+            return
         searching = bool(self.search_field.text().strip())
         self.detail_view.show_entry(
             entry, back_to="the search results" if searching else "the catalog"
@@ -220,9 +330,12 @@ class MainWindow(QMainWindow):
         self.detail_view.back_button.setFocus()
 
     def _leave_detail(self) -> None:
-        searching = bool(self.search_field.text().strip())
-        self.pages.setCurrentWidget(self.results_view if searching else self.catalog_view)
+        self.pages.setCurrentWidget(self.results_view if self.searching else self.catalog_view)
         self.focus_search()
+
+    @property
+    def searching(self) -> bool:
+        return bool(self.search_field.text().strip())
 
     def _clear_search(self) -> None:
         self.search_field.clear()
@@ -234,7 +347,7 @@ class MainWindow(QMainWindow):
             return
         self._timer.stop()
         self._generation += 1
-        if self.pages.currentWidget() is not self.preparing:
+        if self.pages.currentWidget() is self.results_view:
             self.pages.setCurrentWidget(self.catalog_view)
 
     def _search_now(self) -> None:

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from mcdesk.study.progress import MASTERY
 from mcdesk.study.selfcheck import SelfCheckRun
+from mcdesk.study.states import MASTERY
 from mcdesk.ui.item_inputs import ItemInput, instructions, make_item_input
 
 

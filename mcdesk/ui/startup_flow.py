@@ -52,8 +52,10 @@ class StationStartup(QObject):
         out: TextIO | None,
         err: TextIO | None,
         self_test: bool = False,
+        on_ready: Callable[[Settings], None] | None = None,
     ) -> None:
         super().__init__(window)
+        self._on_ready_callback = on_ready
         self._paths = paths
         self._pool = pool
         self._window = window
@@ -99,6 +101,8 @@ class StationStartup(QObject):
             return
         if prepared.login_hints:
             say(self._out, prepared.login_hints)
+        if self._on_ready_callback is not None:
+            self._on_ready_callback(settings)
 
     def _self_test_verdict(self, prepared: PreparedCatalog) -> int:
         """0 when the catalog loaded whole; a refused bundled pack means a broken build."""

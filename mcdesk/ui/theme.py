@@ -95,6 +95,14 @@ QLabel#clusterHeading {{
     font-size: {pt(14)}; font-weight: 700; color: {c.ink}; padding-top: 14px;
 }}
 QLabel#cardTitle {{ font-size: {pt(13)}; font-weight: 600; }}
+QLabel#skillState, QLabel#nextStep {{ color: {c.accent}; font-weight: 600; }}
+QLabel#skillLine {{ color: {c.ink}; }}
+QLabel#readiness {{ font-weight: 600; }}
+QLabel#selfcheckPrompt {{ font-size: {pt(13)}; font-weight: 600; }}
+QLabel#selfcheckProgress {{ color: {c.muted}; }}
+QLabel#badgeName {{ font-weight: 600; }}
+Card#continueCard {{ border: {border + 1}px solid {c.accent}; background: {c.accent_soft}; }}
+Card#continueCard:focus {{ border: 3px solid {c.accent}; }}
 QLabel#previewBadge {{
     color: {c.accent}; background: {c.accent_soft}; border: 1px solid {c.accent};
     border-radius: 9px; padding: 1px 8px; font-size: {pt(9.5)}; font-weight: 600;
@@ -131,8 +139,9 @@ QPushButton {{
 QPushButton:hover {{ border-color: {c.accent}; }}
 QPushButton:focus {{ border: 3px solid {c.accent}; margin: 0px; }}
 QPushButton:default, QPushButton#primary {{
-    background: {c.accent}; color: {c.on_accent}; border-color: {c.accent}; font-weight: 600;
+    background: {c.accent}; color: {c.on_accent}; border-color: {c.accent};
 }}
+QPushButton:default:focus, QPushButton#primary:focus {{ border-color: {c.ink}; }}
 QPushButton:disabled {{ color: {c.muted}; border-style: dashed; }}
 QPushButton#link {{
     background: transparent; border: none; color: {c.accent}; text-decoration: underline;
@@ -182,13 +191,14 @@ def apply_theme(app: QApplication, *, text_scale: int = 100, high_contrast: bool
     """Fusion with our palette (whatever the desktop's theme), font size and stylesheet."""
     colours = colours_for(high_contrast=high_contrast)
     scale = text_scale / 100
+    app.setProperty("mcdeskHighContrast", high_contrast)
     app.setStyle("Fusion")
     app.setPalette(palette_for(colours))
     font = app.font()
     font.setPointSizeF(BASE_POINT_SIZE * scale)
     app.setFont(font)
     app.setStyleSheet(stylesheet(colours, scale=scale))
-    app.setProperty("mcdeskHighContrast", high_contrast)
+
 
 # The light theme's colours by name, for widgets that paint something themselves.
 ACCENT, INK, MUTED, LINE, PAGE, CARD = (

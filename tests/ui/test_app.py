@@ -27,7 +27,7 @@ StartApp = Callable[..., Launched]
 
 def _ready(launched: Launched) -> bool:
     window = launched.window
-    return window.pages.currentWidget() is window.catalog_view
+    return window.pages.currentWidget() is window.signin_view
 
 
 def test_the_window_shows_at_once_then_the_first_run_fills_the_catalog(
@@ -42,6 +42,7 @@ def test_the_window_shows_at_once_then_the_first_run_fills_the_catalog(
     assert not home.database.exists()  # nothing touched the disk on the GUI thread yet
 
     qtbot.waitUntil(lambda: _ready(launched), timeout=30_000)
+    assert window.signin_view.names.count() > 0  # the demo class, to sign in from
     assert len(window.catalog_view.cards) == len(PACKS)
     assert window.status_label.text() == f"Demo station · {len(PACKS)} micro-credentials"
     assert home.station_key.exists()
@@ -52,7 +53,7 @@ def test_the_window_shows_at_once_then_the_first_run_fills_the_catalog(
     assert launched.err.getvalue() == ""
     assert launched.exit_codes == []
     assert window.search_field.isEnabled()
-    assert window.search_field.hasFocus()
+    assert window.signin_view.filter.hasFocus()  # type your name straight away
 
 
 def test_a_damaged_database_is_moved_aside_with_a_warning_and_the_app_carries_on(

@@ -1,0 +1,166 @@
+"""A learner's home: where they left off, their micro-credentials with progress, their badges."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from mcdesk.study.states import STAGE_LABELS
+from mcdesk.ui.cards import Card, ReadingColumn, preview_badge, text_label
+from mcdesk.ui.pack_page import STAGE_SYMBOLS
+
+if TYPE_CHECKING:
+    from mcdesk.study.home import LearnerHome, PackProgress, SkillLine
+
+NOTHING_GRANTED = "Your teacher has not opened any micro-credentials for you yet."
+NO_BADGES = "No badges yet. Pass an assessment to earn your first one."
+
+
+def greeting(learner_name: str) -> str:
+    """The greeting by first name: "Hi, Ana" for "Ana Lima", just "Hi" without a name."""
+    words = learner_name.split()
+    return f"Hi, {words[0]}" if words else "Hi"
+
+
+def mastered_text(progress: PackProgress) -> str:
+    """How far the learner got, e.g. "2 of 3 skills mastered"."""
+    total = len(progress.skills)
+    return f"{progress.done} of {total} skill{'' if total == 1 else 's'} mastered"
+
+
+def skill_line(line: SkillLine) -> str:
+    """A skill's progress in one line: symbol, title and state words."""
+    stage = line.state.stage
+    return f"{STAGE_SYMBOLS[stage]} {line.title} · {STAGE_LABELS[stage]}"
+
+
+class PackProgressCard(Card):
+    """One granted micro-credential: a line per skill, how many are mastered, the next step."""
+
+    def __init__(self, progress: PackProgress) -> None:
+        super().__init__()
+        entry = progress.entry
+        self.pack_id = entry.id
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        self.title = text_label(entry.title, name="cardTitle")
+        top.addWidget(self.title, 1)
+        self.badge = preview_badge() if entry.preview else None
+        if self.badge is not None:
+            top.addWidget(self.badge)
+        self.body.addLayout(top)
+        self.skill_lines = [
+            text_label(skill_line(line), name="skillLine") for line in progress.skills
+        ]
+        for label in self.skill_lines:
+            self.body.addWidget(label)
+        self.mastered = text_label(mastered_text(progress), name="muted")
+        self.next_step = text_label(f"Next step: {progress.next_step}", name="nextStep")
+        self.body.addWidget(self.mastered)
+        self.body.addWidget(self.next_step)
+        preview = "Preview. " if entry.preview else ""
+        # Words only: a screen reader would read the symbols as "white circle" and so on.
+        skills = "; ".join(
+            f"{line.title}: {STAGE_LABELS[line.state.stage]}" for line in progress.skills
+        )
+        self.setAccessibleName(entry.title)
+        self.setAccessibleDescription(
+            f"{preview}{mastered_text(progress)}. Next step: {progress.next_step}. {skills}."
+        )
+        self.setToolTip("Open this micro-credential")
+
+
+class HomeView(ReadingColumn):
+    """The signed-in learner's start page; every action leaves through a signal."""
+
+    open_pack = Signal(str)  # pack id
+    open_skill = Signal(str, str)  # pack id, skill id
+    browse_catalog = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("My home page")
+        self.greeting = QLabel()
+        self.continue_card: Card | None = None
+        self.pack_cards: dict[str, PackProgressCard] = {}
+        self.badge_labels: list[QLabel] = []
+        self.browse_button = QPushButton()  # replaced by each show_home
+
+    def show_home(
+        self,
+        *,
+        learner_name: str,
+        home: LearnerHome,
+        skill_titles: Mapping[tuple[str, str], str],
+        badges: Sequence[str] = (),
+    ) -> None:
+        """Show ``home``; ``skill_titles`` maps (pack id, skill id) to the skill's title."""
+        self.clear()
+        self.pack_cards, self.badge_labels = {}, []
+        self.greeting = text_label(greeting(learner_name), name="pageTitle")
+        self.add(self.greeting)
+        self.continue_card = self._continue_card(home, skill_titles)
+        if self.continue_card is not None:
+            self.add(self.continue_card)
+
+        self.add(text_label("My micro-credentials", name="clusterHeading"))
+        if not home.mine:
+            self.add(text_label(NOTHING_GRANTED, name="muted"))
+        for progress in home.mine:
+            card = PackProgressCard(progress)
+            card.clicked.connect(lambda _=False, pid=card.pack_id: self.open_pack.emit(pid))
+            self.pack_cards[card.pack_id] = card
+            self.add(card)
+
+        self.add(text_label("My badges", name="clusterHeading"))
+        self.badge_labels = [text_label(f"• {name}", name="badgeName") for name in badges]
+        for name, label in zip(badges, self.badge_labels, strict=True):
+            label.setAccessibleName(f"Badge: {name}")  # not "bullet …"
+            self.add(label)
+        if not badges:
+            self.add(text_label(NO_BADGES, name="muted"))
+
+        # Last, so that tabbing to it also scrolls the badges above it into view.
+        self.browse_button = QPushButton("Browse the whole catalog")
+        self.browse_button.setAccessibleName("Browse the whole catalog")
+        self.browse_button.setAccessibleDescription(
+            "See every micro-credential on this station, grouped by career cluster"
+        )
+        self.browse_button.clicked.connect(self.browse_catalog.emit)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 14, 0, 0)
+        row.addWidget(self.browse_button)
+        row.addStretch(1)
+        self.add(holder)
+        self.keep_visible_on_focus(self.browse_button)
+        self.finish()
+        self.verticalScrollBar().setValue(0)
+
+    def _continue_card(
+        self, home: LearnerHome, skill_titles: Mapping[tuple[str, str], str]
+    ) -> Card | None:
+        if home.continue_at is None:
+            return None
+        pack_id, skill_id = home.continue_at
+        progress = next((p for p in home.mine if p.entry.id == pack_id), None)
+        # Access may have ended since: offer only what the learner can still open.
+        if progress is None:
+            return None
+        skill = skill_titles.get(home.continue_at) or next(
+            (line.title for line in progress.skills if line.skill_id == skill_id), None
+        )
+        if skill is None:
+            return None
+        where = f"{skill} · {progress.entry.title}"
+        card = Card()
+        card.setObjectName("continueCard")
+        card.body.addWidget(text_label("Continue where you left off", name="muted"))
+        card.body.addWidget(text_label(where, name="cardTitle"))
+        card.setAccessibleName(f"Continue where you left off: {where}")
+        card.setAccessibleDescription(f"Open the lesson “{skill}” in {progress.entry.title}")
+        card.clicked.connect(lambda _=False: self.open_skill.emit(pack_id, skill_id))
+        return card

@@ -1,0 +1,199 @@
+"""One micro-credential to study: its targeted skills with progress, and assessment readiness."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from mcdesk.study.states import STAGE_LABELS, SkillStage, SkillState, readiness, state_of
+from mcdesk.ui.cards import Card, ReadingColumn, preview_badge, text_label
+
+if TYPE_CHECKING:
+    from mcdesk.content.catalog import CatalogEntry
+
+# A shape as well as a word: the state never rests on colour alone.
+STAGE_SYMBOLS: dict[SkillStage, str] = {
+    "not_started": "○",
+    "in_progress": "◐",
+    "studied": "●",
+    "mastered": "✔",
+}
+READY = "You look ready. Ask your teacher when you want to take the assessment."
+PREVIEW_NOTE = "This is a preview: there is no assessment yet."
+NO_ACCESS = "Ask your teacher for access to study this micro-credential."
+
+
+def format_minutes(seconds: int) -> str:
+    """Study time as a learner reads it: "less than a minute", "25 min", "1 h 05 min"."""
+    minutes = max(seconds, 0) // 60
+    if minutes == 0:
+        return "less than a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def state_text(state: SkillState) -> str:
+    """The skill's state as symbol plus words, e.g. "◐ In progress"."""
+    return f"{STAGE_SYMBOLS[state.stage]} {STAGE_LABELS[state.stage]}"
+
+
+def score_text(score: tuple[float, int]) -> str:
+    """A self-check score as "4 of 5"; partial credit keeps one decimal ("3.5 of 5")."""
+    credit, items = score
+    return f"{round(credit, 1):g} of {items}"
+
+
+def time_text(seconds: int) -> str:
+    # "less than a minute" would wrongly suggest a skill never opened was tried.
+    return "Time spent: " + ("none yet" if seconds <= 0 else format_minutes(seconds))
+
+
+def assessment_text(assessment: Mapping[str, Any]) -> str:
+    """Time limit and pass mark, e.g. "30 minutes · pass mark 75%"."""
+    parts = []
+    minutes = assessment.get("time_limit_minutes")
+    if isinstance(minutes, int):
+        parts.append(f"{minutes} minute{'' if minutes == 1 else 's'}")
+    level = assessment.get("proficiency_level")
+    if isinstance(level, int | float):
+        parts.append(f"pass mark {round(level * 100)}%")
+    return " · ".join(parts)
+
+
+class SkillCard(Card):
+    """One targeted skill: title, summary, state, time spent and the last self-check."""
+
+    def __init__(self, skill: Mapping[str, Any], state: SkillState) -> None:
+        super().__init__()
+        self.skill_id: str = skill["id"]
+        self.title = text_label(skill["title"], name="cardTitle")
+        self.state = text_label(state_text(state), name="skillState")
+        details = [time_text(state.active_seconds)]
+        if state.last_score is not None:
+            details.append(f"Self-check: {score_text(state.last_score)}")
+        for widget in (self.title, text_label(skill["summary"]), self.state):
+            self.body.addWidget(widget)
+        for line in details:
+            self.body.addWidget(text_label(line, name="muted"))
+        self.setAccessibleName(skill["title"])
+        # Words only: a screen reader would read the symbol as "white circle".
+        self.setAccessibleDescription(
+            f"{STAGE_LABELS[state.stage]}. {skill['summary']} {'. '.join(details)}."
+        )
+        self.setToolTip("Open the lesson and self-check for this skill")
+
+
+class PackPage(ReadingColumn):
+    """A micro-credential's skills to open, in any order; Back (or Esc) returns."""
+
+    back = Signal()
+    open_skill = Signal(str)  # skill id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Micro-credential")
+        self.back_button = QPushButton()  # replaced by each show_pack
+        self.title = QLabel()
+        self.skill_cards: dict[str, SkillCard] = {}
+        self.readiness_label: QLabel | None = None  # ready, or what is still to work on
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.back.emit)
+
+    def show_pack(
+        self,
+        *,
+        entry: CatalogEntry,
+        manifest: Mapping[str, Any],
+        states: Mapping[str, SkillState],
+        granted: bool,
+        back_to: str,
+    ) -> None:
+        """Show ``entry``; skills open only when ``granted``; ``back_to`` names the way back."""
+        self.clear()
+        self.skill_cards = {}
+        self.readiness_label = None
+        self._add_header(entry, back_to)
+        skills: list[Mapping[str, Any]] = list(manifest.get("skills", ()))
+        if granted:
+            self.add(text_label("Targeted skills — study them in any order", name="clusterHeading"))
+            for skill in skills:
+                card = SkillCard(skill, state_of(states, skill["id"]))
+                card.clicked.connect(lambda _=False, sid=card.skill_id: self.open_skill.emit(sid))
+                self.skill_cards[card.skill_id] = card
+                self.add(card)
+        else:
+            self._add_notice(NO_ACCESS)
+            self.add(text_label("Targeted skills", name="clusterHeading"))
+            for skill in skills:
+                # Plain text, no card: nothing here may look or act openable.
+                self.add(text_label(skill["title"], name="cardTitle"))
+                self.add(text_label(skill["summary"]))
+        if entry.preview:
+            self.add(text_label(PREVIEW_NOTE, name="muted"))
+        elif granted and "assessment" in manifest:
+            self._add_readiness(skills, states, manifest["assessment"])
+        self.finish()
+        self.verticalScrollBar().setValue(0)
+
+    def _add_header(self, entry: CatalogEntry, back_to: str) -> None:
+        self.back_button = QPushButton(f"‹ Back to {back_to}")
+        self.back_button.setAccessibleName(f"Back to {back_to}")
+        self.back_button.setAccessibleDescription("Leave this micro-credential (Esc)")
+        self.back_button.clicked.connect(self.back.emit)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 8, 0, 0)
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        self.add(holder)
+        self.keep_visible_on_focus(self.back_button)
+        self.title = text_label(entry.title, name="pageTitle")
+        self.add(self.title)
+        meta = QWidget()
+        meta_row = QHBoxLayout(meta)
+        meta_row.setContentsMargins(0, 0, 0, 0)
+        meta_row.setSpacing(10)
+        if entry.preview:
+            meta_row.addWidget(preview_badge())
+        meta_row.addWidget(text_label(entry.career_cluster, name="muted"), 1)
+        self.add(meta)
+        self.add(text_label(entry.summary))
+
+    def _add_notice(self, text: str) -> None:
+        notice = QFrame()
+        notice.setObjectName("notice")
+        box = QVBoxLayout(notice)
+        box.setContentsMargins(12, 10, 12, 10)
+        box.addWidget(text_label(text))
+        self.add(notice)
+
+    def _add_readiness(
+        self,
+        skills: list[Mapping[str, Any]],
+        states: Mapping[str, SkillState],
+        assessment: Mapping[str, Any],
+    ) -> None:
+        shown = readiness([skill["id"] for skill in skills], states)
+        self.add(text_label("Assessment readiness", name="clusterHeading"))
+        self.add(
+            text_label(
+                f"Skills studied: {shown.studied} of {shown.skills} · "
+                f"Self-checks mastered: {shown.mastered} of {shown.skills}"
+            )
+        )
+        limits = assessment_text(assessment)
+        if limits:
+            self.add(text_label(limits, name="muted"))
+        if shown.ready:
+            text = READY
+        else:
+            titles = {skill["id"]: skill["title"] for skill in skills}
+            text = "Still to work on: " + ", ".join(titles[sid] for sid in shown.weak)
+        self.readiness_label = text_label(text, name="readiness")
+        self.add(self.readiness_label)
