@@ -22,7 +22,7 @@ SIZE = (1280, 800)
 
 def answer_somehow(widget: object) -> None:
     """Give any answer, as a learner having a go would: the first choice, or a number."""
-    from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QWidget
 
     assert isinstance(widget, QWidget)
     choices = [b for b in widget.findChildren(QAbstractButton) if b.isCheckable()]
@@ -31,6 +31,8 @@ def answer_somehow(widget: object) -> None:
         return
     for field in widget.findChildren(QLineEdit):
         field.setText("120")
+    for box in widget.findChildren(QComboBox):
+        box.setCurrentIndex(1)
 
 
 def main() -> int:

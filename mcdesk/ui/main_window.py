@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -80,6 +80,11 @@ class MainWindow(QMainWindow):
         self._entries: dict[str, CatalogEntry] = {}
         self._generation = 0  # bumped per search; older answers are stale
         self.signed_in = False
+        # Owned by the window, so a refit queued just before it closes dies with it.
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit_header)
         self.study: QObject | None = None  # the StudyFlow, set by the composition root
 
         self.search_field = QLineEdit()
@@ -212,6 +217,45 @@ class MainWindow(QMainWindow):
 
     def hide_idle_warning(self) -> None:
         self.idle_holder.hide()
+
+    def _fit_header(self) -> None:
+        """Keep the search field usable at large text on small screens: drop the name first."""
+        metrics = self.search_field.fontMetrics()
+        self.search_field.setMinimumWidth(metrics.averageCharWidth() * 16)
+        if not self.signed_in:
+            return
+        header = self.centralWidget().layout().itemAt(0).widget()
+        row = header.layout()
+        others = [
+            row.itemAt(i).widget()
+            for i in range(row.count())
+            if row.itemAt(i).widget() not in (None, self.search_field, self.user_label)
+        ]
+        margins = row.contentsMargins()
+        spacing = row.spacing() * (len(others) + 1)
+        needed = (
+            sum(w.sizeHint().width() for w in others if not w.isHidden())
+            + self.search_field.minimumWidth()
+            + self.user_label.sizeHint().width()
+            + spacing
+            + margins.left()
+            + margins.right()
+        )
+        # "Hi, <name>" on the home page and the Sign out button still say who is here.
+        self.user_label.setVisible(needed <= self.width())
+
+    def refit_header(self) -> None:
+        """Fit the header once the new text size has reached every widget."""
+        self._refit.start()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_header()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.refit_header()
 
     def set_user(self, name: str | None, *, teacher: bool = False) -> None:
         """Show who is signed in (None: nobody) and the buttons that go with it."""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool
+from PySide6.QtCore import QObject, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from mcdesk.study.activity import ActiveTimeMeter
@@ -200,6 +200,7 @@ class StudyFlow(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, text_scale=prefs.text_scale, high_contrast=prefs.high_contrast)
+        self._window.refit_header()
 
     def open_prefs(self) -> ReadingPrefsDialog:
         dialog = ReadingPrefsDialog(self.prefs, self._window)
@@ -229,6 +230,10 @@ class StudyFlow(QObject):
             skill_titles=page.skill_titles,
         )
         self._window.show_page(self._window.home_view)
+        view = self._window.home_view
+        first = view.continue_card or next(iter(view.pack_cards.values()), None)
+        if first is not None:  # keyboard users start on the most likely next step
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_pack(self, pack_id: str) -> None:
         learner_id, desk = self.learner_id, self._desk
