@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
     """
 
     pack_requested = Signal(str)
+    closing = Signal()  # the app is about to end: save what is pending
 
     def __init__(
         self,
@@ -243,6 +244,10 @@ class MainWindow(QMainWindow):
         )
         # "Hi, <name>" on the home page and the Sign out button still say who is here.
         self.user_label.setVisible(needed <= self.width())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()
+        super().closeEvent(event)
 
     def refit_header(self) -> None:
         """Fit the header once the new text size has reached every widget."""

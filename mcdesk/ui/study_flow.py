@@ -91,6 +91,7 @@ class StudyFlow(QObject):
         w.prefs_button.clicked.connect(self.open_prefs)
         w.still_here_button.clicked.connect(self.idle.poke)
         w.teacher_page.sign_out.connect(self.sign_out)
+        w.closing.connect(self._close_skill)  # the time counted so far is saved on close
         w.home_view.open_pack.connect(self.open_pack)
         w.home_view.open_skill.connect(self.open_skill)
         w.home_view.browse_catalog.connect(w.browse_catalog)

@@ -216,10 +216,10 @@ def test_time_on_a_skill_is_counted_while_active_and_saved(
     qtbot.waitUntil(lambda: _saved_seconds(home) == 100, timeout=WAIT)
 
 
-def _saved_seconds(home: Paths) -> int:
+def _saved_seconds(home: Paths, skill_id: str = "estimating") -> int:
     with sqlite3.connect(home.database) as connection:
         row = connection.execute(
-            "SELECT active_seconds FROM skill_progress WHERE skill_id = 'estimating'"
+            "SELECT active_seconds FROM skill_progress WHERE skill_id = ?", (skill_id,)
         ).fetchone()
     return int(row[0]) if row else -1
 
@@ -236,3 +236,21 @@ def test_a_teacher_signs_in_and_sees_the_roster(
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.teacher_page, timeout=WAIT)
     assert window.user_label.text() == "Ms. Rivera (demo)"
     assert not window.home_button.isVisible()
+
+
+def test_closing_the_window_saves_the_time_counted_so_far(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, study = _started(start_app, qtbot)
+    now = [50.0]
+    study._clock = lambda: now[0]
+    _signed_in(qtbot, window)
+    study.open_skill("carpentry-basics", "measuring")
+    qtbot.waitUntil(lambda: study.open_skill_state is not None, timeout=WAIT)
+    skill = study.open_skill_state
+    assert skill is not None
+    skill.meter.set_active(True)
+    now[0] += 12
+    skill.meter.note_input()
+    window.close()  # a crash loses at most the 15 s between flushes; a close loses nothing
+    qtbot.waitUntil(lambda: _saved_seconds(home, "measuring") == 12, timeout=WAIT)
