@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/pack_import.py
+	$(BIN)/python bench/code_check.py
 	$(BIN)/python bench/study_ui.py
 
 clean:

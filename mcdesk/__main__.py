@@ -5,11 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-CLI_COMMANDS = {"keys", "pack", "catalog", "--version", "-h", "--help"}
+CLI_COMMANDS = {"keys", "pack", "catalog", "teacher", "--version", "-h", "--help"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:2] == ["teacher", "code-sheet"] and not {"-h", "--help"} & set(args):
+        # A PDF needs Qt, which the command line (mcdesk.cli) must not import.
+        from mcdesk.ui.code_sheet import main as code_sheet_main
+
+        return int(code_sheet_main(args[2:]))
     if args and args[0] in CLI_COMMANDS:
         from mcdesk.cli import main as cli_main
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import shutil
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,9 +40,10 @@ def _prepare_store() -> Paths:
         print(f"warning: {store.damaged.message()}", file=sys.stderr)
     with opened(paths.database) as connection:
         needs = setup_needs(connection, settings=settings)
-    if needs.station or needs.demo:
+    if needs.station or needs.demo or needs.exam_keys:
         # The command line imports packs on its own; bundled ones come with the app.
-        run_setup(paths, settings, SetupNeeds(needs.station, needs.demo, ()), now=_now())
+        only = SetupNeeds(needs.station, needs.demo, (), exam_keys=needs.exam_keys)
+        run_setup(paths, settings, only, now=_now())
     return paths
 
 
@@ -233,6 +236,127 @@ def cmd_catalog_rebuild_bundled(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class CommandRefused(Exception):
+    """A command cannot go ahead; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class TeacherCodes:
+    """Unlock codes a teacher asked for, with what a printed sheet shows beside them."""
+
+    station_id: str
+    station_name: str
+    school: str
+    codes: list[tuple[int, str]]
+
+
+def add_teacher_code_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by `teacher codes` and `teacher code-sheet`."""
+    parser.add_argument("--station", required=True, help="station id (or this station's name)")
+    parser.add_argument(
+        "--from", dest="start", type=int, help="first code number (default: the next unused)"
+    )
+    parser.add_argument("--count", type=int, default=10, help="how many codes (default 10)")
+    parser.add_argument("--user", help="teacher user name (asked for if missing)")
+    parser.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+
+def _ask_credentials(args: argparse.Namespace) -> tuple[str, str]:
+    username = args.user
+    if not username:
+        # The prompt goes to stderr so that standard output holds only the codes.
+        print("Teacher user name: ", end="", file=sys.stderr, flush=True)
+        username = sys.stdin.readline().strip()
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+    return username, password
+
+
+def teacher_codes(args: argparse.Namespace) -> TeacherCodes:
+    """Sign the teacher in (throttled), open their issuer and mint the codes asked for."""
+    from mcdesk.exam.issuer import IssuerError, issuer_stations, open_issuer
+    from mcdesk.exam.unlock import next_counter
+    from mcdesk.store.connection import opened
+    from mcdesk.store.engine import make_engine
+    from mcdesk.study.signin import sign_in_teacher
+
+    if not 1 <= args.count <= 1000 or (args.start is not None and args.start < 1):
+        raise CommandRefused("--from must be 1 or more and --count between 1 and 1000")
+    paths = _prepare_store()
+    username, password = _ask_credentials(args)
+    engine = make_engine(paths.database)
+    try:
+        # The sign-in check first: it is throttled, so the command line is no faster a
+        # way to guess a teacher's password than the sign-in screen.
+        signed_in = sign_in_teacher(engine, username=username, password=password, now=_now())
+    finally:
+        engine.dispose()
+    if not signed_in.ok:
+        raise CommandRefused(signed_in.message)
+    with opened(paths.database) as connection:
+        teacher_id, school = connection.execute(
+            "SELECT teacher.id, school.name FROM teacher JOIN school ON school.id ="
+            " teacher.school_id WHERE teacher.username = ?",
+            (username.strip(),),
+        ).fetchone()
+        here = connection.execute("SELECT id, name FROM station").fetchone()
+        station_id = str(args.station)
+        if here is not None and station_id == here["name"]:
+            station_id = str(here["id"])
+        issuer = open_issuer(
+            connection, teacher_id=teacher_id, password=password, station_id=station_id
+        )
+        if issuer is None:
+            known = ", ".join(issuer_stations(connection, teacher_id=teacher_id)) or "none"
+            raise CommandRefused(
+                f"you hold no code issuer for station {args.station!r} (your stations: {known})"
+            )
+        is_here = here is not None and station_id == here["id"]
+        start = args.start
+        if start is None and is_here:
+            start = next_counter(connection)
+            if start is None:  # every slot used: show the codes a refill will add
+                highest = connection.execute("SELECT max(counter) FROM exam_key_slot")
+                start = int(highest.fetchone()[0] or 0) + 1
+        try:
+            codes = issuer.codes(start=start or 1, count=args.count)
+        except IssuerError as exc:
+            raise CommandRefused(str(exc)) from exc
+    return TeacherCodes(
+        station_id=station_id,
+        station_name=str(here["name"]) if is_here else station_id,
+        school=str(school),
+        codes=codes,
+    )
+
+
+def cmd_teacher_codes(args: argparse.Namespace) -> int:
+    from mcdesk.exam.codes import format_code
+
+    try:
+        listing = teacher_codes(args)
+    except CommandRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(
+        f"Codes for {listing.station_name}; single use, keep them from learners.", file=sys.stderr
+    )
+    for counter, code in listing.codes:
+        print(f"#{counter}  {format_code(code)}")
+    return EXIT_OK
+
+
+def cmd_teacher_code_sheet(args: argparse.Namespace) -> int:
+    # `mcdesk teacher code-sheet` is routed to mcdesk.ui.code_sheet by mcdesk.__main__:
+    # writing a PDF needs Qt, which this module must not import.
+    print("error: run `mcdesk teacher code-sheet` (it needs the app's PDF writer)", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mcdesk", description="Offline-first career and technical education micro-credentials."
@@ -282,6 +406,17 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--content-cache", default="content_cache")
     rebuild.add_argument("--key", default="content_cache/keys/demo-publisher.key")
     rebuild.set_defaults(func=cmd_catalog_rebuild_bundled)
+
+    teacher = commands.add_parser("teacher", help="teacher tools").add_subparsers(
+        dest="sub", required=True
+    )
+    codes = teacher.add_parser("codes", help="list a station's next unlock codes")
+    add_teacher_code_options(codes)
+    codes.set_defaults(func=cmd_teacher_codes)
+    sheet = teacher.add_parser("code-sheet", help="write a printable PDF of unlock codes")
+    add_teacher_code_options(sheet)
+    sheet.add_argument("-o", "--output", required=True, help="PDF file to write")
+    sheet.set_defaults(func=cmd_teacher_code_sheet)
     return parser
 
 

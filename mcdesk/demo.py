@@ -14,6 +14,7 @@ from mcdesk.study.access import ALL_PACKS
 
 DEMO_SCHOOL = "Riverside CTE Center (demo)"
 DEMO_CLASS = "Period 2 — Construction & IT (demo)"
+DEMO_TEACHER_ID = "demo-teacher"
 DEMO_TEACHER_USERNAME = "teacher"
 DEMO_TEACHER_NAME = "Ms. Rivera (demo)"
 DEMO_TEACHER_PASSWORD = "mcdesk-demo"
@@ -54,7 +55,7 @@ def seed_demo(engine: Engine) -> bool:
             return False
         school = School(id="demo-school", name=DEMO_SCHOOL)
         teacher = Teacher(
-            id="demo-teacher",
+            id=DEMO_TEACHER_ID,
             school_id=school.id,
             username=DEMO_TEACHER_USERNAME,
             display_name=DEMO_TEACHER_NAME,

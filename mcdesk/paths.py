@@ -101,3 +101,8 @@ def bundled_catalog_dir() -> Path:
 def bundled_publishers_dir() -> Path:
     """Publisher public keys trusted out of the box (the demo publisher)."""
     return bundled_root() / "content_cache" / "publishers"
+
+
+def bundled_pack_keys_dir() -> Path:
+    """The DEMO catalog's pack keys (public on purpose), in the source tree and the bundle."""
+    return bundled_root() / "content_cache" / "keys" / "packs"

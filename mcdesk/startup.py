@@ -1,7 +1,8 @@
 """What a station needs at start-up beyond an open store, and doing it.
 
 ``setup_needs`` is cheap (a few raw queries) and runs on every start; ``run_setup``
-does the heavy part (key generation, demo seeding, bundled imports) only when needed.
+does the heavy part (key generation, demo seeding, bundled imports, exam code slots)
+only when needed.
 """
 
 from __future__ import annotations
@@ -11,8 +12,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mcdesk.content.bundled import BundledPack, outdated, read_bundled_index
-from mcdesk.paths import Paths, bundled_catalog_dir, bundled_publishers_dir
+from mcdesk.exam.slots import DEFAULT_PARAMS, ScryptParams
+from mcdesk.paths import Paths, bundled_catalog_dir, bundled_pack_keys_dir, bundled_publishers_dir
 from mcdesk.settings import Settings
+
+# A demo station's first run seals its exam key into this many code slots. Each costs
+# one scrypt run: 40 × 0.15 s ≈ 6 s here at DEFAULT_PARAMS (bench/code_check.py), inside
+# the ~15 s budget for a first run. Tests swap in FAST_TEST_PARAMS (tests/conftest.py).
+FIRST_RUN_SLOTS = 40
+FIRST_RUN_SCRYPT: ScryptParams = DEFAULT_PARAMS
+WAITING_FOR_A_CODE = "pack key waiting for the next teacher code"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,10 +29,12 @@ class SetupNeeds:
     station: bool
     demo: bool
     bundled: tuple[BundledPack, ...]
+    # A standalone demo station's exam key, teacher code issuer and code slots.
+    exam_keys: bool = False
 
     @property
     def any(self) -> bool:
-        return self.station or self.demo or bool(self.bundled)
+        return self.station or self.demo or bool(self.bundled) or self.exam_keys
 
 
 @dataclass(slots=True)
@@ -31,6 +42,9 @@ class SetupReport:
     seeded_demo: bool = False
     imported: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    exam_keys: str = ""
+    # "pack-id: pack key waiting for the next teacher code"
+    waiting_keys: list[str] = field(default_factory=list)
 
 
 def setup_needs(connection: sqlite3.Connection, *, settings: Settings) -> SetupNeeds:
@@ -39,11 +53,28 @@ def setup_needs(connection: sqlite3.Connection, *, settings: Settings) -> SetupN
     bundled: list[BundledPack] = []
     if settings.import_bundled_catalog:
         bundled = outdated(connection, read_bundled_index(bundled_catalog_dir()))
+    demo = settings.seed_demo_class and not has_school
     return SetupNeeds(
         station=not has_station,
-        demo=settings.seed_demo_class and not has_school,
+        demo=demo,
         bundled=tuple(bundled),
+        exam_keys=_needs_demo_exam_keys(connection, settings=settings, demo=demo),
     )
+
+
+def _needs_demo_exam_keys(
+    connection: sqlite3.Connection, *, settings: Settings, demo: bool
+) -> bool:
+    # With a server, the server is the code issuer and sync brings the slots.
+    if not settings.seed_demo_class or settings.server_url is not None:
+        return False
+    if connection.execute("SELECT 1 FROM issuer").fetchone() is not None:
+        return False
+    # Also true when a first run stopped after seeding the demo but before the slots.
+    from mcdesk.demo import DEMO_TEACHER_ID
+
+    teacher = connection.execute("SELECT 1 FROM teacher WHERE id = ?", (DEMO_TEACHER_ID,))
+    return demo or teacher.fetchone() is not None
 
 
 def run_setup(paths: Paths, settings: Settings, needs: SetupNeeds, *, now: datetime) -> SetupReport:
@@ -77,4 +108,61 @@ def run_setup(paths: Paths, settings: Settings, needs: SetupNeeds, *, now: datet
                     report.imported.append(f"{result.pack_id} {result.version}")
     finally:
         engine.dispose()
+    if needs.exam_keys:
+        report.exam_keys = _set_up_demo_exam_keys(paths, now=now)
+    elif needs.bundled:
+        report.waiting_keys = _waiting_pack_keys(paths)
     return report
+
+
+def _set_up_demo_exam_keys(paths: Paths, *, now: datetime) -> str:
+    """Seal a new exam key into code slots the demo teacher's codes open; a summary line."""
+    from mcdesk.demo import DEMO_TEACHER_ID, DEMO_TEACHER_PASSWORD
+    from mcdesk.exam.keyring import KeyringError, load_pack_keys
+    from mcdesk.exam.unlock import setup_exam_keys
+    from mcdesk.passwords import verify_secret
+    from mcdesk.store.connection import opened
+
+    with opened(paths.database) as connection:
+        station = connection.execute("SELECT id FROM station").fetchone()
+        teacher = connection.execute(
+            "SELECT password_hash FROM teacher WHERE id = ?", (DEMO_TEACHER_ID,)
+        ).fetchone()
+        if station is None or teacher is None:
+            return "exam codes not set up: no station or demo teacher"
+        # The issuer is sealed under the teacher's password; a changed one is not known here.
+        if not verify_secret(DEMO_TEACHER_PASSWORD, teacher[0]):
+            return "exam codes not set up: the demo teacher's password was changed"
+        note = ""
+        try:
+            pack_keys = load_pack_keys(bundled_pack_keys_dir())
+        except KeyringError as exc:
+            pack_keys, note = [], f" ({exc})"
+        done = setup_exam_keys(
+            connection,
+            teacher_id=DEMO_TEACHER_ID,
+            station_id=str(station[0]),
+            password=DEMO_TEACHER_PASSWORD,
+            pack_keys=pack_keys,
+            slots=FIRST_RUN_SLOTS,
+            params=FIRST_RUN_SCRYPT,
+            now=now,
+        )
+    return f"exam codes: {done.slots} slots, {len(done.wrapped)} pack keys wrapped{note}"
+
+
+def _waiting_pack_keys(paths: Paths) -> list[str]:
+    """Installed packs whose (bundled) key needs the exam key, i.e. the next teacher code."""
+    from mcdesk.exam.keyring import KeyringError, load_pack_keys, pending_pack_keys
+    from mcdesk.store.connection import opened
+
+    try:
+        available = load_pack_keys(bundled_pack_keys_dir())
+    except KeyringError as exc:
+        return [str(exc)]
+    with opened(paths.database, read_only=True) as connection:
+        if connection.execute("SELECT 1 FROM exam_key_slot").fetchone() is None:
+            return []  # no exam key on this station yet: nothing can be waiting for it
+        installed = {str(row[0]) for row in connection.execute("SELECT id FROM pack")}
+        pending = pending_pack_keys(connection, available)
+    return [f"{key.pack_id}: {WAITING_FOR_A_CODE}" for key in pending if key.pack_id in installed]

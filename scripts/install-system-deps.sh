@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Debian/Ubuntu packages mcdesk needs: Qt's xcb platform libraries, a font, Python's venv
-# and PostgreSQL (tests run a throwaway server). Installs only what is missing; needs
-# root (or prints the command to run when not root).
+# Debian/Ubuntu packages mcdesk needs: Qt's xcb platform libraries, a font, Python's venv,
+# PostgreSQL (tests run a throwaway server) and poppler-utils (tests read the code sheet
+# PDF back with pdftotext). Installs only what is missing; needs root (or prints the
+# command to run when not root).
 set -euo pipefail
 
 packages=(
@@ -9,7 +10,7 @@ packages=(
   libfreetype6 libglib2.0-0 libdbus-1-3 libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0
   libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0
   libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0
-  libxcb-xkb1 libxcb-glx0 fonts-dejavu-core
+  libxcb-xkb1 libxcb-glx0 fonts-dejavu-core poppler-utils
 )
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   packages+=(python3-venv)

@@ -19,6 +19,21 @@ from tests.packsource import write_source
 NOW = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """First runs and teacher issuers use FAST_TEST_PARAMS (set MCDESK_SCRYPT_FAST=0 to not).
+
+    The same code paths at 1/64 of the cost: a first run would otherwise spend ~9 s
+    sealing 40 code slots. Subprocesses (the bundle's self-test) keep the real cost.
+    """
+    if os.environ.get("MCDESK_SCRYPT_FAST", "1") == "0":
+        return
+    from mcdesk.exam.slots import FAST_TEST_PARAMS
+
+    monkeypatch.setattr("mcdesk.startup.FIRST_RUN_SCRYPT", FAST_TEST_PARAMS)
+    monkeypatch.setattr("mcdesk.exam.issuer.ISSUER_PARAMS", FAST_TEST_PARAMS)
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Paths]:
     """An empty MCDESK_HOME for this test."""

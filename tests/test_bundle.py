@@ -38,8 +38,11 @@ def test_the_bundle_builds_and_passes_its_self_test(tmp_path: Path) -> None:
     app = dist / "mcdesk" / "mcdesk"
     assert app.is_file()
     bundled = {p.name for p in (dist / "mcdesk" / "_internal" / "content_cache").iterdir()}
-    assert bundled == {"packs", "publishers"}  # never the sources or the keys
-    assert not list((dist / "mcdesk").rglob("*.packkey.json"))
+    assert bundled == {"packs", "publishers", "keys"}  # never the sources
+    # Only the DEMO pack keys (public on purpose), never a publisher's private key.
+    keys = dist / "mcdesk" / "_internal" / "content_cache" / "keys"
+    assert {p.parent.name for p in keys.rglob("*") if p.is_file()} == {"packs"}
+    assert all(p.name.endswith(".packkey.json") for p in keys.rglob("*") if p.is_file())
     assert not list((dist / "mcdesk").rglob("demo-publisher.key"))
 
     env = {**os.environ, "MCDESK_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}

@@ -15,7 +15,13 @@ from PySide6.QtCore import QObject, QThreadPool
 
 from mcdesk.ui import alerts
 from mcdesk.ui.background import run_in_background
-from mcdesk.ui.tasks import OpenedStation, PreparedCatalog, open_station, prepare_catalog
+from mcdesk.ui.tasks import (
+    OpenedStation,
+    PreparedCatalog,
+    open_station,
+    prepare_catalog,
+    set_up_exam_keys,
+)
 
 if TYPE_CHECKING:
     from mcdesk.paths import Paths
@@ -101,6 +107,15 @@ class StationStartup(QObject):
             return
         if prepared.login_hints:
             say(self._out, prepared.login_hints)
+        if prepared.exam_keys_pending:
+            paths = self._paths
+            run_in_background(
+                parent=self,
+                pool=self._pool,
+                task=lambda: set_up_exam_keys(paths, settings),
+                on_success=lambda summary: say(self._out, summary) if summary else None,
+                on_failure=lambda error: say(self._err, f"warning: exam codes not set up: {error}"),
+            )
         if self._on_ready_callback is not None:
             self._on_ready_callback(settings)
 

@@ -7,7 +7,7 @@ thread, before the first paint) costs nothing: ``mcdesk.demo`` alone pulls in SQ
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +36,7 @@ class PreparedCatalog:
     imported: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     login_hints: str | None = None
+    exam_keys_pending: bool = False  # sealing the demo's exam key waits until after the paint
 
 
 def open_station(paths: Paths) -> OpenedStation:
@@ -59,6 +60,9 @@ def prepare_catalog(
 
     with opened(paths.database) as connection:
         needs = setup_needs(connection, settings=settings)
+    # The code slots cost seconds of scrypt: the catalog and sign-in come first.
+    pending = needs.exam_keys
+    needs = replace(needs, exam_keys=False)
     imported: list[str] = []
     refused: list[str] = []
     if needs.any:
@@ -71,7 +75,26 @@ def prepare_catalog(
         from mcdesk.demo import login_hints
 
         hints = login_hints()
-    return PreparedCatalog(entries=entries, imported=imported, refused=refused, login_hints=hints)
+    return PreparedCatalog(
+        entries=entries,
+        imported=imported,
+        refused=refused,
+        login_hints=hints,
+        exam_keys_pending=pending,
+    )
+
+
+def set_up_exam_keys(paths: Paths, settings: Settings) -> str:
+    """First run of a standalone station: seal the exam key into code slots; a summary."""
+    from mcdesk.startup import run_setup, setup_needs
+    from mcdesk.store.connection import opened
+
+    with opened(paths.database) as connection:
+        needs = setup_needs(connection, settings=settings)
+    if not needs.exam_keys:
+        return ""
+    only_keys = replace(needs, station=False, demo=False, bundled=(), exam_keys=True)
+    return run_setup(paths, settings, only_keys, now=datetime.now(UTC)).exam_keys
 
 
 def search(database: Path, text: str) -> list[SearchHit]:

@@ -222,3 +222,17 @@ def test_the_first_paint_does_not_wait_for_the_database_libraries(home: Paths) -
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "heavy:"
+
+
+def test_the_first_run_seals_the_exam_key_into_code_slots_after_the_catalog_shows(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    launched = start_app()
+    qtbot.waitUntil(lambda: _ready(launched), timeout=30_000)
+
+    def slots() -> int:
+        with sqlite3.connect(home.database) as connection:
+            return int(connection.execute("SELECT count(*) FROM exam_key_slot").fetchone()[0])
+
+    qtbot.waitUntil(lambda: slots() > 0, timeout=60_000)
+    assert "exam codes" in launched.out.getvalue()

@@ -1,0 +1,115 @@
+"""The retake rule: attempts per day, and review of missed skills before another try."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mcdesk.exam.results import PASS_EPSILON
+
+
+@dataclass(frozen=True, slots=True)
+class RetakeDecision:
+    allowed: bool
+    reason: str
+    earliest: datetime | None = None  # when the daily limit lifts, if that is the reason
+    review: tuple[str, ...] = ()  # skills to study again first, if that is the reason
+
+
+def _moment(text: str | None) -> datetime | None:
+    """A stored time (ISO with offset, or SQLAlchemy's naive UTC) as an aware datetime."""
+    if text is None:
+        return None
+    moment = datetime.fromisoformat(str(text))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _weak_skills(
+    connection: sqlite3.Connection, *, attempt_id: str, form: Mapping[str, Any], level: float
+) -> list[str]:
+    """Skills scored below the cut score in an attempt (all of them if it has no result)."""
+    row = connection.execute(
+        "SELECT body FROM exam_result WHERE attempt_id = ?", (attempt_id,)
+    ).fetchone()
+    if row is None:
+        return sorted({str(item["skill"]) for item in form["items"]})
+    skills = json.loads(row[0])["score"]["skills"]
+    return sorted(
+        skill
+        for skill, s in skills.items()
+        if s["max_points"] and s["points"] / s["max_points"] < level - PASS_EPSILON
+    )
+
+
+def _studied_since(
+    connection: sqlite3.Connection, *, learner_id: str, pack_id: str, skill_id: str, since: datetime
+) -> bool:
+    """Whether the learner opened the skill or ran its self-check after ``since``."""
+    moments = connection.execute(
+        "SELECT last_opened_at FROM skill_progress WHERE learner_id = ? AND pack_id = ? "
+        "AND skill_id = ? UNION ALL SELECT finished_at FROM selfcheck_run "
+        "WHERE learner_id = ? AND pack_id = ? AND skill_id = ?",
+        (learner_id, pack_id, skill_id) * 2,
+    ).fetchall()
+    return any((m := _moment(text)) is not None and m > since for (text,) in moments)
+
+
+def retake_allowed(
+    connection: sqlite3.Connection,
+    *,
+    learner_id: str,
+    pack_id: str,
+    blueprint: Mapping[str, Any],
+    now: datetime,
+) -> RetakeDecision:
+    """Whether the learner may start another attempt now, and if not, why and until when.
+
+    Attempts per day count those that ended on the local date of ``now`` (its own zone).
+    """
+    local_now = now if now.tzinfo is not None else now.astimezone()
+    rows = connection.execute(
+        "SELECT id, state, form, ended_at, passed FROM attempt "
+        "WHERE learner_id = ? AND pack_id = ?",
+        (learner_id, pack_id),
+    ).fetchall()
+    if any(state in ("unlocked", "running", "paused") for _, state, _, _, _ in rows):
+        return RetakeDecision(False, "An attempt is in progress: ask your teacher to resume it.")
+    ended = sorted(
+        ((m, str(i), json.loads(f), p) for i, _, f, e, p in rows if (m := _moment(e)) is not None),
+        key=lambda r: r[0],
+    )
+    if not ended:
+        return RetakeDecision(True, "First attempt.")
+    rule = blueprint["retake"]
+    today = local_now.date()
+    used = sum(1 for moment, *_ in ended if moment.astimezone(local_now.tzinfo).date() == today)
+    if used >= int(rule["max_attempts_per_day"]):
+        midnight = datetime.combine(today + timedelta(days=1), datetime.min.time())
+        earliest = midnight.replace(tzinfo=local_now.tzinfo)
+        return RetakeDecision(
+            False,
+            f"You have used today's {used} attempt{'s' if used != 1 else ''}; try again tomorrow.",
+            earliest=earliest,
+        )
+    last_end, last_id, last_form, last_passed = ended[-1]
+    if rule["requires_review"] and not last_passed:
+        level = float(blueprint["proficiency_level"])
+        weak = _weak_skills(connection, attempt_id=last_id, form=last_form, level=level)
+        missing = tuple(
+            skill
+            for skill in weak
+            if not _studied_since(
+                connection, learner_id=learner_id, pack_id=pack_id, skill_id=skill, since=last_end
+            )
+        )
+        if missing:
+            return RetakeDecision(
+                False,
+                "Review the skills you missed before trying again: " + ", ".join(missing) + ".",
+                review=missing,
+            )
+    return RetakeDecision(True, "A retake is allowed.")

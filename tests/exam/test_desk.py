@@ -1,0 +1,205 @@
+"""The exam desk the screens call: codes, sealed bank, a whole attempt, a crash, a retake."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from mcdesk.content.build import build_pack
+from mcdesk.content.install import import_pack
+from mcdesk.content.sealing import read_pack_key
+from mcdesk.exam.desk import ExamDesk, paper_items
+from mcdesk.keys import PublisherKey
+from mcdesk.paths import Paths
+from mcdesk.store.connection import opened
+from mcdesk.store.engine import make_engine
+from tests.conftest import NOW
+from tests.exam.stations import STATION_ID, new_station, set_up_keys, teacher_issuer
+from tests.packsource import write_source
+
+LEARNER = "learner-ada"
+PACK = "sample-pack"
+
+
+@dataclass
+class Station:
+    database: Path
+    key: Ed25519PrivateKey
+    clock: list[float]
+    bank_texts: list[str]
+
+    def desk(self) -> ExamDesk:
+        return ExamDesk(
+            self.database, station_key=self.key, monotonic=lambda: self.clock[0], wall=lambda: NOW
+        )
+
+    def code(self, counter: int) -> str:
+        return teacher_issuer(self.database).code(counter)
+
+
+@pytest.fixture
+def station(
+    home: Paths,
+    publisher_key: Path,
+    trusted: dict[str, PublisherKey],
+    tmp_path: Path,
+) -> Station:
+    database = new_station(home)
+    with opened(database) as connection:
+        connection.execute(
+            "INSERT INTO school_class (id, school_id, teacher_id, name) "
+            "VALUES ('c1', 'school-1', 'teacher-rivera', 'Lab')"
+        )
+        connection.execute(
+            "INSERT INTO learner (id, class_id, display_name, pin_hash) "
+            f"VALUES ('{LEARNER}', 'c1', 'Ada', 'x')"
+        )
+    built = build_pack(
+        write_source(tmp_path / "src"), tmp_path / "p.mcpack", publisher_key=publisher_key
+    )
+    engine = make_engine(database)
+    import_pack(built.output, engine=engine, trusted=trusted, now=NOW)
+    engine.dispose()
+    assert built.pack_key_file is not None
+    set_up_keys(database, slots=8, pack_keys=[read_pack_key(built.pack_key_file)])
+    texts = ["How many inches in 3 feet?", "Name the tool that rolls up."]
+    return Station(database, Ed25519PrivateKey.generate(), [100.0], texts)
+
+
+def right_answer(item: dict[str, Any]) -> Any:
+    if item["type"] == "short_text":
+        return item["answer"]["accepted"][0]
+    return item["answer"]
+
+
+def test_evidence_before_a_start(station: Station) -> None:
+    desk = station.desk()
+    evidence = desk.evidence(learner_id=LEARNER, pack_id=PACK)
+    assert evidence.title == "Sample Pack"
+    assert evidence.items == 4  # 2 per skill
+    assert evidence.time_limit_minutes == 20
+    assert evidence.retake.allowed
+    assert evidence.next_counter == 1
+    assert evidence.interrupted_attempt is None
+    desk.close()
+
+
+def test_a_wrong_code_is_refused_and_a_right_one_starts_with_no_keys_on_screen(
+    station: Station,
+) -> None:
+    desk = station.desk()
+    refused = desk.start(learner_id=LEARNER, pack_id=PACK, code="00000000")
+    assert not refused.ok
+    assert refused.next_counter == 1  # the same slot is asked for again
+    started = desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(1))
+    assert started.ok
+    assert started.sitting is not None
+    sitting = started.sitting
+    assert sitting.state == "running"
+    assert len(sitting.items) == 4
+    for item in sitting.items:
+        assert not {"answer", "accepted", "pattern", "feedback", "tolerance"} & set(item)
+    assert sitting.remaining_s == pytest.approx(20 * 60)
+    assert desk.next_counter() == 2
+    desk.close()
+
+
+def test_a_whole_attempt_passes_and_says_what_to_review_never_the_key(station: Station) -> None:
+    desk = station.desk()
+    started = desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(1))
+    assert started.sitting is not None
+    bank = desk._bank  # the in-memory bank, to answer right
+    for item in started.sitting.items:
+        assert desk.answer(item_id=item["id"], response=right_answer(bank[item["id"]]))
+    station.clock[0] += 300
+    outcome = desk.submit()
+    assert outcome.passed
+    assert outcome.score_ratio == pytest.approx(1.0)
+    assert outcome.review == []
+    assert {skill for skill, *_ in outcome.skills} == {"measuring", "estimating"}
+    assert outcome.ended_by == "submitted"
+    assert "again" in outcome.retake_text
+    assert desk._bank == {}  # dropped when the attempt ended
+    desk.close()
+
+
+def test_a_crash_then_a_resume_code_keeps_answers_and_time(station: Station) -> None:
+    desk = station.desk()
+    started = desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(1))
+    assert started.sitting is not None
+    first = started.sitting.items[0]["id"]
+    desk.answer(item_id=first, response="a")
+    for _ in range(12):  # two minutes of work, ticked every 10 s as the screen does
+        station.clock[0] += 10
+        desk.tick()
+    # The process dies here: a new desk on the same store, as after a restart.
+    station.clock[0] += 5000  # time while the app was dead is not charged
+    again = station.desk()
+    [interrupted] = again.interrupted()
+    assert (interrupted.learner_name, interrupted.title) == ("Ada", "Sample Pack")
+    refused = again.resume(attempt_id=interrupted.attempt_id, code=station.code(1))
+    assert not refused.ok  # a used code never works twice
+    resumed = again.resume(attempt_id=interrupted.attempt_id, code=station.code(2))
+    assert resumed.ok
+    assert resumed.sitting is not None
+    assert resumed.sitting.answers == {first: "a"}
+    assert resumed.sitting.remaining_s == pytest.approx(20 * 60 - 120, abs=1)
+    assert resumed.sitting.items  # the bank is open again
+    again.close()
+    desk.close()
+
+
+def test_extend_pause_and_leave_need_codes(station: Station) -> None:
+    desk = station.desk()
+    desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(1))
+    extended = desk.authorise(code=station.code(2), action="extend", minutes=5)
+    assert extended.ok
+    assert extended.sitting is not None
+    assert extended.sitting.remaining_s == pytest.approx(25 * 60)
+    assert not desk.authorise(code="12345678", action="leave").ok
+    left = desk.authorise(code=station.code(3), action="leave")
+    assert left.ok
+    assert left.sitting is not None
+    assert left.sitting.state == "paused"
+    assert left.sitting.items == []  # the bank left with the learner
+    desk.close()
+
+
+def test_a_retake_waits_for_review_of_the_missed_skills(station: Station) -> None:
+    desk = station.desk()
+    started = desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(1))
+    assert started.sitting is not None
+    outcome = desk.submit()  # nothing answered
+    assert not outcome.passed
+    assert {skill for skill, _ in outcome.review} == {"measuring", "estimating"}
+    refused = desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(2))
+    assert not refused.ok
+    assert "review" in refused.message.lower() or "study" in refused.message.lower()
+    assert desk.next_counter() == 2  # no code was spent on a refused retake
+    desk.close()
+
+
+def test_paper_items_follow_the_drawn_option_order() -> None:
+    bank = {
+        "q1": {
+            "id": "q1",
+            "type": "single_choice",
+            "prompt": "?",
+            "options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}],
+            "answer": "a",
+            "feedback": "because",
+        }
+    }
+    form = {"items": [{"id": "q1", "skill": "s", "options": ["b", "a"]}]}
+    [item] = paper_items(form, bank)
+    assert [o["id"] for o in item["options"]] == ["b", "a"]
+    assert "answer" not in item
+    assert "feedback" not in item
+
+
+def test_the_station_id_is_the_issuers(station: Station) -> None:
+    assert teacher_issuer(station.database).station_id == STATION_ID
