@@ -75,6 +75,10 @@ class StudyDesk:
         self._lock = threading.Lock()
 
     @property
+    def database(self) -> Path:
+        return self._database
+
+    @property
     def engine(self) -> Engine:
         with self._lock:
             if self._engine is None:

@@ -83,7 +83,27 @@ def launch(
             idle_minutes=settings.idle_sign_out_minutes,
         )
         window.study = study
+
+        def make_exam_desk() -> ExamDesk:
+            from mcdesk.keys import read_private_key
+
+            return ExamDesk(paths.database, station_key=read_private_key(paths.station_key))
+
+        from mcdesk.exam.desk import ExamDesk
+        from mcdesk.ui.exam_flow import ExamFlow
+
+        exam = ExamFlow(
+            window=window,
+            pool=queue,
+            make_desk=make_exam_desk,
+            learner=lambda: study.learner_id,
+            on_done=study.show_home,
+            on_left=study.sign_out,
+        )
+        window.exam = exam
         study.begin()
+        # On the same queue, so it lands after the sign-in screen: a crashed attempt first.
+        exam.check_interrupted(then=lambda: None)
 
     startup = StationStartup(
         paths=paths,

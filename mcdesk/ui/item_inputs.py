@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,15 @@ class ItemInput(QWidget):
     changed = Signal()
 
     def response(self) -> Any:
+        raise NotImplementedError
+
+    def set_response(self, response: Any) -> None:
+        """Show a saved response (None: unanswered) without emitting ``changed``."""
+        # Restoring is not answering: the owner must not save it again or call it new.
+        with QSignalBlocker(self):
+            self._show_response(response)
+
+    def _show_response(self, response: Any) -> None:
         raise NotImplementedError
 
     def set_locked(self, locked: bool) -> None:
@@ -70,6 +79,15 @@ class ChoiceInput(ItemInput):
             return chosen or None
         return chosen[0] if chosen else None
 
+    def _show_response(self, response: Any) -> None:
+        wanted = response if self._many and isinstance(response, list) else [response]
+        # An exclusive group refuses to uncheck its last button; None must clear it.
+        self._group.setExclusive(False)
+        for value, button in zip(self._values, self._group.buttons(), strict=True):
+            # Type as well as value: True == 1 must not tick an option whose id is 1.
+            button.setChecked(any(type(v) is type(value) and v == value for v in wanted))
+        self._group.setExclusive(not self._many)
+
 
 class TextInput(ItemInput):
     """numeric (with its unit beside the box) and short_text."""
@@ -92,6 +110,9 @@ class TextInput(ItemInput):
     def response(self) -> Any:
         text = self.edit.text().strip()
         return text or None
+
+    def _show_response(self, response: Any) -> None:
+        self.edit.setText("" if response is None else str(response))
 
 
 class _OrderList(QListWidget):
@@ -151,6 +172,17 @@ class OrderingInput(ItemInput):
     def response(self) -> Any:
         return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
 
+    def _show_response(self, response: Any) -> None:
+        if not isinstance(response, list):
+            return  # unanswered: the order as drawn stays
+        rank = {option_id: index for index, option_id in enumerate(response)}
+        entries = [self.list.takeItem(0) for _ in range(self.list.count())]
+        # Options a saved order does not name (none, normally) keep their place at the end.
+        entries.sort(key=lambda e: rank.get(e.data(Qt.ItemDataRole.UserRole), len(rank)))
+        for entry in entries:
+            self.list.addItem(entry)
+        self.list.setCurrentRow(0)
+
 
 class MatchingInput(ItemInput):
     """One drop-down per prompt."""
@@ -184,6 +216,12 @@ class MatchingInput(ItemInput):
             p: box.currentData() for p, box in self._boxes.items() if box.currentData() is not None
         }
         return chosen or None
+
+    def _show_response(self, response: Any) -> None:
+        chosen = response if isinstance(response, Mapping) else {}
+        for prompt_id, box in self._boxes.items():
+            index = box.findData(chosen.get(prompt_id)) if prompt_id in chosen else 0
+            box.setCurrentIndex(max(index, 0))
 
 
 def _pairs(entries: list[Mapping[str, Any]]) -> list[tuple[str, str]]:

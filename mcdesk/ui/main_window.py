@@ -26,6 +26,8 @@ from mcdesk.ui.catalog_view import CatalogView
 from mcdesk.ui.home_view import HomeView
 from mcdesk.ui.pack_detail import PackDetail
 from mcdesk.ui.pack_page import PackPage
+from mcdesk.ui.ready_view import ReadyView
+from mcdesk.ui.result_view import ResultView
 from mcdesk.ui.search_results import SearchResultsView
 from mcdesk.ui.signin_view import SignInView
 from mcdesk.ui.skill_view import SkillView
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self._refit.setInterval(0)
         self._refit.timeout.connect(self._fit_header)
         self.study: QObject | None = None  # the StudyFlow, set by the composition root
+        self.exam: QObject | None = None  # the ExamFlow, likewise
 
         self.search_field = QLineEdit()
         self.search_field.setObjectName("search")
@@ -125,6 +128,8 @@ class MainWindow(QMainWindow):
         self.pack_page = PackPage()
         self.skill_view = SkillView()
         self.teacher_page = TeacherPage()
+        self.ready_view = ReadyView()
+        self.result_view = ResultView()
         self.pages = QStackedWidget()
         for page in (
             self.preparing,
@@ -136,6 +141,8 @@ class MainWindow(QMainWindow):
             self.pack_page,
             self.skill_view,
             self.teacher_page,
+            self.ready_view,
+            self.result_view,
         ):
             self.pages.addWidget(page)
         self.pages.currentChanged.connect(self._on_page_changed)

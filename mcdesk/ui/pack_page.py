@@ -93,6 +93,7 @@ class PackPage(ReadingColumn):
 
     back = Signal()
     open_skill = Signal(str)  # skill id
+    ready_requested = Signal()  # the learner wants to take the assessment
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +102,8 @@ class PackPage(ReadingColumn):
         self.title = QLabel()
         self.skill_cards: dict[str, SkillCard] = {}
         self.readiness_label: QLabel | None = None  # ready, or what is still to work on
+        self.ready_button: QPushButton | None = None
+        self.entry: CatalogEntry | None = None
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.back.emit)
@@ -118,6 +121,8 @@ class PackPage(ReadingColumn):
         self.clear()
         self.skill_cards = {}
         self.readiness_label = None
+        self.ready_button = None
+        self.entry = entry
         self._add_header(entry, back_to)
         skills: list[Mapping[str, Any]] = list(manifest.get("skills", ()))
         if granted:
@@ -197,3 +202,17 @@ class PackPage(ReadingColumn):
             text = "Still to work on: " + ", ".join(titles[sid] for sid in shown.weak)
         self.readiness_label = text_label(text, name="readiness")
         self.add(self.readiness_label)
+        self.ready_button = button = QPushButton("Ready for assessment…")
+        button.setObjectName("primary")
+        button.setAccessibleName("Ready for assessment")
+        button.setAccessibleDescription(
+            "Shows what you have done so far; then your teacher types a code to start."
+        )
+        button.clicked.connect(self.ready_requested.emit)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 4, 0, 0)
+        row.addWidget(button)
+        row.addStretch(1)
+        self.add(holder)
+        self.keep_visible_on_focus(button)

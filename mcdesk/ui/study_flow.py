@@ -10,11 +10,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
+from mcdesk.exam.console import teacher_codes
+from mcdesk.paths import bundled_pack_keys_dir
 from mcdesk.study.activity import ActiveTimeMeter
 from mcdesk.study.desk import HomePage, PackPageData, SkillPage, StudyDesk
 from mcdesk.study.home import RosterEntry
@@ -67,6 +70,7 @@ class StudyFlow(QObject):
         self._pack_id: str | None = None
         self._skill: OpenSkill | None = None
         self._time_spent = 0
+        self._pending_password = ""
         self._back_to_results = False
         self._generation = 0  # bumped at sign-out: answers for the previous person are dropped
         timeout = max(idle_minutes * 60_000, idle_warning_ms + 1_000)
@@ -165,6 +169,7 @@ class StudyFlow(QObject):
 
     def _check_password(self, username: str, password: str) -> None:
         self._window.signin_view.set_busy(True)
+        self._pending_password = password  # opens the teacher's code issuer once accepted
         desk = self._desk
         self._run(
             lambda: desk.sign_in_teacher(username=username, password=password),
@@ -175,6 +180,7 @@ class StudyFlow(QObject):
         view = self._window.signin_view
         view.set_busy(False)
         if not result.ok:
+            self._pending_password = ""
             view.show_teacher_refused(result.message, result.wait_seconds)
             return
         name = result.display_name or username
@@ -182,6 +188,20 @@ class StudyFlow(QObject):
         self._window.teacher_page.show_teacher(name=name, roster=self._roster)
         self._window.show_page(self._window.teacher_page)
         self.idle.start()
+        password, database = self._pending_password, self._desk.database
+        self._pending_password = ""
+        self._run(
+            lambda: teacher_codes(
+                database,
+                username=username,
+                password=password,
+                now=datetime.now(UTC),
+                pack_keys_dir=bundled_pack_keys_dir(),
+            ),
+            lambda codes: self._window.teacher_page.show_teacher(
+                name=name, roster=self._roster, codes=codes
+            ),
+        )
 
     def sign_out(self) -> None:
         """Save the time counted so far, forget the learner, back to the sign-in screen."""

@@ -1,18 +1,27 @@
-"""What a teacher sees after signing in on a station (the unlock codes join it later)."""
+"""What a teacher sees after signing in on a station: the next unlock codes and the roster."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from mcdesk.study.home import RosterEntry
 from mcdesk.ui.cards import ReadingColumn, text_label
 
+if TYPE_CHECKING:
+    from mcdesk.exam.console import TeacherCodes
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]} {code[4:]}"
+
 
 class TeacherPage(ReadingColumn):
-    """The teacher's landing page on a station: who is on its roster, and sign-out."""
+    """The teacher's page on a station: codes for the assessment, who is on the roster."""
 
     sign_out = Signal()
 
@@ -20,17 +29,35 @@ class TeacherPage(ReadingColumn):
         super().__init__(parent)
         self.setAccessibleName("Teacher page")
         self.sign_out_button = QPushButton("Sign out")
+        self.code_labels: list[QLabel] = []
 
-    def show_teacher(self, *, name: str, roster: Sequence[RosterEntry]) -> None:
+    def show_teacher(
+        self, *, name: str, roster: Sequence[RosterEntry], codes: TeacherCodes | None = None
+    ) -> None:
         self.clear()
+        self.code_labels = []
         self.add(text_label(f"Signed in as {name}", name="pageTitle"))
-        self.add(
-            text_label(
-                "Unlock codes for assessments, progress tables and accommodations will "
-                "appear here. For now this page shows who can sign in on this station.",
-                name="muted",
+        self.add(text_label("Unlock codes for this station", name="sectionTitle"))
+        if codes is None:
+            self.add(text_label("Opening your codes…", name="muted"))
+        elif not codes.codes:
+            self.add(text_label(codes.note or "No unlock codes are available.", name="error"))
+        else:
+            self.add(
+                text_label(
+                    "The station asks for the code by its number (#). Each code works once. "
+                    "Print a sheet with: mcdesk teacher code-sheet --station "
+                    f'"{codes.station_name}" -o sheet.pdf',
+                    name="muted",
+                )
             )
-        )
+            self.add(self._code_grid(codes.codes))
+            left = f"{codes.slots_left} codes left on this station."
+            if codes.low:
+                left = "⚠ " + left + " Fewer than 20: sign in again here to add more."
+            if codes.note:
+                left += " " + codes.note
+            self.add(text_label(left, name="error" if codes.low else "muted"))
         classes = sorted({entry.class_name for entry in roster})
         for class_name in classes:
             members = [e.display_name for e in roster if e.class_name == class_name]
@@ -41,3 +68,19 @@ class TeacherPage(ReadingColumn):
         self.sign_out_button.clicked.connect(self.sign_out.emit)
         self.add(self.sign_out_button)
         self.finish()
+
+    def _code_grid(self, codes: Sequence[tuple[int, str]]) -> QWidget:
+        grid_holder = QWidget()
+        grid = QGridLayout(grid_holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(self.font().pointSizeF() * 1.4)
+        mono.setWeight(QFont.Weight.DemiBold)
+        for index, (counter, code) in enumerate(codes):
+            label = QLabel(f"#{counter}   {format_code(code)}")
+            label.setFont(mono)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setAccessibleName(f"Code number {counter}: {' '.join(code)}")
+            grid.addWidget(label, index % 5, index // 5)
+            self.code_labels.append(label)
+        return grid_holder

@@ -88,7 +88,7 @@ def test_failing_below_the_cut_score(make_engine: EngineFactory) -> None:
 def test_partial_credit_counts_towards_the_skill(make_engine: EngineFactory) -> None:
     engine = make_engine()
     # Every item drawn, so the form surely holds a multiple-response item.
-    everything = {skill: 7 for skill in ("measure", "area", "estimate")}
+    everything = dict.fromkeys(("measure", "area", "estimate"), 7)
     begin(engine, bank=BANK, blueprint=blueprint(items_per_skill=everything))
     mr = next(
         i["id"] for i in engine.form["items"] if BY_ID[i["id"]]["type"] == "multiple_response"

@@ -32,6 +32,8 @@ def bundled(test_catalog: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) ->
     # startup.py imported these names, so they are replaced where they are looked up.
     monkeypatch.setattr("mcdesk.startup.bundled_catalog_dir", lambda: packs)
     monkeypatch.setattr("mcdesk.startup.bundled_publishers_dir", lambda: publishers)
+    # The test catalog's pack keys, sealed at first run like the demo's.
+    monkeypatch.setattr("mcdesk.startup.bundled_pack_keys_dir", lambda: packs.parent / "keys")
     return packs
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QTextCursor, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from mcdesk.ui.lesson_view import LessonView
@@ -50,9 +50,14 @@ def test_markdown_tables_and_pack_images_render(qtbot: QtBot) -> None:
 def test_the_first_use_of_each_keyword_carries_its_definition(qtbot: QtBot) -> None:
     view = _view(qtbot)
     assert view.keyword_count() == 2  # "joist" is not in the text
-    html = view.document().toHtml()
-    assert 'title="stud: A vertical framing member."' in html
-    assert html.count('href="keyword:') == 2
+    document = view.document()
+    found = document.find("stud", 0, QTextDocument.FindFlag.FindWholeWords)
+    # The format after the match's first letter is the keyword's own.
+    probe = QTextCursor(document)
+    probe.setPosition(found.selectionStart() + 1)
+    assert probe.charFormat().toolTip() == "stud: A vertical framing member."
+    assert probe.charFormat().anchorHref().startswith("keyword:")
+    assert document.toHtml().count('href="keyword:') == 2
 
 
 def test_keyboard_focus_on_a_keyword_tells_its_definition(qtbot: QtBot) -> None:

@@ -238,6 +238,34 @@ def test_a_teacher_signs_in_and_sees_the_roster(
     assert not window.home_button.isVisible()
 
 
+def test_the_teacher_page_shows_the_codes_the_station_will_ask_for(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, _ = _started(start_app, qtbot)
+
+    def slots() -> int:
+        with sqlite3.connect(home.database) as connection:
+            return int(connection.execute("SELECT count(*) FROM exam_key_slot").fetchone()[0])
+
+    qtbot.waitUntil(lambda: slots() > 0, timeout=60_000)  # first-run sealing, after the paint
+    view = window.signin_view
+    qtbot.mouseClick(view.teacher_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(view.user_name, "teacher")
+    qtbot.keyClicks(view.password, "mcdesk-demo")
+    qtbot.keyClick(view.password, Qt.Key.Key_Return)
+    page = window.teacher_page
+    qtbot.waitUntil(lambda: len(page.code_labels) == 10, timeout=WAIT)
+    assert page.code_labels[0].text().startswith("#1 ")
+    from mcdesk.exam.codes import code_for
+    from mcdesk.exam.issuer import open_issuer
+
+    with sqlite3.connect(home.database) as connection:
+        issuer = open_issuer(connection, teacher_id="demo-teacher", password="mcdesk-demo")
+    assert issuer is not None
+    code = code_for(issuer.secret, station_id=issuer.station_id, counter=1)
+    assert page.code_labels[0].text().replace(" ", "").endswith(code)
+
+
 def test_closing_the_window_saves_the_time_counted_so_far(
     start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
 ) -> None:

@@ -1,0 +1,101 @@
+"""The teacher console on a standalone station: the next codes, and refilling slots.
+
+The issuer secret opens only with the teacher's password, so these run right after a
+teacher signs in (on a worker thread: each open costs one scrypt run).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from mcdesk.exam.issuer import open_issuer
+from mcdesk.exam.keyring import load_pack_keys, wrap_pending_pack_keys
+from mcdesk.exam.slots import DEFAULT_PARAMS, ScryptParams
+from mcdesk.exam.unlock import (
+    LOW_SLOTS,
+    SLOTS_AT_SETUP,
+    exam_key_from_issuer,
+    next_counter,
+    refill_slots,
+    slots_left,
+)
+from mcdesk.store.connection import opened
+
+SHOWN_CODES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class TeacherCodes:
+    """What the teacher page shows: the next codes and how many slots are left."""
+
+    station_name: str
+    codes: list[tuple[int, str]]
+    slots_left: int
+    refilled: int
+    note: str
+
+    @property
+    def low(self) -> bool:
+        return self.slots_left < LOW_SLOTS
+
+
+def _teacher_id(connection: sqlite3.Connection, username: str) -> str | None:
+    row = connection.execute(
+        "SELECT id FROM teacher WHERE username = ?", (username.strip(),)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def teacher_codes(
+    database: Path,
+    *,
+    username: str,
+    password: str,
+    now: datetime,
+    pack_keys_dir: Path | None = None,
+    count: int = SHOWN_CODES,
+    refill_params: ScryptParams = DEFAULT_PARAMS,
+) -> TeacherCodes:
+    """Open the teacher's issuer; refill slots when low; the next ``count`` codes."""
+    with opened(database) as connection:
+        station = connection.execute("SELECT id, name FROM station").fetchone()
+        teacher_id = _teacher_id(connection, username)
+        if station is None or teacher_id is None:
+            return TeacherCodes("", [], 0, 0, "This station has no teacher console yet.")
+        issuer = open_issuer(
+            connection, teacher_id=teacher_id, password=password, station_id=station[0]
+        )
+        if issuer is None:
+            return TeacherCodes(
+                station[1],
+                [],
+                slots_left(connection),
+                0,
+                "You are not this station's code issuer (codes come from the server or "
+                "another teacher).",
+            )
+        refilled, note = 0, ""
+        if slots_left(connection) < LOW_SLOTS:
+            exam_key = exam_key_from_issuer(connection, issuer=issuer, now=now)
+            if exam_key is not None:
+                refilled = refill_slots(
+                    connection,
+                    issuer=issuer,
+                    exam_key=exam_key,
+                    up_to=SLOTS_AT_SETUP,
+                    params=refill_params,
+                )
+                if pack_keys_dir is not None:
+                    wrap_pending_pack_keys(
+                        connection, exam_key=exam_key, available=load_pack_keys(pack_keys_dir)
+                    )
+                del exam_key
+                note = f"Added {refilled} unlock codes."
+            else:
+                note = "No unlock codes are left: sync or a provisioning file must refill them."
+        first = next_counter(connection)
+        codes = [] if first is None else issuer.codes(start=first, count=count)
+        return TeacherCodes(station[1], codes, slots_left(connection), refilled, note)

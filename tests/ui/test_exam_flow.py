@@ -1,0 +1,143 @@
+"""An assessment through the real app: Ready, a teacher's code, locked answers, a crash,
+a resume code, submit and the result — real store, real scrypt slots, real widgets."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from mcdesk.exam.issuer import open_issuer
+from mcdesk.paths import Paths
+from mcdesk.ui.exam_flow import ExamFlow
+from mcdesk.ui.main_window import MainWindow
+from mcdesk.ui.study_flow import StudyFlow
+from tests.ui.conftest import Launched
+
+StartApp = Callable[..., Launched]
+WAIT = 60_000
+
+
+def _code(home: Paths, counter: int) -> str:
+    with sqlite3.connect(home.database) as connection:
+        issuer = open_issuer(connection, teacher_id="demo-teacher", password="mcdesk-demo")
+    assert issuer is not None
+    return issuer.code(counter)
+
+
+def _count(home: Paths, sql: str) -> int:
+    with sqlite3.connect(home.database) as connection:
+        return int(connection.execute(sql).fetchone()[0])
+
+
+def _started(start_app: StartApp, qtbot: QtBot, home: Paths) -> tuple[MainWindow, ExamFlow]:
+    window = start_app().window
+    qtbot.waitUntil(
+        lambda: window.pages.currentWidget() in (window.signin_view, window.ready_view),
+        timeout=WAIT,
+    )
+    qtbot.waitUntil(
+        lambda: _count(home, "SELECT count(*) FROM exam_key_slot") > 0, timeout=WAIT
+    )  # first-run sealing of the exam key, after the paint
+    assert isinstance(window.exam, ExamFlow)
+    return window, window.exam
+
+
+def _sign_in_and_get_ready(qtbot: QtBot, window: MainWindow) -> None:
+    study = window.study
+    assert isinstance(study, StudyFlow)
+    view = window.signin_view
+    qtbot.keyClicks(view.filter, "Grace")
+    qtbot.keyClick(view.filter, Qt.Key.Key_Return)
+    qtbot.keyClicks(view.pin, "1234")
+    qtbot.keyClick(view.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_view, timeout=WAIT)
+    study.open_pack("carpentry-basics")
+    qtbot.waitUntil(lambda: window.pack_page.ready_button is not None, timeout=WAIT)
+    assert window.pack_page.ready_button is not None
+    qtbot.mouseClick(window.pack_page.ready_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.ready_view, timeout=WAIT)
+
+
+def _type_code(qtbot: QtBot, exam: ExamFlow, code: str) -> None:
+    field = exam.prompt.field
+    field.clear()
+    qtbot.keyClicks(field, code)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def _answer_current(exam: ExamFlow) -> None:
+    """Have a go at the question on screen, as a learner would: first choice, or a number."""
+    assert exam.view is not None
+    panel: QWidget = exam.view.question
+    choices = [b for b in panel.findChildren(QAbstractButton) if b.isCheckable() and b.isVisible()]
+    if choices:
+        choices[0].click()
+        return
+    boxes = [b for b in panel.findChildren(QComboBox) if b.isVisible()]
+    for box in boxes:
+        box.setCurrentIndex(1)
+    fields = [f for f in panel.findChildren(QLineEdit) if f.isVisible()]
+    for field in fields:
+        field.setText("36")
+    keep = [b for b in panel.findChildren(QPushButton) if "order" in b.text() and b.isVisible()]
+    if not (boxes or fields) and keep:
+        keep[0].click()  # an ordering item: the order as shown is the answer
+    exam.view.flush_pending()
+
+
+def test_a_code_starts_a_locked_attempt_and_submit_shows_the_result(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, exam = _started(start_app, qtbot, home)
+    _sign_in_and_get_ready(qtbot, window)
+    assert "#1" in exam.prompt.counter_label.text()
+    _type_code(qtbot, exam, "12345678")
+    qtbot.waitUntil(lambda: "⚠" in exam.prompt.message.text(), timeout=WAIT)
+    assert exam.lockdown is None
+
+    _type_code(qtbot, exam, _code(home, 1))
+    qtbot.waitUntil(lambda: exam.lockdown is not None and exam.lockdown.locked, timeout=WAIT)
+    _answer_current(exam)
+    qtbot.waitUntil(lambda: _count(home, "SELECT count(*) FROM attempt_answer") == 1, timeout=WAIT)
+    assert exam.view is not None
+    qtbot.waitUntil(lambda: exam.view is not None and not exam.view.unsaved(), timeout=WAIT)
+
+    exam.view.submit_requested.emit()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.result_view, timeout=WAIT)
+    assert exam.lockdown is None
+    assert _count(home, "SELECT count(*) FROM exam_result") == 1
+    assert _count(home, "SELECT count(*) FROM outbox WHERE kind = 'exam_result'") == 1
+
+
+def test_after_a_crash_the_next_start_asks_for_a_resume_code_and_keeps_the_answer(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, exam = _started(start_app, qtbot, home)
+    _sign_in_and_get_ready(qtbot, window)
+    _type_code(qtbot, exam, _code(home, 1))
+    qtbot.waitUntil(lambda: exam.lockdown is not None and exam.lockdown.locked, timeout=WAIT)
+    _answer_current(exam)
+    qtbot.waitUntil(lambda: _count(home, "SELECT count(*) FROM attempt_answer") == 1, timeout=WAIT)
+    # The station dies mid-attempt: nothing is submitted or released.
+    exam._timer.stop()
+    exam.lockdown.release()  # type: ignore[union-attr]
+    exam.lockdown.close()  # type: ignore[union-attr]
+    window.close()
+
+    window, exam = _started(start_app, qtbot, home)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.ready_view, timeout=WAIT)
+    assert "#2" in exam.prompt.counter_label.text()
+    _type_code(qtbot, exam, _code(home, 2))
+    qtbot.waitUntil(lambda: exam.lockdown is not None and exam.lockdown.locked, timeout=WAIT)
+    assert exam.view is not None
+    assert not exam.view.unsaved()
+    with sqlite3.connect(home.database) as connection:
+        state = connection.execute("SELECT state FROM attempt").fetchone()[0]
+    assert state == "running"
+    exam.view.submit_requested.emit()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.result_view, timeout=WAIT)
