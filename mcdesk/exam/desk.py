@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -115,6 +115,14 @@ def paper_items(
     return shown
 
 
+def in_words(decision: RetakeDecision, titles: Mapping[str, str]) -> RetakeDecision:
+    """The decision with skill titles where the rule names skill ids."""
+    if not decision.review:
+        return decision
+    names = ", ".join(titles.get(skill, skill) for skill in decision.review)
+    return replace(decision, reason=f"Review these skills before trying again: {names}.")
+
+
 def retake_text(decision: RetakeDecision, blueprint: Mapping[str, Any]) -> str:
     """The retake rule in plain words for the result page."""
     rule = blueprint.get("retake", {})
@@ -182,7 +190,7 @@ class ExamDesk:
             multiplier=multiplier,
             proficiency=float(blueprint["proficiency_level"]),
             items=sum(int(n) for n in blueprint["items_per_skill"].values()),
-            retake=decision,
+            retake=in_words(decision, {s["id"]: s["title"] for s in manifest["skills"]}),
             next_counter=self._unlock.next_counter(),
             interrupted_attempt=active,
         )
@@ -239,7 +247,8 @@ class ExamDesk:
                 now=self._wall(),
             )
         if not decision.allowed:
-            return CodeOutcome(ok=False, message=decision.reason)
+            titles = {s["id"]: s["title"] for s in manifest["skills"]}
+            return CodeOutcome(ok=False, message=in_words(decision, titles).reason)
         result = self._try(code, action="start", attempt_id=None)
         if not result.ok or result.exam_key is None or result.counter is None:
             return self._refused(result)
@@ -378,7 +387,7 @@ class ExamDesk:
             proficiency=level,
             skills=skills,
             review=review,
-            retake_text=retake_text(decision, manifest["assessment"]),
+            retake_text=retake_text(in_words(decision, titles), manifest["assessment"]),
             ended_by=ended_by,
         )
 

@@ -188,9 +188,9 @@ class ExamFlow(QObject):
         lockdown.incident.connect(self._on_incident)
         lockdown.overlay_code_entered.connect(self._on_overlay_code)
         lockdown.overlay.prompt.set_actions(list(PROCTOR_ACTIONS))
-        teacher = getattr(view, "teacher_requested", None)
-        if teacher is not None:
-            teacher.connect(lambda: self.call_teacher("Your teacher was asked to come over."))
+        view.teacher_requested.connect(
+            lambda: self.call_teacher("A teacher is adding time, pausing or ending the attempt.")
+        )
         self.view, self.lockdown = view, lockdown
         view.show_paper(
             title=sitting.title,

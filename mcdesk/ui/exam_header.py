@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from mcdesk.ui.cards import text_label
 
@@ -46,6 +46,7 @@ class ExamHeader(QWidget):
     """Title and clock; a banner at 10 minutes and at 1 minute, each shown once per paper."""
 
     warned = Signal(str)  # the banner text
+    teacher_requested = Signal()  # the proctor wants the code overlay (time, pause, leave)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +62,14 @@ class ExamHeader(QWidget):
         row.addWidget(self.title_label, 1)
         row.addWidget(self.busy_label)
         row.addWidget(self.timer_label)
+        self.teacher_button = QPushButton("Teacher…")
+        self.teacher_button.setAccessibleName("Teacher")
+        self.teacher_button.setAccessibleDescription(
+            "For your teacher: add time, pause or leave the assessment with a code."
+        )
+        self.teacher_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # off the learner's Tab path
+        self.teacher_button.clicked.connect(self.teacher_requested)
+        row.addWidget(self.teacher_button)
         self.time_banner = text_label("", name="warning")
         self.time_banner.setContentsMargins(16, 6, 16, 6)
         self.time_banner.hide()

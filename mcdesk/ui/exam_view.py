@@ -60,6 +60,7 @@ class ExamView(QWidget):
 
         self.header = ExamHeader()
         self.header.warned.connect(self.time_warning)
+        self.teacher_requested = self.header.teacher_requested
         self.timer_label = self.header.timer_label
         self.time_banner = self.header.time_banner
 

@@ -98,6 +98,20 @@ QLabel#cardTitle {{ font-size: {pt(13)}; font-weight: 600; }}
 QLabel#skillState, QLabel#nextStep {{ color: {c.accent}; font-weight: 600; }}
 QLabel#skillLine {{ color: {c.ink}; }}
 QLabel#readiness {{ font-weight: 600; }}
+QWidget#examHeader {{ background: {c.card}; border-bottom: {border}px solid {c.line}; }}
+QLabel#examTitle {{ font-size: {pt(13)}; font-weight: 700; }}
+QLabel#examTimer {{ font-size: {pt(14)}; font-weight: 700; color: {c.ink}; }}
+QLabel#warning {{ color: {c.ink}; background: {c.notice}; font-weight: 700; }}
+QLabel#examPrompt {{ font-size: {pt(13)}; font-weight: 600; }}
+QLabel#examProgress, QLabel#busyNote {{ color: {c.muted}; }}
+QPushButton#navButton[current="true"] {{ border: 2px solid {c.accent}; font-weight: 700; }}
+QPushButton#submitButton {{
+    background: {c.accent}; color: {c.on_accent}; border-color: {c.accent};
+}}
+QLabel#resultScore {{ font-size: {pt(20)}; font-weight: 700; }}
+QLabel#skillMet {{ color: {c.good}; font-weight: 600; }}
+QLabel#skillNotYet {{ color: {c.bad}; font-weight: 600; }}
+QLabel#unlockCodeTitle {{ font-weight: 700; }}
 QLabel#selfcheckPrompt {{ font-size: {pt(13)}; font-weight: 600; }}
 QLabel#selfcheckProgress {{ color: {c.muted}; }}
 QLabel#badgeName {{ font-weight: 600; }}
