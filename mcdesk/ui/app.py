@@ -23,6 +23,7 @@ from mcdesk.ui.theme import apply_theme
 
 if TYPE_CHECKING:
     from mcdesk.settings import Settings
+    from mcdesk.ui.lockdown import LockdownWindow
 
 EXIT_OK, EXIT_FAILED, EXIT_NOT_AVAILABLE = 0, 1, 2
 ROOMY_SCREEN = (1440, 900)  # below this the window opens maximized
@@ -55,6 +56,23 @@ def show_for_screen(window: MainWindow) -> None:
     window.show()
 
 
+def lock_station(window: MainWindow, *, finish: Callable[[int], None]) -> LockdownWindow:
+    """Run the whole app locked: full screen, keys swallowed, close refused (log policy)."""
+    from mcdesk.ui.lockdown import LockdownWindow
+
+    shell = LockdownWindow(window, policy="log")
+    window.lockdown_shell = shell
+
+    def close_station() -> None:
+        shell.release()
+        finish(0)
+
+    window.teacher_page.allow_close(True)
+    window.teacher_page.close_app.connect(close_station)
+    shell.lock()
+    return shell
+
+
 def launch(
     *,
     paths: Paths,
@@ -63,8 +81,13 @@ def launch(
     out: TextIO | None,
     err: TextIO | None,
     self_test: bool = False,
+    lockdown: bool = False,
 ) -> MainWindow:
-    """Show the window in its "Preparing…" state and start start-up on ``pool``."""
+    """Show the window in its "Preparing…" state and start start-up on ``pool``.
+
+    With ``lockdown`` (an assessment station) the whole app runs inside a locked,
+    full-screen shell; only a signed-in teacher can close it.
+    """
     window = MainWindow(pool=pool, search=partial(tasks.search, paths.database))
 
     def start_studying(settings: Settings) -> None:
@@ -116,7 +139,10 @@ def launch(
         on_ready=start_studying,
     )
     window.show_preparing()
-    show_for_screen(window)
+    if lockdown:
+        lock_station(window, finish=finish)
+    else:
+        show_for_screen(window)
     # After the first paint has been queued, so the worker's imports do not delay it.
     QTimer.singleShot(0, startup.start)
     return window
@@ -125,9 +151,8 @@ def launch(
 def main(argv: list[str]) -> int:
     """Run the app until its window closes; returns the process exit code."""
     options, qt_args = _options(argv)
-    if options.lockdown or options.kiosk:
-        mode = "--lockdown" if options.lockdown else "--kiosk"
-        say(sys.stderr, f"mcdesk {mode}: not available yet")
+    if options.kiosk:
+        say(sys.stderr, "mcdesk --kiosk: not available yet")
         return EXIT_NOT_AVAILABLE
     paths = resolve_paths()
     if not options.self_test:
@@ -145,6 +170,7 @@ def main(argv: list[str]) -> int:
         out=sys.stdout,
         err=sys.stderr,
         self_test=options.self_test,
+        lockdown=options.lockdown,
     )
     try:
         code = app.exec()

@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self._refit.timeout.connect(self._fit_header)
         self.study: QObject | None = None  # the StudyFlow, set by the composition root
         self.exam: QObject | None = None  # the ExamFlow, likewise
+        self.lockdown_shell: QWidget | None = None  # set on an assessment station (--lockdown)
 
         self.search_field = QLineEdit()
         self.search_field.setObjectName("search")

@@ -24,12 +24,19 @@ class TeacherPage(ReadingColumn):
     """The teacher's page on a station: codes for the assessment, who is on the roster."""
 
     sign_out = Signal()
+    close_app = Signal()  # only on a locked assessment station (--lockdown)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Teacher page")
         self.sign_out_button = QPushButton("Sign out")
         self.code_labels: list[QLabel] = []
+        self._close_allowed = False
+        self.close_button: QPushButton | None = None
+
+    def allow_close(self, allowed: bool) -> None:
+        """Offer "Close mcdesk" (the station is locked and only a teacher may end it)."""
+        self._close_allowed = allowed
 
     def show_teacher(
         self, *, name: str, roster: Sequence[RosterEntry], codes: TeacherCodes | None = None
@@ -67,6 +74,14 @@ class TeacherPage(ReadingColumn):
         self.sign_out_button.setAccessibleDescription("Sign out and return to the sign-in screen")
         self.sign_out_button.clicked.connect(self.sign_out.emit)
         self.add(self.sign_out_button)
+        self.close_button = None
+        if self._close_allowed:
+            self.close_button = QPushButton("Close mcdesk on this station")
+            self.close_button.setAccessibleDescription(
+                "Ends the locked station session; the station's own log-in screen comes back."
+            )
+            self.close_button.clicked.connect(self.close_app.emit)
+            self.add(self.close_button)
         self.finish()
 
     def _code_grid(self, codes: Sequence[tuple[int, str]]) -> QWidget:

@@ -11,13 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from mcdesk.content.build import build_pack
 from mcdesk.keys import new_publisher
 from mcdesk.paths import Paths
-from mcdesk.ui.app import main
+from mcdesk.ui.app import launch, main
+from mcdesk.ui.lockdown import LockdownWindow
 from tests.packsource import write_source
 from tests.ui.catalog_source import PACKS
 from tests.ui.conftest import Launched
@@ -185,13 +187,37 @@ def test_self_test_fails_on_an_empty_catalog(
     assert "catalog is empty" in captured.err
 
 
-@pytest.mark.parametrize("flag", ["--lockdown", "--kiosk"])
-def test_modes_not_built_yet_say_so(
-    flag: str, home: Paths, capsys: pytest.CaptureFixture[str]
+def test_the_kiosk_mode_not_built_yet_says_so(
+    home: Paths, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main([flag]) == 2
+    assert main(["--kiosk"]) == 2
     assert "not available yet" in capsys.readouterr().err
     assert not Path(home.data_dir).exists()
+
+
+def test_lockdown_runs_the_whole_app_locked_until_a_teacher_closes_it(
+    home: Paths, pool: QThreadPool, qtbot: QtBot, bundled: Path
+) -> None:
+    codes: list[int] = []
+    window = launch(paths=home, pool=pool, finish=codes.append, out=None, err=None, lockdown=True)
+    shell = window.lockdown_shell
+    assert isinstance(shell, LockdownWindow)
+    qtbot.addWidget(shell, before_close_func=lambda w: w.release())
+    assert shell.locked
+    assert shell.isFullScreen() or shell.geometry() == shell.screen().geometry()
+    assert not shell.close()  # refused while locked
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.signin_view, timeout=30_000)
+    view = window.signin_view
+    qtbot.mouseClick(view.teacher_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(view.user_name, "teacher")
+    qtbot.keyClicks(view.password, "mcdesk-demo")
+    qtbot.keyClick(view.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.teacher_page.close_button is not None, timeout=30_000)
+    button = window.teacher_page.close_button
+    assert button is not None
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert codes == [0]
+    assert not shell.locked
 
 
 FIRST_PAINT_CHECK = r"""
