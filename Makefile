@@ -51,6 +51,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/pack_import.py
 	$(BIN)/python bench/code_check.py
 	$(BIN)/python bench/study_ui.py
+	$(BIN)/python bench/answer_save.py
+	$(BIN)/python bench/exam_ui.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

@@ -8,39 +8,34 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from mcdesk.demo_values import (
+    DEMO_CLASS,
+    DEMO_LEARNER_PIN,
+    DEMO_LEARNERS,
+    DEMO_SCHOOL,
+    DEMO_TEACHER_ID,
+    DEMO_TEACHER_NAME,
+    DEMO_TEACHER_PASSWORD,
+    DEMO_TEACHER_USERNAME,
+    login_hints,
+)
 from mcdesk.passwords import hash_secret
 from mcdesk.store.tables import AccessGrant, Learner, School, SchoolClass, Teacher
 from mcdesk.study.access import ALL_PACKS
 
-DEMO_SCHOOL = "Riverside CTE Center (demo)"
-DEMO_CLASS = "Period 2 — Construction & IT (demo)"
-DEMO_TEACHER_ID = "demo-teacher"
-DEMO_TEACHER_USERNAME = "teacher"
-DEMO_TEACHER_NAME = "Ms. Rivera (demo)"
-DEMO_TEACHER_PASSWORD = "mcdesk-demo"
-DEMO_LEARNER_PIN = "1234"
-DEMO_LEARNERS = (
-    "Aaliyah Johnson",
-    "Ben Nguyen",
-    "Carlos Ramirez",
-    "Dana Whitefeather",
-    "Eli Goldberg",
-    "Fatima Hassan",
-    "Grace Kim",
-    "Hunter Brooks",
-    "Isabella Rossi",
-    "Jamal Carter",
-    "Kiara Patel",
-    "Liam O'Connor",
-)
-
-
-def login_hints() -> str:
-    return (
-        f"Demo class: {DEMO_CLASS}\n"
-        f"  Learners: pick any name, PIN {DEMO_LEARNER_PIN}\n"
-        f"  Teacher:  user '{DEMO_TEACHER_USERNAME}', password '{DEMO_TEACHER_PASSWORD}'"
-    )
+__all__ = [
+    "DEMO_CLASS",
+    "DEMO_LEARNERS",
+    "DEMO_LEARNER_PIN",
+    "DEMO_SCHOOL",
+    "DEMO_TEACHER_ID",
+    "DEMO_TEACHER_NAME",
+    "DEMO_TEACHER_PASSWORD",
+    "DEMO_TEACHER_USERNAME",
+    "is_seeded",
+    "login_hints",
+    "seed_demo",
+]
 
 
 def is_seeded(engine: Engine) -> bool:

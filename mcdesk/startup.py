@@ -71,7 +71,7 @@ def _needs_demo_exam_keys(
     if connection.execute("SELECT 1 FROM issuer").fetchone() is not None:
         return False
     # Also true when a first run stopped after seeding the demo but before the slots.
-    from mcdesk.demo import DEMO_TEACHER_ID
+    from mcdesk.demo_values import DEMO_TEACHER_ID
 
     teacher = connection.execute("SELECT 1 FROM teacher WHERE id = ?", (DEMO_TEACHER_ID,))
     return demo or teacher.fetchone() is not None

@@ -7,9 +7,12 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mcdesk.content.build import BuiltPack, build_pack
 from mcdesk.content.versions import parse_version
+
+if TYPE_CHECKING:
+    from mcdesk.content.build import BuiltPack
 
 INDEX_NAME = "index.json"
 
@@ -48,6 +51,10 @@ def build_bundled_catalog(
     source_root: Path, out_dir: Path, *, publisher_key: Path, pack_keys_dir: Path
 ) -> list[BuiltPack]:
     """Build every source folder under ``source_root`` and write the index."""
+    # Here, not at the top: start-up reads the index through this module, and the
+    # builder brings in the JSON Schema validator and the crypto it never needs there.
+    from mcdesk.content.build import build_pack
+
     built = []
     for source in sorted(p for p in source_root.iterdir() if (p / "pack.toml").is_file()):
         output = out_dir / f"{source.name}.mcpack"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -23,18 +24,18 @@ from PySide6.QtWidgets import (
 from mcdesk.ui.background import run_in_background
 from mcdesk.ui.cards import READING_WIDTH, text_label
 from mcdesk.ui.catalog_view import CatalogView
-from mcdesk.ui.home_view import HomeView
 from mcdesk.ui.pack_detail import PackDetail
-from mcdesk.ui.pack_page import PackPage
-from mcdesk.ui.ready_view import ReadyView
-from mcdesk.ui.result_view import ResultView
 from mcdesk.ui.search_results import SearchResultsView
-from mcdesk.ui.signin_view import SignInView
-from mcdesk.ui.skill_view import SkillView
-from mcdesk.ui.teacher_page import TeacherPage
 
 if TYPE_CHECKING:
     from mcdesk.content.catalog import CatalogEntry, SearchHit
+    from mcdesk.ui.home_view import HomeView
+    from mcdesk.ui.pack_page import PackPage
+    from mcdesk.ui.ready_view import ReadyView
+    from mcdesk.ui.result_view import ResultView
+    from mcdesk.ui.signin_view import SignInView
+    from mcdesk.ui.skill_view import SkillView
+    from mcdesk.ui.teacher_page import TeacherPage
 
 SEARCH_DELAY_MS = 150  # wait for a pause in typing before searching
 SEARCH_PLACEHOLDER = "Search micro-credentials, skills, keywords…"
@@ -124,26 +125,13 @@ class MainWindow(QMainWindow):
         back_to_catalog.activated.connect(self._clear_search)
         self.detail_view = PackDetail()
         self.detail_view.back.connect(self._leave_detail)
-        self.signin_view = SignInView()
-        self.home_view = HomeView()
-        self.pack_page = PackPage()
-        self.skill_view = SkillView()
-        self.teacher_page = TeacherPage()
-        self.ready_view = ReadyView()
-        self.result_view = ResultView()
+        self._made: dict[str, QWidget] = {}  # the study pages, made on first use
         self.pages = QStackedWidget()
         for page in (
             self.preparing,
             self.catalog_view,
             self.results_view,
             self.detail_view,
-            self.signin_view,
-            self.home_view,
-            self.pack_page,
-            self.skill_view,
-            self.teacher_page,
-            self.ready_view,
-            self.result_view,
         ):
             self.pages.addWidget(page)
         self.pages.currentChanged.connect(self._on_page_changed)
@@ -160,6 +148,45 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel("Preparing…")
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().setSizeGripEnabled(False)
+
+    # The study pages are made when first asked for, not before the first paint: the
+    # catalog and --self-test never need them, and their modules cost start-up time.
+
+    def _page(self, name: str, module: str, cls: str) -> QWidget:
+        page = self._made.get(name)
+        if page is None:
+            page = getattr(importlib.import_module(module), cls)()
+            self.pages.addWidget(page)
+            self._made[name] = page
+        return page
+
+    @property
+    def signin_view(self) -> SignInView:
+        return self._page("signin_view", "mcdesk.ui.signin_view", "SignInView")  # type: ignore[return-value]
+
+    @property
+    def home_view(self) -> HomeView:
+        return self._page("home_view", "mcdesk.ui.home_view", "HomeView")  # type: ignore[return-value]
+
+    @property
+    def pack_page(self) -> PackPage:
+        return self._page("pack_page", "mcdesk.ui.pack_page", "PackPage")  # type: ignore[return-value]
+
+    @property
+    def skill_view(self) -> SkillView:
+        return self._page("skill_view", "mcdesk.ui.skill_view", "SkillView")  # type: ignore[return-value]
+
+    @property
+    def teacher_page(self) -> TeacherPage:
+        return self._page("teacher_page", "mcdesk.ui.teacher_page", "TeacherPage")  # type: ignore[return-value]
+
+    @property
+    def ready_view(self) -> ReadyView:
+        return self._page("ready_view", "mcdesk.ui.ready_view", "ReadyView")  # type: ignore[return-value]
+
+    @property
+    def result_view(self) -> ResultView:
+        return self._page("result_view", "mcdesk.ui.result_view", "ResultView")  # type: ignore[return-value]
 
     def _header(self) -> QWidget:
         header = QWidget()
@@ -279,7 +306,7 @@ class MainWindow(QMainWindow):
         self.prefs_button.setVisible(name is not None and not teacher)
         self.sign_out_button.setVisible(name is not None)
         self.sign_in_button.setVisible(
-            name is None and self.pages.currentWidget() is not self.signin_view
+            name is None and self.pages.currentWidget() is not self._made.get("signin_view")
         )
 
     def show_page(self, page: QWidget) -> None:
@@ -295,7 +322,7 @@ class MainWindow(QMainWindow):
         page = self.pages.currentWidget()
         ready = page is not self.preparing
         self.sign_in_button.setVisible(
-            ready and not self.signed_in and page is not self.signin_view
+            ready and not self.signed_in and page is not self._made.get("signin_view")
         )
         self.catalog_button.setVisible(ready and page not in (self.catalog_view, self.results_view))
 

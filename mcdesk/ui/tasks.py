@@ -72,7 +72,7 @@ def prepare_catalog(
         entries = list_catalog(connection)
     hints = None
     if with_login_hints and settings.seed_demo_class:
-        from mcdesk.demo import login_hints
+        from mcdesk.demo_values import login_hints
 
         hints = login_hints()
     return PreparedCatalog(
