@@ -350,6 +350,51 @@ def cmd_teacher_codes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_teacher_accommodate(args: argparse.Namespace) -> int:
+    """Give a learner extra time (a multiplier of the time limit) from their next attempt."""
+    from mcdesk.exam.accommodations import set_time_multiplier
+    from mcdesk.exam.states import ExamError
+    from mcdesk.store.connection import opened
+    from mcdesk.store.engine import make_engine
+    from mcdesk.study.signin import sign_in_teacher
+
+    paths = _prepare_store()
+    username, password = _ask_credentials(args)
+    engine = make_engine(paths.database)
+    try:
+        signed_in = sign_in_teacher(engine, username=username, password=password, now=_now())
+    finally:
+        engine.dispose()
+    if not signed_in.ok:
+        print(f"refused: {signed_in.message}", file=sys.stderr)
+        return EXIT_REFUSED
+    with opened(paths.database) as connection:
+        rows = connection.execute(
+            "SELECT id, display_name FROM learner WHERE id = ? OR lower(display_name) = lower(?)",
+            (args.learner, args.learner.strip()),
+        ).fetchall()
+        if len(rows) != 1:
+            what = "no learner" if not rows else f"{len(rows)} learners"
+            print(f"refused: {what} called {args.learner!r}; use the exact name", file=sys.stderr)
+            return EXIT_REFUSED
+        teacher = connection.execute(
+            "SELECT id FROM teacher WHERE username = ?", (username.strip(),)
+        ).fetchone()
+        try:
+            set_time_multiplier(
+                connection,
+                learner_id=rows[0]["id"],
+                multiplier=args.multiplier,
+                set_by=str(teacher["id"]),
+                now=_now(),
+            )
+        except ExamError as exc:
+            print(f"refused: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+    print(f"{rows[0]['display_name']}: {args.multiplier:g}× time from the next attempt")
+    return EXIT_OK
+
+
 def cmd_teacher_code_sheet(args: argparse.Namespace) -> int:
     # `mcdesk teacher code-sheet` is routed to mcdesk.ui.code_sheet by mcdesk.__main__:
     # writing a PDF needs Qt, which this module must not import.
@@ -417,6 +462,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_teacher_code_options(sheet)
     sheet.add_argument("-o", "--output", required=True, help="PDF file to write")
     sheet.set_defaults(func=cmd_teacher_code_sheet)
+    extra = teacher.add_parser("accommodate", help="give a learner extra time on assessments")
+    extra.add_argument("--learner", required=True, help="the learner's name as on the roster")
+    extra.add_argument(
+        "--multiplier", type=float, required=True, help="e.g. 1.5 for time and a half"
+    )
+    extra.add_argument("--user", help="teacher user name (asked for if missing)")
+    extra.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    extra.set_defaults(func=cmd_teacher_accommodate)
     return parser
 
 

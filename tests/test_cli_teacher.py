@@ -132,3 +132,25 @@ def test_unknown_teacher_station_or_range_is_refused(
     code, _, err = run(capsys, monkeypatch, *DEMO, "--count", "0")
     assert code == 1
     assert "--count between 1 and 1000" in err
+
+
+def test_a_teacher_gives_a_learner_extra_time_for_the_next_attempt(
+    home: Paths, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(capsys, monkeypatch, *DEMO)  # sets the station up
+    auth = ("--user", "teacher", "--password-stdin")
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{DEMO_TEACHER_PASSWORD}\n"))
+    code = main(["teacher", "accommodate", "--learner", "grace kim", "--multiplier", "1.5", *auth])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "Grace Kim: 1.5× time" in out
+    with sqlite3.connect(home.database) as connection:
+        assert connection.execute("SELECT time_multiplier FROM accommodation").fetchall() == [
+            (1.5,)
+        ]
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{DEMO_TEACHER_PASSWORD}\n"))
+    assert main(["teacher", "accommodate", "--learner", "Grace Kim", "--multiplier", "0.5", *auth])
+    assert "between 1 and 4" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("wrong\n"))
+    assert main(["teacher", "accommodate", "--learner", "Grace Kim", "--multiplier", "2", *auth])
+    assert "not right" in capsys.readouterr().err

@@ -63,6 +63,7 @@ class Sitting:
     flagged: frozenset[str]
     remaining_s: float
     state: AttemptState
+    policy: str = "block"  # focus loss: "log" only, or "block" behind the proctor overlay
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +330,7 @@ class ExamDesk:
             flagged=engine.flagged,
             remaining_s=engine.remaining_s(),
             state=engine.state,
+            policy=str(manifest["assessment"].get("lockdown_policy", "block")),
         )
 
     def answer(self, *, item_id: str, response: Any) -> str:

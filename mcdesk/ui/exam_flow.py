@@ -184,6 +184,7 @@ class ExamFlow(QObject):
         view.answered.connect(self._on_answered)
         view.flagged.connect(self._on_flagged)
         view.submit_requested.connect(self._on_submit)
+        self._policy = sitting.policy if sitting.policy in ("log", "block") else "block"
         lockdown = LockdownWindow(view, policy=self._policy)  # type: ignore[arg-type]
         lockdown.incident.connect(self._on_incident)
         lockdown.overlay_code_entered.connect(self._on_overlay_code)

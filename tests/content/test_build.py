@@ -162,3 +162,30 @@ def test_a_publisher_key_without_its_public_file_is_refused(
     publisher_key.with_suffix(".pub.json").unlink()
     with pytest.raises(SourceError, match="cannot read the publisher file"):
         build_pack(source, tmp_path / "a.mcpack", publisher_key=publisher_key)
+
+
+def test_a_pack_may_choose_the_lockdown_policy_and_only_log_or_block(
+    tmp_path: Path, publisher_key: Path
+) -> None:
+    from mcdesk.content.errors import SourceError
+    from tests.packsource import write_source
+
+    source = write_source(tmp_path / "src")
+    toml = source / "pack.toml"
+    original = toml.read_text(encoding="utf-8")
+    toml.write_text(
+        original.replace(
+            "proficiency_level = 0.7", 'proficiency_level = 0.7\nlockdown_policy = "log"'
+        ),
+        encoding="utf-8",
+    )
+    built = build_pack(source, tmp_path / "p.mcpack", publisher_key=publisher_key)
+    assert built.size > 0
+    toml.write_text(
+        original.replace(
+            "proficiency_level = 0.7", 'proficiency_level = 0.7\nlockdown_policy = "off"'
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError, match="lockdown_policy"):
+        build_pack(source, tmp_path / "q.mcpack", publisher_key=publisher_key)
