@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.mcdesk-installed
 
-.PHONY: run test lint typecheck imports pytest bundle catalog screenshots bench clean
+.PHONY: run test lint typecheck imports pytest bundle catalog screenshots bench crash-harness clean
 
 $(STAMP): pyproject.toml scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
@@ -53,6 +53,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/study_ui.py
 	$(BIN)/python bench/answer_save.py
 	$(BIN)/python bench/exam_ui.py
+
+## The assessment crash harness with 500 SIGKILLs (CI runs 50 in `make test`).
+crash-harness: $(STAMP)
+	MCDESK_CRASH_KILLS=500 $(BIN)/python -m pytest -q tests/exam/test_crash.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
