@@ -292,8 +292,11 @@ class ExamFlow(QObject):
             self._paused = True
             view.set_paused(True, "Paused by your teacher. A code resumes the assessment.")
             self._run(lambda desk: desk.next_counter(), self._overlay_counter)
-            lockdown.overlay.prompt.set_actions(["resume"])
-            lockdown.show_overlay("Paused by your teacher")
+            prompt = lockdown.overlay.prompt
+            prompt.reset()  # the pause code was taken: the next one resumes
+            prompt.set_busy(False)
+            prompt.set_actions(["resume"])
+            lockdown.show_overlay("Paused by your teacher.", clock_running=False)
             return
         if self._paused:  # resumed
             self._paused = False

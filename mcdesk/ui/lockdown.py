@@ -124,15 +124,19 @@ class _Cover(QWidget):
 
 
 class ProctorOverlay(QWidget):
-    """A dimmed pane over the whole assessment: paused until a teacher types a code."""
+    """A dimmed pane over the whole assessment: stopped until a teacher types a code.
+
+    The clock is not paused by the overlay itself (only a teacher's pause code does
+    that), so the note under the title says so and the teacher can add time.
+    """
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Assessment paused")
+        self.setAccessibleName("Assessment stopped")
         self.card = QWidget()
         # A calm column that grows with the text size (at 200 % a fixed width clips).
         self.card.setMaximumWidth(max(620, 36 * self.fontMetrics().height()))
-        title = QLabel("Assessment paused — a teacher must enter a code")
+        title = QLabel("Assessment stopped — a teacher must enter a code")
         title.setObjectName("pageTitle")
         title.setWordWrap(True)
         self.reason = QLabel()
@@ -154,9 +158,11 @@ class ProctorOverlay(QWidget):
         outer.addLayout(row)
         outer.addStretch(2)
 
-    def show_reason(self, reason: str) -> None:
-        self.reason.setText(reason)
-        self.reason.setAccessibleName(reason)
+    def show_reason(self, reason: str, *, clock_running: bool = True) -> None:
+        note = " The clock keeps running; your teacher can add time." if clock_running else ""
+        text = f"{reason}{note}"
+        self.reason.setText(text)
+        self.reason.setAccessibleName(text)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -263,9 +269,9 @@ class LockdownWindow(QWidget):
             (app.applicationStateChanged, self._application_state),
         ]
 
-    def show_overlay(self, reason: str) -> None:
-        """Pause behind the proctor overlay until ``dismiss_overlay``; says ``reason``."""
-        self.overlay.show_reason(reason)
+    def show_overlay(self, reason: str, *, clock_running: bool = True) -> None:
+        """Stop behind the proctor overlay until ``dismiss_overlay``; says ``reason``."""
+        self.overlay.show_reason(reason, clock_running=clock_running)
         if not self.overlay.isHidden():
             return
         focus = QApplication.focusWidget()

@@ -141,3 +141,53 @@ def test_after_a_crash_the_next_start_asks_for_a_resume_code_and_keeps_the_answe
     assert state == "running"
     exam.view.submit_requested.emit()
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.result_view, timeout=WAIT)
+
+
+def _overlay_code(qtbot: QtBot, exam: ExamFlow, code: str, action: str | None = None) -> None:
+    assert exam.lockdown is not None
+    prompt = exam.lockdown.overlay.prompt
+    qtbot.waitUntil(lambda: prompt.field.isEnabled(), timeout=WAIT)
+    if action is not None:
+        prompt.choose(action)
+    prompt.field.clear()
+    qtbot.keyClicks(prompt.field, code)
+    qtbot.keyClick(prompt.field, Qt.Key.Key_Return)
+
+
+def test_a_teacher_adds_time_then_pauses_and_resumes_with_codes(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, exam = _started(start_app, qtbot, home)
+    _sign_in_and_get_ready(qtbot, window)
+    _type_code(qtbot, exam, _code(home, 1))
+    qtbot.waitUntil(lambda: exam.lockdown is not None and exam.lockdown.locked, timeout=WAIT)
+    assert exam.view is not None
+    exam.view.teacher_requested.emit()
+    assert exam.lockdown is not None
+    overlay = exam.lockdown.overlay
+    qtbot.waitUntil(overlay.isVisible, timeout=WAIT)
+    _overlay_code(qtbot, exam, _code(home, 2), "extend")
+    qtbot.waitUntil(lambda: not overlay.isVisible(), timeout=WAIT)
+
+    def limit() -> float:
+        with sqlite3.connect(home.database) as connection:
+            return float(connection.execute("SELECT extra_s FROM attempt").fetchone()[0])
+
+    assert limit() == 5 * 60  # the prompt's default: five more minutes
+
+    exam.view.teacher_requested.emit()
+    qtbot.waitUntil(overlay.isVisible, timeout=WAIT)
+    _overlay_code(qtbot, exam, _code(home, 3), "pause")
+    qtbot.waitUntil(
+        lambda: _count(home, "SELECT count(*) FROM attempt WHERE state = 'paused'") == 1
+    )
+    assert overlay.isVisible()
+    assert "keeps running" not in overlay.reason.text()  # paused: the clock stopped
+    _overlay_code(qtbot, exam, _code(home, 4))  # the only action now: resume
+    qtbot.waitUntil(
+        lambda: _count(home, "SELECT count(*) FROM attempt WHERE state = 'running'") == 1
+    )
+    qtbot.waitUntil(lambda: not overlay.isVisible(), timeout=WAIT)
+    with sqlite3.connect(home.database) as connection:
+        actions = [r[0] for r in connection.execute("SELECT action FROM code_entry WHERE ok = 1")]
+    assert actions == ["start", "extend:+5", "pause", "resume"]
