@@ -52,7 +52,8 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100)
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication, QLabel, QRadioButton, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QApplication
+    from qt_floor import QuestionSwap
 
     from mcdesk.ui.exam_view import ExamView
     from mcdesk.ui.theme import apply_theme
@@ -78,23 +79,11 @@ def main() -> None:
         view.repaint()
         back.append((time.perf_counter() - t0) * 1000)
 
-    holder = QWidget()
-    holder.resize(1280, 800)
-    rows = QVBoxLayout(holder)
-    holder.show()
+    swap = QuestionSwap()
     floor = []
-    for number in range(args.items):
+    for _ in range(args.items):
         t0 = time.perf_counter()
-        old = rows.takeAt(0)
-        if old is not None and old.widget() is not None:
-            old.widget().deleteLater()
-        question = QWidget()
-        inner = QVBoxLayout(question)
-        inner.addWidget(QLabel(f"Question {number}: which is its area?"))
-        for text in ("80 sq ft", "90 sq ft", "100 sq ft", "110 sq ft"):
-            inner.addWidget(QRadioButton(text))
-        rows.addWidget(question)
-        holder.repaint()
+        swap()
         floor.append((time.perf_counter() - t0) * 1000)
     f95 = percentile(floor, 0.95)
     table(
@@ -116,9 +105,9 @@ def main() -> None:
             ),
         ],
     )
-    for widget in (view, holder):
-        widget.close()
-        widget.deleteLater()
+    swap.close()
+    view.close()
+    view.deleteLater()
     app.processEvents()
 
 

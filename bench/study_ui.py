@@ -40,13 +40,10 @@ def main() -> None:
         QAbstractButton,
         QApplication,
         QComboBox,
-        QLabel,
         QLineEdit,
-        QRadioButton,
         QTextBrowser,
-        QVBoxLayout,
-        QWidget,
     )
+    from qt_floor import QuestionSwap
 
     from mcdesk.paths import resolve_paths
     from mcdesk.settings import Settings
@@ -125,24 +122,7 @@ def main() -> None:
         runner.repaint()
 
     runner.start(items)
-    holder = QWidget()
-    holder.resize(1280, 400)
-    holder_layout = QVBoxLayout(holder)
-    holder.show()
-    counter = iter(range(10**9))
-
-    def label_floor() -> None:
-        # The least a next question takes: new prompt and four choices, laid out, painted.
-        old = holder_layout.takeAt(0)
-        if old is not None and old.widget() is not None:
-            old.widget().deleteLater()
-        question = QWidget()
-        rows = QVBoxLayout(question)
-        rows.addWidget(QLabel(f"Question {next(counter)}: which is longer?"))
-        for text in ("1 ft", "10 in", "1 yd", "30 cm"):
-            rows.addWidget(QRadioButton(text))
-        holder_layout.addWidget(question)
-        holder.repaint()
+    label_floor = QuestionSwap(1280, 400)
 
     item_times = timed(next_item, args.runs)
     item_floor = timed(label_floor, args.runs)
@@ -165,7 +145,8 @@ def main() -> None:
     pin = timed(lambda: desk.sign_in_learner(learner_id=learner, pin="1234"), 10)
     count = len(desk.home(learner).home.mine)
     desk.close()
-    for widget in (view, bare, holder, home):
+    label_floor.close()
+    for widget in (view, bare, home):
         widget.close()
         widget.deleteLater()
     app.processEvents()
