@@ -95,6 +95,28 @@ def text_label(text: str, *, name: str = "", rich: bool = False) -> QLabel:
     return label
 
 
+def left_aligned(widget: QWidget, *, top: int = 8) -> QWidget:
+    """``widget`` at the start of its own row (a page's Back button, an action)."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, top, 0, 0)
+    row.addWidget(widget)
+    row.addStretch(1)
+    return holder
+
+
+def meta_line(text: str, *, preview: bool) -> QWidget:
+    """A muted line under a micro-credential's title, after a Preview badge if it is one."""
+    meta = QWidget()
+    row = QHBoxLayout(meta)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(10)
+    if preview:
+        row.addWidget(preview_badge())
+    row.addWidget(text_label(text, name="muted"), 1)
+    return meta
+
+
 def preview_badge() -> QLabel:
     """Says "Preview" in words, not by colour alone."""
     badge = QLabel("Preview")

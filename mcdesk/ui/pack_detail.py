@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
-from mcdesk.ui.cards import ReadingColumn, preview_badge, text_label
+from mcdesk.ui.cards import ReadingColumn, left_aligned, meta_line, text_label
 
 if TYPE_CHECKING:
     from mcdesk.content.catalog import CatalogEntry
@@ -36,26 +36,14 @@ class PackDetail(ReadingColumn):
         self.clear()
         self.back_button = QPushButton(f"← Back to {back_to}")
         self.back_button.clicked.connect(self.back.emit)
-        holder = QWidget()
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 8, 0, 0)
-        row.addWidget(self.back_button)
-        row.addStretch(1)
-        self.add(holder)
+        self.add(left_aligned(self.back_button))
         self.keep_visible_on_focus(self.back_button)
 
         self.title = text_label(entry.title, name="pageTitle")
         self.add(self.title)
-        meta = QWidget()
-        meta_row = QHBoxLayout(meta)
-        meta_row.setContentsMargins(0, 0, 0, 0)
-        meta_row.setSpacing(10)
-        if entry.preview:
-            meta_row.addWidget(preview_badge())
-        meta_row.addWidget(
-            text_label(f"{entry.career_cluster} · version {entry.version}", name="muted"), 1
+        self.add(
+            meta_line(f"{entry.career_cluster} · version {entry.version}", preview=entry.preview)
         )
-        self.add(meta)
         self.summary = text_label(entry.summary)
         self.add(self.summary)
         count = len(entry.skill_titles)

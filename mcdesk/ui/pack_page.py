@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from mcdesk.study.states import STAGE_LABELS, SkillStage, SkillState, readiness, state_of
-from mcdesk.ui.cards import Card, ReadingColumn, preview_badge, text_label
+from mcdesk.ui.cards import Card, ReadingColumn, left_aligned, meta_line, text_label
 
 if TYPE_CHECKING:
     from mcdesk.content.catalog import CatalogEntry
@@ -151,23 +151,11 @@ class PackPage(ReadingColumn):
         self.back_button.setAccessibleName(f"Back to {back_to}")
         self.back_button.setAccessibleDescription("Leave this micro-credential (Esc)")
         self.back_button.clicked.connect(self.back.emit)
-        holder = QWidget()
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 8, 0, 0)
-        row.addWidget(self.back_button)
-        row.addStretch(1)
-        self.add(holder)
+        self.add(left_aligned(self.back_button))
         self.keep_visible_on_focus(self.back_button)
         self.title = text_label(entry.title, name="pageTitle")
         self.add(self.title)
-        meta = QWidget()
-        meta_row = QHBoxLayout(meta)
-        meta_row.setContentsMargins(0, 0, 0, 0)
-        meta_row.setSpacing(10)
-        if entry.preview:
-            meta_row.addWidget(preview_badge())
-        meta_row.addWidget(text_label(entry.career_cluster, name="muted"), 1)
-        self.add(meta)
+        self.add(meta_line(entry.career_cluster, preview=entry.preview))
         self.add(text_label(entry.summary))
 
     def _add_notice(self, text: str) -> None:
@@ -209,10 +197,5 @@ class PackPage(ReadingColumn):
             "Shows what you have done so far; then your teacher types a code to start."
         )
         button.clicked.connect(self.ready_requested.emit)
-        holder = QWidget()
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 4, 0, 0)
-        row.addWidget(button)
-        row.addStretch(1)
-        self.add(holder)
+        self.add(left_aligned(button, top=4))
         self.keep_visible_on_focus(button)

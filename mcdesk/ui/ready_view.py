@@ -6,10 +6,10 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QPushButton, QVBoxLayout, QWidget
 
 from mcdesk.study.states import Readiness
-from mcdesk.ui.cards import ReadingColumn, text_label
+from mcdesk.ui.cards import ReadingColumn, left_aligned, text_label
 from mcdesk.ui.result_view import percent
 
 NOT_ALL_MASTERED = (
@@ -172,13 +172,8 @@ class ReadyView(ReadingColumn):
             prompt.setParent(None)
 
     def _left(self, button: QPushButton) -> QWidget:
-        holder = QWidget()
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 8, 0, 0)
-        row.addWidget(button)
-        row.addStretch(1)
         self.keep_visible_on_focus(button)
-        return holder
+        return left_aligned(button)
 
     def _add_notice(self, label: QWidget) -> None:
         notice = QFrame()

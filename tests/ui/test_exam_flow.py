@@ -4,9 +4,10 @@ a resume code, submit and the result — real store, real scrypt slots, real wid
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -34,6 +35,17 @@ def _count(home: Paths, sql: str) -> int:
         return int(connection.execute(sql).fetchone()[0])
 
 
+_FLOWS: list[ExamFlow] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_lock_outlives_a_test() -> Iterator[None]:
+    """A locked window filters keys and the clipboard app-wide: release it after each test."""
+    yield
+    while _FLOWS:
+        _FLOWS.pop()._close_locked()
+
+
 def _started(start_app: StartApp, qtbot: QtBot, home: Paths) -> tuple[MainWindow, ExamFlow]:
     window = start_app().window
     qtbot.waitUntil(
@@ -44,6 +56,7 @@ def _started(start_app: StartApp, qtbot: QtBot, home: Paths) -> tuple[MainWindow
         lambda: _count(home, "SELECT count(*) FROM exam_key_slot") > 0, timeout=WAIT
     )  # first-run sealing of the exam key, after the paint
     assert isinstance(window.exam, ExamFlow)
+    _FLOWS.append(window.exam)
     return window, window.exam
 
 
