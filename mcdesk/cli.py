@@ -402,6 +402,30 @@ def cmd_teacher_code_sheet(args: argparse.Namespace) -> int:
     return EXIT_USAGE
 
 
+def cmd_server(args: argparse.Namespace) -> int:
+    import os
+
+    import uvicorn
+
+    from mcdesk.server.app import prepare_database
+    from mcdesk.server.config import DB_ENV, load_server_settings
+
+    settings = load_server_settings(database_url=args.db, host=args.host, port=args.port)
+    # Migrate once here so --workers N processes do not all start by migrating; they
+    # read the URL from the environment because uvicorn builds each worker's app itself.
+    prepare_database(settings)
+    os.environ[DB_ENV] = settings.database_url
+    uvicorn.run(
+        "mcdesk.server.app:app_from_environment",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=args.workers,
+        proxy_headers=True,
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mcdesk", description="Offline-first career and technical education micro-credentials."
@@ -470,6 +494,13 @@ def build_parser() -> argparse.ArgumentParser:
     extra.add_argument("--user", help="teacher user name (asked for if missing)")
     extra.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     extra.set_defaults(func=cmd_teacher_accommodate)
+
+    server = commands.add_parser("server", help="run the central sync server")
+    server.add_argument("--db", help="database URL (default: $MCDESK_SERVER_DB or SQLite)")
+    server.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    server.add_argument("--port", type=int, help="port to listen on (default 8765)")
+    server.add_argument("--workers", type=int, default=1, help="worker processes")
+    server.set_defaults(func=cmd_server)
     return parser
 
 

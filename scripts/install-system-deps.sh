@@ -11,7 +11,7 @@ packages=(
   libfreetype6 libglib2.0-0 libdbus-1-3 libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0
   libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0
   libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0
-  libxcb-xkb1 libxcb-glx0 fonts-dejavu-core poppler-utils xvfb openbox
+  libxcb-xkb1 libxcb-glx0 fonts-dejavu-core poppler-utils xvfb openbox postgresql
 )
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   packages+=(python3-venv)

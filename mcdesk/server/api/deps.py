@@ -1,0 +1,74 @@
+"""Request dependencies: the database session, the raw body, the signing station."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from mcdesk.server.auth import AuthError, authenticate
+from mcdesk.server.models import Station
+from mcdesk.server.signer import ServerSigner, load_signer
+
+# Far above 500 events of a few KB each; stops a station streaming an endless body.
+MAX_BODY_BYTES = 32 * 1024 * 1024
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_db(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+async def get_raw_body(request: Request) -> bytes:
+    """The request body as sent (the signature covers these bytes), within a size limit."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise HTTPException(
+                status.HTTP_413_CONTENT_TOO_LARGE,
+                detail=f"the request body is over {MAX_BODY_BYTES} bytes",
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SessionDep = Annotated[Session, Depends(get_db)]
+RawBodyDep = Annotated[bytes, Depends(get_raw_body)]
+
+
+def get_station(request: Request, session: SessionDep, body: RawBodyDep) -> Station:
+    """The station that signed this request; 401 with the reason otherwise."""
+    try:
+        return authenticate(
+            session,
+            method=request.method,
+            path=request.url.path,
+            headers=request.headers,
+            body=body,
+            now=datetime.now(UTC),
+        )
+    except AuthError as exc:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=str(exc)) from None
+
+
+def get_signer(session: SessionDep) -> ServerSigner:
+    signer = load_signer(session)
+    if signer is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="no server key yet")
+    return signer
+
+
+StationDep = Annotated[Station, Depends(get_station)]
+SignerDep = Annotated[ServerSigner, Depends(get_signer)]

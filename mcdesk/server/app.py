@@ -1,0 +1,56 @@
+"""The FastAPI application, built by a factory (uvicorn --factory); nothing at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+from sqlmodel import Session
+
+import mcdesk
+from mcdesk.server.api.routes import health, push, server_key
+from mcdesk.server.config import ServerSettings, load_server_settings
+from mcdesk.server.db import make_engine, migrate
+from mcdesk.server.signer import ensure_signer
+
+API_PREFIX = "/api/v1"
+
+
+def prepare_database(settings: ServerSettings) -> None:
+    """Migrate the database and make the server key; safe to run from many workers."""
+    engine = make_engine(settings.database_url)
+    try:
+        migrate(engine)
+        with Session(engine) as session:
+            ensure_signer(session, now=datetime.now(UTC))
+    finally:
+        engine.dispose()
+
+
+def create_app(settings: ServerSettings) -> FastAPI:
+    """The server application for these settings; the database is prepared on start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_start:
+            prepare_database(settings)
+        app.state.engine = make_engine(settings.database_url)
+        try:
+            yield
+        finally:
+            app.state.engine.dispose()
+
+    app = FastAPI(title="mcdesk server", version=mcdesk.__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.include_router(health.router)
+    app.include_router(health.router, prefix=API_PREFIX)
+    app.include_router(push.router, prefix=API_PREFIX)
+    app.include_router(server_key.router, prefix=API_PREFIX)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for ``uvicorn --factory mcdesk.server.app:app_from_environment``."""
+    return create_app(load_server_settings())
