@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.mcdesk-installed
+TEST_STAMP := $(VENV)/.mcdesk-test-deps
 
 .PHONY: run test lint typecheck imports pytest bundle catalog screenshots bench crash-harness clean
 
@@ -12,6 +13,11 @@ $(STAMP): pyproject.toml scripts/install-system-deps.sh
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[ui,server,dev]'
 	touch $(STAMP)
+
+# What only the tests use (PostgreSQL, Xvfb + openbox, poppler-utils): not needed to run.
+$(TEST_STAMP): $(STAMP) scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh --tests
+	touch $(TEST_STAMP)
 
 ## Start the app on embedded defaults (SQLite, bundled catalog, demo class).
 run: $(STAMP)
@@ -30,7 +36,7 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP)
+pytest: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 ## One-folder PyInstaller bundle in dist/mcdesk (catalog included, server excluded).

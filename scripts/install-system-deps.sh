@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Debian/Ubuntu packages mcdesk needs: Qt's xcb platform libraries, a font, Python's venv,
-# PostgreSQL (tests run a throwaway server), poppler-utils (tests read the code sheet
-# PDF back with pdftotext) and Xvfb + openbox (a test checks the locked assessment window
-# under a real X server and window manager). Installs only what is missing; needs root
-# (or prints the command to run when not root).
+# Debian/Ubuntu packages mcdesk needs to run: Qt's xcb platform libraries, a font and
+# Python's venv. With `--tests` also what the test suite uses: PostgreSQL (tests run a
+# throwaway server), poppler-utils (tests read the code sheet PDF back with pdftotext)
+# and Xvfb + openbox (a test checks the locked assessment window under a real X server
+# and window manager). Installs only what is missing; needs root (or prints the command
+# to run when not root).
 set -euo pipefail
 
 packages=(
@@ -11,8 +12,11 @@ packages=(
   libfreetype6 libglib2.0-0 libdbus-1-3 libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0
   libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0
   libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0
-  libxcb-xkb1 libxcb-glx0 fonts-dejavu-core poppler-utils xvfb openbox postgresql
+  libxcb-xkb1 libxcb-glx0 fonts-dejavu-core
 )
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(poppler-utils xvfb openbox postgresql)
+fi
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   packages+=(python3-venv)
 fi

@@ -30,7 +30,7 @@ def postgres_bin() -> Path:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
         subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env)
-    raise RuntimeError("PostgreSQL is not installed (see scripts/install-system-deps.sh)")
+    raise RuntimeError("PostgreSQL is not installed (see scripts/install-system-deps.sh --tests)")
 
 
 def _as_postgres(command: list[str]) -> list[str]:

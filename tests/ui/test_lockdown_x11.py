@@ -2,7 +2,7 @@
 
 Offscreen, a window is as big as it is told. Under X11 the window manager decides, and
 some leave a frameless window small while ``isFullScreen()`` already says True; this runs
-Xvfb and openbox (installed by scripts/install-system-deps.sh) to check the real outcome.
+Xvfb and openbox (installed by scripts/install-system-deps.sh --tests) to check the real outcome.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ window.close()
 def _require(program: str) -> str:
     path = shutil.which(program)
     if path is None:  # not a skip: CI must run this (see scripts/install-system-deps.sh)
-        pytest.fail(f"{program} is missing; run: sudo bash scripts/install-system-deps.sh")
+        pytest.fail(f"{program} is missing; run: sudo bash scripts/install-system-deps.sh --tests")
     return path
 
 
