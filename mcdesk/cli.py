@@ -426,6 +426,54 @@ def cmd_server(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from sqlmodel import Session, select
+
+    from mcdesk.keys import read_private_key
+    from mcdesk.settings import load_settings
+    from mcdesk.store.engine import make_engine
+    from mcdesk.store.tables import Station
+    from mcdesk.sync.client import SyncError, fetch_server_key, push_once
+    from mcdesk.sync.pinning import pin_server_key
+
+    paths = _prepare_store()
+    server_url = args.server or load_settings(paths.settings_file).server_url
+    if not server_url:
+        print(
+            "error: no server to sync with: set server_url in the settings file or pass --server",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    engine = make_engine(paths.database)
+    try:
+        with Session(engine) as session:
+            station_id = session.exec(select(Station)).one().id
+    finally:
+        engine.dispose()
+    try:
+        key = pin_server_key(
+            database=paths.database, server_url=server_url, offered=fetch_server_key(server_url)
+        )
+        report = push_once(
+            database=paths.database,
+            station_key=read_private_key(paths.station_key),
+            station_id=station_id,
+            server_url=server_url,
+            server_public_key=key,
+        )
+    except SyncError as exc:
+        print(f"sync failed: {exc.reason}; nothing was lost, try again later", file=sys.stderr)
+        return EXIT_REFUSED
+    pushed = report.accepted + report.duplicate
+    print(
+        f"pushed {pushed} events ({report.duplicate} already there); "
+        f"{report.remaining} waiting; receipts stored"
+    )
+    for event_id, reason in report.rejected:
+        print(f"refused by the server: event {event_id} ({reason})", file=sys.stderr)
+    return EXIT_REFUSED if report.rejected else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mcdesk", description="Offline-first career and technical education micro-credentials."
@@ -501,6 +549,11 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--port", type=int, help="port to listen on (default 8765)")
     server.add_argument("--workers", type=int, default=1, help="worker processes")
     server.set_defaults(func=cmd_server)
+
+    sync = commands.add_parser("sync", help="push this station's events to the server")
+    sync.add_argument("--once", action="store_true", required=True, help="push once and exit")
+    sync.add_argument("--server", help="server URL (default: server_url in the settings)")
+    sync.set_defaults(func=cmd_sync)
     return parser
 
 

@@ -149,3 +149,23 @@ class OutboxEvent(SQLModel, table=True):
     created_at: datetime
     # Events carrying a running total (active time) replace their unsent predecessor.
     coalesce_key: str | None = Field(default=None, index=True)
+
+
+class SyncReceipt(SQLModel, table=True):
+    """The server's signed receipt for a pushed outbox event: holding it means "sent"."""
+
+    __tablename__ = "receipt"
+
+    event_id: str = Field(primary_key=True)
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # canonical JSON
+    signature: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # server Ed25519
+    received_at: str  # as the server wrote it in the receipt body
+
+
+class SyncState(SQLModel, table=True):
+    """Sync facts kept between runs: the pinned server key, the last push."""
+
+    __tablename__ = "sync_state"
+
+    key: str = Field(primary_key=True)
+    value: str

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from mcdesk.canonical import canonical_json
 from mcdesk.ids import uuid7
-from mcdesk.store.tables import OutboxEvent
+from mcdesk.store.tables import OutboxEvent, SyncReceipt
 
 
 def add_event(
@@ -31,10 +31,18 @@ def add_event(
     With a ``coalesce_key``, an unsent event with the same key is replaced: use it only
     for events whose body carries a running total, so nothing is lost by the replacement.
     """
-    if coalesce_key is not None:
-        session.execute(delete(OutboxEvent).where(col(OutboxEvent.coalesce_key) == coalesce_key))
     # Writers take the database lock first (BEGIN IMMEDIATE), so max + 1 cannot race.
+    # Read before coalescing: a replaced event's number is never given out again.
     last = session.exec(select(func.max(OutboxEvent.seq))).one()
+    if coalesce_key is not None:
+        # Only events the server has not acknowledged: a receipted one is history.
+        receipted = select(SyncReceipt.event_id)
+        session.execute(
+            delete(OutboxEvent).where(
+                col(OutboxEvent.coalesce_key) == coalesce_key,
+                col(OutboxEvent.id).not_in(receipted),
+            )
+        )
     event = OutboxEvent(
         id=uuid7(unix_ms=int(now.timestamp() * 1000)),
         seq=(last or 0) + 1,

@@ -1,0 +1,58 @@
+"""The server key a station trusts: pinned on first use, and any change refused."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlmodel import Session
+
+from mcdesk.keys import public_key_b64
+from mcdesk.store.engine import make_engine
+from mcdesk.store.tables import SyncState
+from mcdesk.sync.client import SyncError
+
+SERVER_URL_KEY = "server_url"
+SERVER_PUBLIC_KEY = "server_public_key"
+
+
+def pinned_server_key(database: Path) -> Ed25519PublicKey | None:
+    """The pinned receipt-signing key, or None before the first sync."""
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            row = session.get(SyncState, SERVER_PUBLIC_KEY)
+    finally:
+        engine.dispose()
+    if row is None:
+        return None
+    return Ed25519PublicKey.from_public_bytes(base64.b64decode(row.value))
+
+
+def pin_server_key(
+    *, database: Path, server_url: str, offered: Ed25519PublicKey
+) -> Ed25519PublicKey:
+    """The key to verify receipts with: ``offered`` on first use, else the pinned one.
+
+    Security rule: a server presenting another key is refused, never re-pinned here;
+    receipts signed by an impostor would otherwise mark unsent events as sent.
+    """
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            row = session.get(SyncState, SERVER_PUBLIC_KEY)
+            if row is not None and row.value != public_key_b64(offered):
+                raise SyncError(
+                    f"the server at {server_url} presents a different key from the one this "
+                    "station pinned when it first synced; nothing was sent. If the server was "
+                    "really replaced, an administrator must enrol this station again"
+                )
+            if row is None:
+                session.add(SyncState(key=SERVER_PUBLIC_KEY, value=public_key_b64(offered)))
+            # The address may change (a new name, a proxy); the key is what is trusted.
+            session.merge(SyncState(key=SERVER_URL_KEY, value=server_url))
+            session.commit()
+    finally:
+        engine.dispose()
+    return offered
