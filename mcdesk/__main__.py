@@ -5,7 +5,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-CLI_COMMANDS = {"keys", "pack", "catalog", "teacher", "server", "sync", "--version", "-h", "--help"}
+CLI_COMMANDS = {
+    "keys",
+    "pack",
+    "catalog",
+    "teacher",
+    "server",
+    "sync",
+    "admin",
+    "station",
+    "--version",
+    "-h",
+    "--help",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -554,6 +554,10 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--once", action="store_true", required=True, help="push once and exit")
     sync.add_argument("--server", help="server URL (default: server_url in the settings)")
     sync.set_defaults(func=cmd_sync)
+
+    from mcdesk.admin_cli import add_commands  # admin and station: kept out of this file
+
+    add_commands(commands)
     return parser
 
 

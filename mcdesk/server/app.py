@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlmodel import Session
 
 import mcdesk
-from mcdesk.server.api.routes import health, push, server_key
+from mcdesk.server.api.routes import enrol, health, push, server_key
 from mcdesk.server.config import ServerSettings, load_server_settings
 from mcdesk.server.db import make_engine, migrate
 from mcdesk.server.signer import ensure_signer
@@ -48,6 +48,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(push.router, prefix=API_PREFIX)
     app.include_router(server_key.router, prefix=API_PREFIX)
+    app.include_router(enrol.router, prefix=API_PREFIX)
     return app
 
 

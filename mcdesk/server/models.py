@@ -137,3 +137,66 @@ class PushResponse(BaseModel):
     duplicate: list[str] = []
     rejected: list[Rejection] = []
     receipts: list[ReceiptPublic] = []
+
+
+class School(ServerTable, table=True):
+    __tablename__ = "school"
+
+    id: str = Field(primary_key=True)
+    name: str = Field(unique=True)
+
+
+class Teacher(ServerTable, table=True):
+    __tablename__ = "teacher"
+
+    id: str = Field(primary_key=True)
+    school_id: str = Field(foreign_key="school.id")
+    username: str = Field(unique=True)
+    display_name: str
+
+
+class SchoolClass(ServerTable, table=True):
+    __tablename__ = "school_class"
+    __table_args__ = (UniqueConstraint("school_id", "name"),)
+
+    id: str = Field(primary_key=True)
+    school_id: str = Field(foreign_key="school.id")
+    name: str
+
+
+class Learner(ServerTable, table=True):
+    """A learner on a class roster; ``external_id`` is the school's own id when it has one."""
+
+    __tablename__ = "learner"
+    __table_args__ = (UniqueConstraint("class_id", "display_name"),)
+
+    id: str = Field(primary_key=True)
+    class_id: str = Field(foreign_key="school_class.id")
+    display_name: str
+    external_id: str | None = None
+
+
+class EnrolToken(ServerTable, table=True):
+    """A one-time enrolment token; only its SHA-256 is kept, the token is shown once."""
+
+    __tablename__ = "enrol_token"
+
+    token_hash: str = Field(primary_key=True)  # sha256 hex of the token text
+    school_id: str = Field(foreign_key="school.id")
+    station_name: str
+    expires_at: datetime = Field(sa_column=_when())
+    used_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    station_id: str | None = None
+
+
+class EnrolRequest(BaseModel):
+    token: str
+    station_id: str
+    name: str
+    public_key: str
+
+
+class EnrolResponse(BaseModel):
+    station_id: str
+    school: str
+    server_key: str  # base64 of the server's raw Ed25519 public key

@@ -56,3 +56,19 @@ def pin_server_key(
     finally:
         engine.dispose()
     return offered
+
+
+def pin_enrolled_key(*, database: Path, server_url: str, key: Ed25519PublicKey) -> None:
+    """Pin the key an enrolment answered with, replacing any earlier pin.
+
+    Security rule: only enrolment may re-pin. A one-time token from an administrator is
+    the proof that this server is the one to trust; a plain sync never re-pins.
+    """
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            session.merge(SyncState(key=SERVER_PUBLIC_KEY, value=public_key_b64(key)))
+            session.merge(SyncState(key=SERVER_URL_KEY, value=server_url))
+            session.commit()
+    finally:
+        engine.dispose()

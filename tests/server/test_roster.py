@@ -1,0 +1,90 @@
+"""Roster CSV import: all or nothing, every bad line named, re-import updates in place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import Session, col, select
+
+from mcdesk.server.db import make_engine, migrate
+from mcdesk.server.models import Learner, School, SchoolClass
+from mcdesk.server.roster import RosterError, RosterReport, import_roster_csv
+
+GOOD = "class,learner,external_id\nWelding 1,Ana Ruiz,S-1\nWelding 1,Ben Ode,\nCNC,Chi Li,S-3\n"
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    engine = make_engine(database_url)
+    migrate(engine)
+    try:
+        with Session(engine) as session:
+            session.add(School(id="school-1", name="Northside"))
+            session.commit()
+            yield session
+    finally:
+        engine.dispose()
+
+
+def roster(session: Session) -> list[tuple[str, str, str | None]]:
+    rows = session.exec(
+        select(SchoolClass.name, Learner.display_name, Learner.external_id)
+        .join(SchoolClass, col(SchoolClass.id) == col(Learner.class_id))
+        .order_by(col(Learner.display_name))
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def test_a_good_file_imports(session: Session) -> None:
+    report = import_roster_csv(session, school_id="school-1", text=GOOD)
+    assert report == RosterReport(created=3, updated=0)
+    assert roster(session) == [
+        ("Welding 1", "Ana Ruiz", "S-1"),
+        ("Welding 1", "Ben Ode", None),
+        ("CNC", "Chi Li", "S-3"),
+    ]
+
+
+def test_every_bad_row_is_reported_and_nothing_is_imported(session: Session) -> None:
+    text = (
+        "class,learner\n"
+        "Welding 1,Ana Ruiz\n"
+        "Welding 1,\n"  # line 3: empty name
+        "Welding 1,Ana Ruiz\n"  # line 4: duplicate of line 2
+        f"CNC,{'x' * 101}\n"  # line 5: too long
+        "CNC,Chi Li\n"
+    )
+    with pytest.raises(RosterError) as caught:
+        import_roster_csv(session, school_id="school-1", text=text)
+    assert caught.value.problems == [
+        "line 3: empty learner name",
+        "line 4: duplicate of line 2",
+        "line 5: learner name over 100 characters",
+    ]
+    assert roster(session) == []
+    assert session.exec(select(SchoolClass)).all() == []
+
+
+def test_a_missing_column_is_reported(session: Session) -> None:
+    with pytest.raises(RosterError) as caught:
+        import_roster_csv(session, school_id="school-1", text="class,name\nCNC,Chi\n")
+    assert caught.value.problems == ["line 1: missing column 'learner' in the header"]
+    with pytest.raises(RosterError) as caught:
+        import_roster_csv(session, school_id="school-1", text="class,learner\nCNC\n")
+    assert caught.value.problems == ["line 2: missing column 'learner'"]
+
+
+def test_reimport_updates_and_does_not_duplicate(session: Session) -> None:
+    import_roster_csv(session, school_id="school-1", text=GOOD)
+    again = import_roster_csv(session, school_id="school-1", text=GOOD)
+    assert again == RosterReport(created=0, updated=3)
+    moved = "class,learner,external_id\nCNC,Ana Ruiz-Ode,S-1\nWelding 1,Dee Fox,\n"
+    assert import_roster_csv(session, school_id="school-1", text=moved) == RosterReport(1, 1)
+    assert roster(session) == [
+        ("CNC", "Ana Ruiz-Ode", "S-1"),
+        ("Welding 1", "Ben Ode", None),
+        ("CNC", "Chi Li", "S-3"),
+        ("Welding 1", "Dee Fox", None),
+    ]
+    assert len(session.exec(select(SchoolClass)).all()) == 2
