@@ -434,13 +434,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from mcdesk.store.engine import make_engine
     from mcdesk.store.tables import Station
     from mcdesk.sync.client import SyncError, fetch_server_key, push_once
-    from mcdesk.sync.pinning import pin_server_key
+    from mcdesk.sync.pinning import enrolled_server_url, pin_server_key
 
     paths = _prepare_store()
-    server_url = args.server or load_settings(paths.settings_file).server_url
+    server_url = (
+        args.server
+        or load_settings(paths.settings_file).server_url
+        or enrolled_server_url(paths.database)
+    )
     if not server_url:
         print(
-            "error: no server to sync with: set server_url in the settings file or pass --server",
+            "error: no server to sync with: enrol the station (mcdesk station enroll), set "
+            "server_url in the settings file, or pass --server",
             file=sys.stderr,
         )
         return EXIT_REFUSED

@@ -96,6 +96,10 @@ def test_station_enroll_pins_the_server_key(
     assert stored_url is not None
     assert stored_url.value == server.base_url
 
+    # An enrolled station syncs with no --server and no settings: it remembers its server.
+    assert main(["sync", "--once"]) == 0
+    assert "receipts stored" in capsys.readouterr().out
+
     assert main(["admin", "revoke-station", station.id, *db]) == 0
     with Session(server.engine) as session:
         revoked = session.get(Station, station.id)

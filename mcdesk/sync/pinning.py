@@ -17,6 +17,17 @@ SERVER_URL_KEY = "server_url"
 SERVER_PUBLIC_KEY = "server_public_key"
 
 
+def enrolled_server_url(database: Path) -> str | None:
+    """The server this station enrolled with (or last synced with), if any."""
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            row = session.get(SyncState, SERVER_URL_KEY)
+    finally:
+        engine.dispose()
+    return None if row is None else row.value
+
+
 def pinned_server_key(database: Path) -> Ed25519PublicKey | None:
     """The pinned receipt-signing key, or None before the first sync."""
     engine = make_engine(database)
