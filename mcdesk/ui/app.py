@@ -98,9 +98,10 @@ def launch(
         # (save a self-check, then show the page with its score) happen in that order.
         queue = QThreadPool(window)
         queue.setMaxThreadCount(1)
+        study_desk = StudyDesk(paths.database)
         study = StudyFlow(
             window=window,
-            desk=StudyDesk(paths.database),
+            desk=study_desk,
             pool=queue,
             station_name=settings.station_name,
             idle_minutes=settings.idle_sign_out_minutes,
@@ -124,6 +125,9 @@ def launch(
             on_left=study.sign_out,
         )
         window.exam = exam
+        # Queued after the study flow's last time save (connected first), so nothing is cut off.
+        window.closing.connect(exam.close)
+        window.closing.connect(lambda: queue.start(study_desk.close))
         study.begin()
         # On the same queue, so it lands after the sign-in screen: a crashed attempt first.
         exam.check_interrupted(then=lambda: None)

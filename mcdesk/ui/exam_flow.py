@@ -87,7 +87,8 @@ class ExamFlow(QObject):
     def close(self) -> None:
         """Stop the clock and close the desk (app shutdown); the attempt stays resumable."""
         self._timer.stop()
-        self._run(lambda desk: desk.close(), lambda _none: None)
+        if self._desk_instance is not None:  # never made: nothing to close
+            self._run(lambda desk: desk.close(), lambda _none: None)
 
     # Before: the interrupted screen and the Ready page ---------------------------------
 

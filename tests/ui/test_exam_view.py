@@ -19,34 +19,8 @@ from mcdesk.ui.exam_header import LAST_MINUTE_SAVED, LAST_MINUTE_SAVING, TEN_MIN
 from mcdesk.ui.exam_view import ExamView
 from mcdesk.ui.item_inputs import ChoiceInput, MatchingInput, OrderingInput, TextInput
 from mcdesk.ui.theme import apply_theme
+from tests.ui.shown_items import ITEMS
 
-OPTIONS = [{"id": "a", "text": "Alpha"}, {"id": "b", "text": "Beta"}, {"id": "c", "text": "Gamma"}]
-# As the form hands them over: no answer keys, no feedback.
-ITEMS: dict[str, dict[str, Any]] = {
-    "single_choice": {
-        "id": "sc",
-        "type": "single_choice",
-        "prompt": "Pick **Beta**",
-        "options": OPTIONS,
-    },
-    "multiple_response": {
-        "id": "mr",
-        "type": "multiple_response",
-        "prompt": "A and C",
-        "options": OPTIONS,
-    },
-    "true_false": {"id": "tf", "type": "true_false", "prompt": "True?"},
-    "numeric": {"id": "nu", "type": "numeric", "prompt": "3 ft in inches", "unit": "in"},
-    "short_text": {"id": "st", "type": "short_text", "prompt": "Unit of resistance"},
-    "ordering": {"id": "or", "type": "ordering", "prompt": "Order them", "options": OPTIONS},
-    "matching": {
-        "id": "ma",
-        "type": "matching",
-        "prompt": "Match",
-        "prompts": [{"id": "p", "text": "P"}, {"id": "q", "text": "Q"}],
-        "options": OPTIONS,
-    },
-}
 EXPECTED: dict[str, Any] = {
     "single_choice": "b",
     "multiple_response": ["a", "c"],

@@ -10,28 +10,8 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox
 from pytestqt.qtbot import QtBot
 
 from mcdesk.ui.item_inputs import ItemInput, OrderingInput, make_item_input
+from tests.ui.shown_items import ITEMS
 
-OPTIONS = [{"id": "a", "text": "Alpha"}, {"id": "b", "text": "Beta"}, {"id": "c", "text": "Gamma"}]
-ITEMS: dict[str, dict[str, Any]] = {
-    "single_choice": {"id": "sc", "type": "single_choice", "prompt": "?", "options": OPTIONS},
-    "multiple_response": {
-        "id": "mr",
-        "type": "multiple_response",
-        "prompt": "?",
-        "options": OPTIONS,
-    },
-    "true_false": {"id": "tf", "type": "true_false", "prompt": "?"},
-    "numeric": {"id": "nu", "type": "numeric", "prompt": "?", "unit": "in"},
-    "short_text": {"id": "st", "type": "short_text", "prompt": "?"},
-    "ordering": {"id": "or", "type": "ordering", "prompt": "?", "options": OPTIONS},
-    "matching": {
-        "id": "ma",
-        "type": "matching",
-        "prompt": "?",
-        "prompts": [{"id": "p", "text": "P"}, {"id": "q", "text": "Q"}],
-        "options": OPTIONS,
-    },
-}
 SAVED: dict[str, Any] = {
     "single_choice": "b",
     "multiple_response": ["a", "c"],
