@@ -261,4 +261,5 @@ def test_the_first_run_seals_the_exam_key_into_code_slots_after_the_catalog_show
             return int(connection.execute("SELECT count(*) FROM exam_key_slot").fetchone()[0])
 
     qtbot.waitUntil(lambda: slots() > 0, timeout=60_000)
-    assert "exam codes" in launched.out.getvalue()
+    # The summary arrives on the GUI thread a moment after the slots are committed.
+    qtbot.waitUntil(lambda: "exam codes" in launched.out.getvalue(), timeout=10_000)
