@@ -10,12 +10,18 @@ from fastapi import FastAPI
 from sqlmodel import Session
 
 import mcdesk
-from mcdesk.server.api.routes import enrol, health, push, server_key
+from mcdesk.server.api.routes import enrol, health, pull, push, server_key
+from mcdesk.server.changes import Renderer
 from mcdesk.server.config import ServerSettings, load_server_settings
 from mcdesk.server.db import make_engine, migrate
 from mcdesk.server.signer import ensure_signer
 
 API_PREFIX = "/api/v1"
+
+
+def stream_renderers() -> dict[str, Renderer]:
+    """Per-stream hooks that shape a change for the station pulling it."""
+    return {}
 
 
 def prepare_database(settings: ServerSettings) -> None:
@@ -49,6 +55,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(push.router, prefix=API_PREFIX)
     app.include_router(server_key.router, prefix=API_PREFIX)
     app.include_router(enrol.router, prefix=API_PREFIX)
+    app.include_router(pull.router, prefix=API_PREFIX)
+    app.state.renderers = stream_renderers()
     return app
 
 

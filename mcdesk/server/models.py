@@ -153,6 +153,7 @@ class Teacher(ServerTable, table=True):
     school_id: str = Field(foreign_key="school.id")
     username: str = Field(unique=True)
     display_name: str
+    password_hash: str | None = None  # mcdesk.passwords; None until a password is set
 
 
 class SchoolClass(ServerTable, table=True):
@@ -162,6 +163,7 @@ class SchoolClass(ServerTable, table=True):
     id: str = Field(primary_key=True)
     school_id: str = Field(foreign_key="school.id")
     name: str
+    teacher_id: str | None = Field(default=None, foreign_key="teacher.id")
 
 
 class Learner(ServerTable, table=True):
@@ -174,6 +176,7 @@ class Learner(ServerTable, table=True):
     class_id: str = Field(foreign_key="school_class.id")
     display_name: str
     external_id: str | None = None
+    pin_hash: str | None = None  # mcdesk.passwords; a learner without one cannot sign in
 
 
 class EnrolToken(ServerTable, table=True):
@@ -200,3 +203,152 @@ class EnrolResponse(BaseModel):
     station_id: str
     school: str
     server_key: str  # base64 of the server's raw Ed25519 public key
+
+
+# --- Pull streams, grants, accommodations, the server as code issuer, content ---------
+
+STREAMS = ("roster", "grants", "accommodations", "code_slots", "pack_keys", "catalog")
+
+
+class Change(ServerTable, table=True):
+    """One entry of a pull stream: the whole current document of an entity, or a deletion.
+
+    ``id`` is the stream cursor. A station pulls ``id > cursor`` for its school (rows with
+    ``school_id`` None go to every school) or for itself (``station_id``). Writers take a
+    lock first (mcdesk.server.changes) so ids commit in order and no cursor skips one.
+    """
+
+    __tablename__ = "change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    stream: str = Field(index=True)
+    school_id: str | None = Field(default=None, index=True)
+    station_id: str | None = Field(default=None, index=True)
+    key: str  # the entity's id within its stream
+    document: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    created_at: datetime = Field(sa_column=_when())
+
+
+class Grant(ServerTable, table=True):
+    """A micro-credential opened to a class or one learner, between optional dates."""
+
+    __tablename__ = "access_grant"
+
+    id: str = Field(primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True)
+    pack_id: str
+    class_id: str | None = Field(default=None, foreign_key="school_class.id")
+    learner_id: str | None = Field(default=None, foreign_key="learner.id")
+    opens_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    closes_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    created_at: datetime = Field(sa_column=_when())
+
+
+class Accommodation(ServerTable, table=True):
+    """Extra assessment time for a learner (a multiplier of the time limit)."""
+
+    __tablename__ = "accommodation"
+
+    learner_id: str = Field(primary_key=True, foreign_key="learner.id")
+    time_multiplier: float
+    set_by: str
+    set_at: datetime = Field(sa_column=_when())
+
+
+class StationIssuer(ServerTable, table=True):
+    """The server as code issuer for one station: its code secret and its exam key.
+
+    Slots up to ``slots_through`` have been sealed and put in the station's code_slots
+    stream; codes for any counter come from ``secret`` (mcdesk.exam.codes.code_for).
+    """
+
+    __tablename__ = "station_issuer"
+
+    station_id: str = Field(primary_key=True, foreign_key="station.id")
+    issuer_id: str
+    secret: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    exam_key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    slots_through: int = 0
+    created_at: datetime = Field(sa_column=_when())
+
+
+class PublishedPack(ServerTable, table=True):
+    """A pack version the server serves: its signed manifest; files are content blobs."""
+
+    __tablename__ = "published_pack"
+
+    pack_id: str = Field(primary_key=True)
+    version: str = Field(primary_key=True)
+    manifest: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    signature: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    manifest_sha256: str
+    size: int  # bytes of every file the pack lists
+    published_at: datetime = Field(sa_column=_when())
+
+
+class ContentBlob(ServerTable, table=True):
+    """A pack file's bytes, addressed by SHA-256 and shared by every version using it."""
+
+    __tablename__ = "content_blob"
+
+    sha256: str = Field(primary_key=True)
+    size: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ServerPackKey(ServerTable, table=True):
+    """A pack's bank key, kept by the server to re-score results and wrap for stations."""
+
+    __tablename__ = "pack_key"
+
+    pack_id: str = Field(primary_key=True)
+    key_id: str = Field(primary_key=True)
+    key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(sa_column=_when())
+
+
+class Result(ServerTable, table=True):
+    """A verified assessment result, with the server's own score (the one that counts)."""
+
+    __tablename__ = "result"
+
+    id: str = Field(primary_key=True)  # the result document's id
+    station_id: str = Field(foreign_key="station.id", index=True)
+    event_id: str
+    attempt_id: str
+    learner_id: str = Field(index=True)
+    pack_id: str
+    pack_version: str
+    station_points: float
+    max_points: float
+    server_points: float | None = None  # None: no pack key here to re-score with
+    passed: bool  # the server's verdict when re-scored, else the station's
+    rescored: bool = False
+    event_counter: int
+    chain_hash: str
+    received_at: datetime = Field(sa_column=_when())
+
+
+class ExamLogEntry(ServerTable, table=True):
+    """A station's exam event-log entry as pushed: the server re-checks the hash chain."""
+
+    __tablename__ = "exam_log"
+
+    station_id: str = Field(primary_key=True, foreign_key="station.id")
+    seq: int = Field(primary_key=True)
+    hash: str
+    prev_hash: str
+    kind: str
+    attempt_id: str | None = None
+
+
+class PullItem(BaseModel):
+    key: str
+    document: dict[str, object] | None  # None: the entity was deleted
+
+
+class PullResponse(BaseModel):
+    stream: str
+    items: list[PullItem]
+    cursor: int
+    more: bool

@@ -1,0 +1,35 @@
+"""GET /api/v1/pull/{stream}: a station's changes in one stream after its cursor."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+
+from mcdesk.server import changes
+from mcdesk.server.api.deps import SessionDep, StationDep
+from mcdesk.server.models import STREAMS, PullResponse
+
+router = APIRouter(tags=["sync"])
+
+
+@router.get("/pull/{stream}", response_model=PullResponse)
+def pull(
+    stream: str,
+    request: Request,
+    station: StationDep,
+    session: SessionDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=changes.MAX_PULL)] = changes.MAX_PULL,
+) -> PullResponse:
+    if stream not in STREAMS:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND,
+            detail=f"no stream {stream!r}; the streams are {', '.join(STREAMS)}",
+        )
+    renderers = getattr(request.app.state, "renderers", {})
+    response = changes.read(
+        session, stream=stream, station=station, after=after, limit=limit, renderers=renderers
+    )
+    session.commit()  # renderers may top up per-station state (code slots)
+    return response
