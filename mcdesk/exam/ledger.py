@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from mcdesk.exam import records
 from mcdesk.exam.eventlog import ExamEvent, append, read_events
+from mcdesk.exam.logpush import queue_log
 from mcdesk.exam.records import AttemptRow, SavedAnswer, iso
 from mcdesk.exam.results import (
     ExamResult,
@@ -222,6 +223,8 @@ class ExamLedger:
                 "passed": score.passed,
             }
             self.log(current, "scored", data, now=now)
+            # The log first: the server checks the result's counter and hash against it.
+            queue_log(db, now=now)
             records.queue_outbox(db, kind="exam_result", body=outbox_body(result), now=now)
         current.answers = answers
         current.bank = current.blueprint = None  # the keys leave memory with the attempt

@@ -9,7 +9,7 @@ from sqlalchemy import Column, DateTime, LargeBinary, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-FLAG_KINDS = frozenset({"conflict", "chain_gap", "bad_signature", "score_mismatch"})
+FLAG_KINDS = frozenset({"conflict", "chain_gap", "chain_fork", "bad_signature", "score_mismatch"})
 
 
 class ServerTable(SQLModel, registry=registry()):

@@ -101,20 +101,6 @@ def test_a_body_that_does_not_match_its_hash_is_rejected(
     assert stored(server) == []
 
 
-def test_a_gap_in_the_event_chain_is_flagged_and_the_event_kept(
-    server: RunningServer, station: StationIdentity
-) -> None:
-    assert push(server.base_url, station, [make_event(1), make_event(2)]).status_code == 200
-    assert flags(server, "chain_gap") == []
-    late = make_event(5)
-    response = push(server.base_url, station, [late])
-    assert response.json()["accepted"] == [late["id"]]
-    [flag] = flags(server, "chain_gap")
-    assert flag.event_id == late["id"]
-    assert "3" in flag.detail
-    assert stored(server)[-1].flagged == "chain_gap"
-
-
 def test_more_than_500_events_is_413_with_a_message(
     server: RunningServer, station: StationIdentity
 ) -> None:

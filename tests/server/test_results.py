@@ -15,10 +15,32 @@ from tests.server.client import push
 from tests.server.conftest import RunningServer, StationIdentity
 
 
-def result_event(seq: int, *, key: Ed25519PrivateKey, tamper: bool = False) -> dict[str, Any]:
+def result_event(
+    seq: int,
+    *,
+    key: Ed25519PrivateKey,
+    tamper: bool = False,
+    drop: tuple[str, ...] = (),
+    **extra: Any,
+) -> dict[str, Any]:
     """An exam_result outbox event shaped as mcdesk.exam.results.outbox_body makes it."""
     result_id = f"0190aaaa-0000-7000-8000-{seq:012d}"
-    document = {"kind": "mcdesk-exam-result", "id": result_id, "score": {"points": 3}}
+    document = {
+        "kind": "mcdesk-exam-result",
+        "id": result_id,
+        "attempt_id": "attempt-1",
+        "learner_id": "learner-1",
+        "pack_id": "sample-pack",
+        "pack_version": "1.0.0",
+        "form": {"items": []},
+        "responses": {},
+        "score": {"points": 3, "max_points": 4, "passed": True},
+        "event_counter": 0,
+        "chain_hash": "0" * 64,
+        **extra,
+    }
+    for name in drop:
+        del document[name]
     signed = canonical_json(document)
     signature = key.sign(signed)
     if tamper:
@@ -64,3 +86,13 @@ def test_an_edited_result_is_rejected_as_bad_signature_and_flagged(
         assert list(session.exec(select(Event))) == []
         found = session.exec(select(Flag).where(col(Flag.kind) == "bad_signature")).all()
     assert sorted(f.event_id or "" for f in found) == sorted([edited["id"], other_key["id"]])
+
+
+def test_a_signed_result_missing_a_field_is_rejected_as_malformed(
+    server: RunningServer, station: StationIdentity
+) -> None:
+    event = result_event(1, key=station.key, drop=("learner_id",))
+    response = push(server.base_url, station, [event])
+    assert response.json()["rejected"] == [{"id": event["id"], "reason": "malformed"}]
+    with Session(server.engine) as session:
+        assert list(session.exec(select(Event))) == []

@@ -1,0 +1,146 @@
+"""The station's exam event log as the server sees it: every entry verified, the chain checked.
+
+Each pushed entry must hash and verify exactly as on the station (mcdesk.exam.eventlog).
+The server keeps each station's newest ``seq`` and ``hash``; an entry that does not
+follow on from them is still stored (refusing it would lose evidence) but flagged:
+a jump in ``seq`` is a ``chain_gap`` (entries were deleted), a different hash at a seq
+already seen, or a ``prev_hash`` that does not link, is a ``chain_fork`` (the log was
+rewritten or restored from an old copy).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlmodel import Session, col, select
+
+from mcdesk.keys import verify_signature
+from mcdesk.server.models import ExamLogEntry
+
+
+class LogRefused(Exception):
+    """An entry that is not what the station's key signed; nothing of the event is stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: str  # chain_gap or chain_fork
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    seq: int
+    kind: str
+    attempt_id: str | None
+    hash: str
+    prev_hash: str
+
+
+def _entry(raw: Any, key: Ed25519PublicKey) -> _Entry:
+    try:
+        body = base64.b64decode(raw["body"], validate=True)
+        signature = base64.b64decode(raw["signature"], validate=True)
+        digest, prev_hash = str(raw["hash"]), str(raw["prev_hash"])
+        document = json.loads(body)
+        seq, kind = int(document["seq"]), str(document["kind"])
+        attempt_id = document.get("attempt_id")
+        prev_bytes, hash_bytes = bytes.fromhex(prev_hash), bytes.fromhex(digest)
+    except (KeyError, TypeError, ValueError, binascii.Error):
+        raise LogRefused("an exam-log entry is not base64 JSON with seq, kind and hashes") from None
+    if hashlib.sha256(prev_bytes + body).hexdigest() != digest:
+        raise LogRefused(f"exam-log entry {seq}: the body does not match its hash")
+    if not verify_signature(key, signature, hash_bytes):
+        raise LogRefused(f"exam-log entry {seq}: not signed by this station's key")
+    return _Entry(seq, kind, None if attempt_id is None else str(attempt_id), digest, prev_hash)
+
+
+def parse_chunk(document: dict[str, Any], key: Ed25519PublicKey) -> list[_Entry]:
+    """Every entry of an ``exam_log`` event, verified, in seq order; LogRefused if any fails."""
+    raw_entries = document.get("entries")
+    if not isinstance(raw_entries, list) or not raw_entries:
+        raise LogRefused("an exam_log event carries no entries")
+    entries = [_entry(raw, key) for raw in raw_entries]
+    return sorted(entries, key=lambda e: e.seq)
+
+
+def _newest(session: Session, station_id: str) -> ExamLogEntry | None:
+    return session.exec(
+        select(ExamLogEntry)
+        .where(col(ExamLogEntry.station_id) == station_id)
+        .order_by(col(ExamLogEntry.seq).desc())
+        .limit(1)
+    ).first()
+
+
+def store_chunk(session: Session, *, station_id: str, entries: list[_Entry]) -> list[Finding]:
+    """Store verified entries and say where the chain breaks (in the caller's transaction)."""
+    findings: list[Finding] = []
+    newest = _newest(session, station_id)
+    last_seq, last_hash = (0, "0" * 64) if newest is None else (newest.seq, newest.hash)
+    for entry in entries:
+        known = session.get(ExamLogEntry, (station_id, entry.seq))
+        if known is not None:
+            if known.hash != entry.hash:
+                findings.append(
+                    Finding(
+                        "chain_fork",
+                        f"exam-log entry {entry.seq} arrived again with another hash: the "
+                        "station's log was rewritten or restored from an older copy",
+                    )
+                )
+            continue
+        if entry.seq > last_seq + 1:
+            findings.append(
+                Finding(
+                    "chain_gap",
+                    f"exam-log entries {last_seq + 1}..{entry.seq - 1} are missing before "
+                    f"entry {entry.seq}: they were deleted on the station",
+                )
+            )
+        elif entry.seq == last_seq + 1 and entry.prev_hash != last_hash:
+            findings.append(
+                Finding(
+                    "chain_fork",
+                    f"exam-log entry {entry.seq} does not link to entry {last_seq}: the log "
+                    "was rewritten",
+                )
+            )
+        session.add(
+            ExamLogEntry(
+                station_id=station_id,
+                seq=entry.seq,
+                hash=entry.hash,
+                prev_hash=entry.prev_hash,
+                kind=entry.kind,
+                attempt_id=entry.attempt_id,
+            )
+        )
+        if entry.seq > last_seq:
+            last_seq, last_hash = entry.seq, entry.hash
+    session.flush()
+    return findings
+
+
+def check_result_anchor(
+    session: Session, *, station_id: str, event_counter: int, chain_hash: str
+) -> Finding | None:
+    """Does the result's (counter, hash) name an entry of the log the server holds?"""
+    known = session.get(ExamLogEntry, (station_id, event_counter))
+    if known is None:
+        return Finding(
+            "chain_gap",
+            f"the result names exam-log entry {event_counter}, which the server never received",
+        )
+    if known.hash != chain_hash:
+        return Finding(
+            "chain_fork",
+            f"the result's chain hash differs from exam-log entry {event_counter} on the server",
+        )
+    return None

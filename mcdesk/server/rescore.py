@@ -1,0 +1,70 @@
+"""Scoring a result again on the server, from its responses, with the server's pack keys.
+
+The station's score is a claim; the server's is the one that counts. It opens the pack's
+sealed bank with the key it keeps (mcdesk admin publish), scores the signed form and
+responses with the same scorer the station uses, and takes the cut score from the
+published manifest rather than from the result.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session
+
+from mcdesk.content.sealing import PackKey, SealError, bank_aad, unseal
+from mcdesk.exam.results import AttemptScore, score_form
+from mcdesk.server.models import ContentBlob, PublishedPack, ServerPackKey
+
+# Scores are sums of fractions; a difference below this is rounding, not a mismatch.
+SCORE_TOLERANCE = 1e-6
+
+
+class CannotRescore(Exception):
+    """The server lacks what it needs to score this result; the message says what."""
+
+
+def _bank(session: Session, pack: PublishedPack) -> tuple[dict[str, Any], float]:
+    manifest = json.loads(pack.manifest)
+    assessment = manifest.get("assessment") or {}
+    bank_entry = assessment.get("bank")
+    if not bank_entry:
+        raise CannotRescore(f"{pack.pack_id} {pack.version} has no assessment")
+    key_row = session.get(ServerPackKey, (pack.pack_id, bank_entry["key_id"]))
+    if key_row is None:
+        raise CannotRescore(f"the server has no key for {pack.pack_id}")
+    sha = next((f["sha256"] for f in manifest["files"] if f["path"] == bank_entry["path"]), None)
+    blob = None if sha is None else session.get(ContentBlob, sha)
+    if blob is None:
+        raise CannotRescore(f"the sealed bank of {pack.pack_id} {pack.version} is not stored")
+    try:
+        plain = unseal(
+            blob.data,
+            pack_key=PackKey(pack_id=pack.pack_id, key=key_row.key),
+            aad=bank_aad(pack.pack_id, pack.version),
+        )
+    except SealError as exc:
+        raise CannotRescore(f"the bank of {pack.pack_id} does not open: {exc}") from exc
+    items = json.loads(plain)["items"]
+    return {str(item["id"]): item for item in items}, float(assessment["proficiency_level"])
+
+
+def rescore(session: Session, result: dict[str, Any]) -> AttemptScore:
+    """The server's score of a verified result document, or CannotRescore."""
+    pack = session.get(PublishedPack, (str(result["pack_id"]), str(result["pack_version"])))
+    if pack is None:
+        raise CannotRescore(
+            f"{result['pack_id']} {result['pack_version']} is not published on this server"
+        )
+    bank, level = _bank(session, pack)
+    form = result["form"]
+    missing = [shown["id"] for shown in form["items"] if shown["id"] not in bank]
+    if missing:
+        raise CannotRescore(f"the form names items the bank does not hold: {', '.join(missing)}")
+    responses = {item: answer.get("response") for item, answer in result["responses"].items()}
+    return score_form(form=form, bank=bank, responses=responses, proficiency_level=level)
+
+
+def differs(station_points: float, server: AttemptScore) -> bool:
+    return abs(station_points - server.points) > SCORE_TOLERANCE
