@@ -23,6 +23,7 @@ from tests.server.conftest import (  # noqa: F401  (fixtures pytest finds by nam
     postgres_port,
     server,
 )
+from tests.sync.examstation import exam_station  # noqa: F401  (a fixture pytest finds by name)
 
 
 @dataclass(frozen=True, slots=True)

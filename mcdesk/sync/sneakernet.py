@@ -1,0 +1,139 @@
+"""Sync by USB stick: the pending outbox out to a signed file, the server's receipts back in.
+
+The export file carries the very push request a sync would send, signed by the station
+key, so the server ingests it under the same exactly-once rules (``mcdesk admin
+import-sync``). The server answers with a receipts file signed by its key; importing it
+here (``mcdesk sync import-receipts``) marks those events sent, exactly as a network push
+would. Exporting again before the receipts come back is harmless: the server answers
+events it already holds as duplicates, with their original receipts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlmodel import Session, select
+
+from mcdesk.canonical import canonical_json
+from mcdesk.exam.logpush import queue_log
+from mcdesk.store.engine import make_engine
+from mcdesk.store.tables import Station, SyncReceipt
+from mcdesk.sync.client import SyncError, _pending, _read_answer, _request_body, pending_count
+from mcdesk.sync.files import (
+    EXPORT_KIND,
+    RECEIPTS_KIND,
+    FileRefused,
+    read_signed_file,
+    signed_file,
+    write_private,
+)
+from mcdesk.sync.pinning import pinned_server_key
+
+MAX_EXPORT_EVENTS = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    events: int
+    path: Path
+
+
+def export_outbox(
+    *, database: Path, station_key: Ed25519PrivateKey, output: Path, now: datetime
+) -> ExportReport:
+    """Write every unsent event to ``output`` (mode 0600), exam log queued first."""
+    engine = make_engine(database)
+    try:
+        with engine.begin() as connection:  # the log chunk and the marker in one transaction
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            queue_log(raw, now=now)  # type: ignore[arg-type]
+        with Session(engine) as session:
+            station = session.exec(select(Station)).one()
+            events = _pending(session, after=0, limit=MAX_EXPORT_EVENTS)
+    finally:
+        engine.dispose()
+    request = json.loads(_request_body(events))
+    body = canonical_json(
+        {
+            "station_id": station.id,
+            "created_at": now.isoformat(),
+            "events": request["events"],
+        }
+    )
+    write_private(output, signed_file(EXPORT_KIND, body, station_key))
+    return ExportReport(events=len(events), path=output)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptsReport:
+    stored: int
+    rejected: list[tuple[str, str]]
+    remaining: int
+
+
+def import_receipts(*, database: Path, path: Path) -> ReceiptsReport:
+    """Store the receipts in a server's answer file; every one checked as a push checks them."""
+    body, signature = read_signed_file(path, RECEIPTS_KIND)
+    key = pinned_server_key(database)
+    if key is None:
+        raise FileRefused(
+            "this station has no pinned server key: provision or enrol it first, "
+            "then import the receipts"
+        )
+    try:
+        key.verify(signature, body)
+    except Exception:  # InvalidSignature; any failure means the same thing here
+        raise FileRefused(
+            f"{path} is not signed by this station's server: nothing was stored"
+        ) from None
+    try:
+        answer: dict[str, Any] = json.loads(body)
+        station_id = str(answer["station_id"])
+        if not isinstance(answer["receipts"], list) or not isinstance(answer["rejected"], list):
+            raise TypeError
+    except (KeyError, TypeError, ValueError):
+        raise FileRefused(f"{path} is damaged: the receipts cannot be read") from None
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            station = session.exec(select(Station)).one()
+            if station.id != station_id:
+                raise FileRefused(
+                    f"{path} holds receipts for station {station_id}, not this one ({station.id})"
+                )
+            outbox = {event.id: event for event in _pending(session, after=0, limit=10**9)}
+            answer_known = {
+                "accepted": [i for i in answer.get("accepted", []) if i in outbox],
+                "duplicate": [i for i in answer.get("duplicate", []) if i in outbox],
+                "rejected": [r for r in answer.get("rejected", []) if r.get("id") in outbox],
+                "receipts": [r for r in answer["receipts"] if r.get("event_id") in outbox],
+            }
+            answered = answer_known["accepted"] + answer_known["duplicate"]
+            answered += [r.get("id") for r in answer_known["rejected"]]
+            known = [outbox[event_id] for event_id in dict.fromkeys(answered)]
+            try:
+                checked = _read_answer(answer_known, batch=known, station_id=station.id, key=key)
+            except SyncError as exc:
+                raise FileRefused(f"{path}: {exc.reason}; nothing was stored") from None
+            for receipt in checked.receipts:
+                session.merge(
+                    SyncReceipt(
+                        event_id=receipt.event_id,
+                        body=receipt.body,
+                        signature=receipt.signature,
+                        received_at=receipt.received_at,
+                    )
+                )
+            session.commit()
+            remaining = pending_count(session)
+    finally:
+        engine.dispose()
+    return ReceiptsReport(
+        stored=len(checked.receipts), rejected=checked.rejected, remaining=remaining
+    )
