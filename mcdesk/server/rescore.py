@@ -8,14 +8,16 @@ published manifest rather than from the result.
 
 from __future__ import annotations
 
+import base64
 import json
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from mcdesk.content.sealing import PackKey, SealError, bank_aad, unseal
 from mcdesk.exam.results import AttemptScore, score_form
-from mcdesk.server.models import ContentBlob, PublishedPack, ServerPackKey
+from mcdesk.server.models import ContentBlob, Event, Flag, PublishedPack, Result, ServerPackKey
 
 # Scores are sums of fractions; a difference below this is rounding, not a mismatch.
 SCORE_TOLERANCE = 1e-6
@@ -68,3 +70,40 @@ def rescore(session: Session, result: dict[str, Any]) -> AttemptScore:
 
 def differs(station_points: float, server: AttemptScore) -> bool:
     return abs(station_points - server.points) > SCORE_TOLERANCE
+
+
+def rescore_pending(session: Session, *, now: datetime) -> tuple[int, int]:
+    """Re-score stored results the server could not score on arrival (e.g. published since).
+
+    Returns (re-scored, mismatches); each mismatch is flagged. The caller commits.
+    """
+    done = mismatches = 0
+    pending = session.exec(select(Result).where(col(Result.rescored).is_(False))).all()
+    for row in pending:
+        event = session.get(Event, (row.station_id, row.event_id))
+        if event is None:
+            continue
+        document = json.loads(base64.b64decode(json.loads(event.body)["result"]))
+        try:
+            score = rescore(session, document)
+        except CannotRescore:
+            continue
+        row.server_points, row.rescored, row.passed = score.points, True, score.passed
+        session.add(row)
+        done += 1
+        if differs(row.station_points, score):
+            mismatches += 1
+            session.add(
+                Flag(
+                    station_id=row.station_id,
+                    event_id=row.event_id,
+                    kind="score_mismatch",
+                    detail=(
+                        f"result {row.id}: the station scored {row.station_points:g}, the "
+                        f"server {score.points:g} of {score.max_points:g}; the server's "
+                        "score counts"
+                    ),
+                    created_at=now,
+                )
+            )
+    return done, mismatches

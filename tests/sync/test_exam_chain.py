@@ -24,6 +24,8 @@ from mcdesk.server.models import (
     Result,
     ServerPackKey,
 )
+from mcdesk.server.report import build_report, render
+from mcdesk.server.rescore import rescore_pending
 from tests.exam.bank import BLUEPRINT, PACK, VERSION
 from tests.server.client import make_event, push
 from tests.server.conftest import RunningServer, enrol
@@ -213,3 +215,23 @@ def test_outbox_numbers_with_holes_are_not_flagged(server: RunningServer) -> Non
     station = enrol(server.engine, station_id="lab-2")
     assert push(server.base_url, station, [make_event(1), make_event(5)]).status_code == 200
     assert flags(server) == []
+
+
+def test_results_that_arrived_before_the_pack_was_published_are_rescored_later(
+    exam_station: ExamStation, server: RunningServer
+) -> None:
+    result = exam_station.take(correct=6)
+    exam_station.push()
+    with Session(server.engine) as session:
+        text = render(build_report(session))
+    assert f"{PACK} {VERSION}: 1 — publish it with its pack key" in text
+    assert "Nothing to look at" in text
+    publish_bank(server)
+    with Session(server.engine) as session:
+        assert rescore_pending(session, now=datetime.now(UTC)) == (1, 0)
+        session.commit()
+        [row] = session.exec(select(Result)).all()
+        assert row.rescored is True
+        assert row.server_points == pytest.approx(result.score.points)
+        assert build_report(session).not_rescored == []
+        assert rescore_pending(session, now=datetime.now(UTC)) == (0, 0)

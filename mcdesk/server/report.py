@@ -1,0 +1,96 @@
+"""The administrator's report: what each station sent, and what a person should look at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from mcdesk.server.models import Event, Flag, Result, Station
+
+FLAG_WORDS = {
+    "conflict": "an event was sent again with other content (the first copy was kept)",
+    "chain_gap": "exam-log entries are missing: they were deleted on the station",
+    "chain_fork": "the exam log was rewritten or restored from an older copy",
+    "bad_signature": "a result or log entry was not signed by the station's key (refused)",
+    "score_mismatch": "the station's score differs from the server's (the server's counts)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StationLine:
+    id: str
+    name: str
+    revoked: bool
+    events: int
+    results: int
+    last_received: datetime | None
+
+
+@dataclass(slots=True)
+class Report:
+    stations: list[StationLine] = field(default_factory=list)
+    flags: list[tuple[Flag, str]] = field(default_factory=list)  # (flag, station name)
+    not_rescored: list[tuple[str, str, int]] = field(default_factory=list)  # pack, version, n
+
+
+def build_report(session: Session) -> Report:
+    report = Report()
+    names: dict[str, str] = {}
+    for station in session.exec(select(Station).order_by(col(Station.name))):
+        names[station.id] = station.name
+        events, last = session.exec(
+            select(func.count(), func.max(Event.received_at)).where(
+                col(Event.station_id) == station.id
+            )
+        ).one()
+        results = session.exec(
+            select(func.count()).select_from(Result).where(col(Result.station_id) == station.id)
+        ).one()
+        report.stations.append(
+            StationLine(
+                station.id, station.name, station.revoked_at is not None, events, results, last
+            )
+        )
+    for flag in session.exec(select(Flag).order_by(col(Flag.created_at), col(Flag.id))):
+        report.flags.append((flag, names.get(flag.station_id, flag.station_id)))
+    rows = session.exec(
+        select(Result.pack_id, Result.pack_version, func.count())
+        .where(col(Result.rescored).is_(False))
+        .group_by(col(Result.pack_id), col(Result.pack_version))
+        .order_by(col(Result.pack_id), col(Result.pack_version))
+    ).all()
+    report.not_rescored = [(pack, version, count) for pack, version, count in rows]
+    return report
+
+
+def render(report: Report) -> str:
+    lines = ["Stations:"]
+    if not report.stations:
+        lines.append("  none yet: make an enrolment token or a provisioning file")
+    for s in report.stations:
+        last = "never" if s.last_received is None else s.last_received.strftime("%Y-%m-%d %H:%M")
+        state = " (revoked)" if s.revoked else ""
+        lines.append(
+            f"  {s.name}{state}: {s.events} events, {s.results} results, last received {last}"
+        )
+    lines.append("")
+    if report.flags:
+        lines.append(f"To look at ({len(report.flags)}):")
+        for flag, station in report.flags:
+            when = flag.created_at.strftime("%Y-%m-%d %H:%M")
+            words = FLAG_WORDS.get(flag.kind, flag.kind)
+            lines.append(f"  {when} {station}: {flag.kind} — {words}")
+            lines.append(f"      {flag.detail}")
+    else:
+        lines.append("Nothing to look at: every signature and exam-log chain checked out.")
+    if report.not_rescored:
+        lines.append("")
+        lines.append("Results kept with the station's score (the server holds no key to re-score):")
+        for pack, version, count in report.not_rescored:
+            lines.append(
+                f"  {pack} {version}: {count} — publish it with its pack key "
+                "(mcdesk admin publish) to re-score new results"
+            )
+    return "\n".join(lines)
