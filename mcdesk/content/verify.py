@@ -3,6 +3,10 @@
 Order matters: the archive's shape is checked first (names, links, counts, sizes) from
 the zip directory alone, then the manifest's signature against a trusted publisher, and
 only then is the signed manifest interpreted and every file compared with it.
+
+A pack that arrives in parts (a manifest and its signature, then its files one by one,
+as sync downloads them) goes through the same checks: ``verify_manifest`` before any
+file is fetched, ``verify_parts`` once every file is at hand.
 """
 
 from __future__ import annotations
@@ -45,8 +49,8 @@ class VerifiedPack:
         return str(self.manifest["version"])
 
 
-def _check_name(info: zipfile.ZipInfo) -> None:
-    name = info.filename
+def _check_path(name: str) -> None:
+    """Refuse a file name that could escape or confuse a folder."""
     if "\\" in name:
         raise PackRefused(f"unsafe entry {name!r}: backslashes are not allowed in pack paths")
     if name.startswith("/"):
@@ -58,6 +62,11 @@ def _check_name(info: zipfile.ZipInfo) -> None:
         raise PackRefused(f"unsafe entry {name!r}: '..' is not allowed in pack paths")
     if any(part in ("", ".") for part in parts):
         raise PackRefused(f"unsafe entry {name!r}: empty or '.' path segments are not allowed")
+
+
+def _check_name(info: zipfile.ZipInfo) -> None:
+    name = info.filename
+    _check_path(name)
     mode = info.external_attr >> 16
     if info.create_system == 3 and stat.S_ISLNK(mode):
         raise PackRefused(f"unsafe entry {name!r}: links are not allowed in packs")
@@ -124,6 +133,128 @@ def _publisher_for(manifest: Any, trusted: Mapping[str, PublisherKey]) -> Publis
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class SignedManifest:
+    """A manifest whose signature and rules hold; its files are not checked yet."""
+
+    manifest: dict[str, Any]
+    manifest_bytes: bytes
+    signature: bytes
+    publisher: PublisherKey
+
+    @property
+    def pack_id(self) -> str:
+        return str(self.manifest["id"])
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest["version"])
+
+    @property
+    def files(self) -> list[dict[str, Any]]:
+        """The signed file list: ``path``, ``sha256`` and ``size`` per file."""
+        return list(self.manifest["files"])
+
+
+def _signed_manifest(
+    manifest_bytes: bytes, signature: bytes, trusted: Mapping[str, PublisherKey]
+) -> SignedManifest:
+    """The signature against a trusted publisher, then the schema and the rules."""
+    try:
+        manifest = json.loads(manifest_bytes)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PackRefused(f"the manifest is not valid JSON: {exc}") from exc
+    publisher = _publisher_for(manifest, trusted)
+    if len(signature) != 64 or not verify_signature(
+        publisher.public_key, signature, manifest_bytes
+    ):
+        raise PackRefused(
+            "bad signature: the manifest was not signed by the publisher it names, or it "
+            "was changed after signing. Do not use this pack; get a fresh copy."
+        )
+    problems = validate_manifest(manifest)
+    if problems:
+        raise PackRefused(problems[0])
+    return SignedManifest(
+        manifest=manifest, manifest_bytes=manifest_bytes, signature=signature, publisher=publisher
+    )
+
+
+def _check_file(name: str, entry: Mapping[str, Any], data: bytes) -> None:
+    if len(data) != entry["size"]:
+        raise PackRefused(f"file {name!r} has {len(data)} bytes, the manifest says {entry['size']}")
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise PackRefused(f"file {name!r} does not match its SHA-256 in the manifest")
+
+
+def verify_manifest(
+    manifest_bytes: bytes,
+    signature: bytes,
+    *,
+    trusted: Mapping[str, PublisherKey],
+    limits: PackLimits = DEFAULT_LIMITS,
+) -> SignedManifest:
+    """Check a pack's manifest on its own, before any of its files is fetched.
+
+    The checks a zip's directory gets (safe names, entry count, total size) are made on
+    the signed file list instead, so nothing oversized or unsafe is ever downloaded.
+    """
+    if len(manifest_bytes) > limits.max_manifest_bytes:
+        raise PackRefused(
+            f"the manifest is {len(manifest_bytes)} bytes; at most "
+            f"{limits.max_manifest_bytes} are allowed"
+        )
+    signed = _signed_manifest(manifest_bytes, signature, trusted)
+    entries = signed.files
+    for entry in entries:
+        _check_path(entry["path"])
+    if len(entries) + 2 > limits.max_entries:
+        raise PackRefused(
+            f"too many entries: {len(entries) + 2} (a pack may hold at most {limits.max_entries})"
+        )
+    total = sum(int(entry["size"]) for entry in entries)
+    if total > limits.max_total_bytes:
+        raise PackRefused(
+            f"too large: {total / 1e6:.1f} MB uncompressed (the limit is "
+            f"{limits.max_total_bytes / 1e6:.0f} MB)"
+        )
+    return signed
+
+
+def verify_parts(
+    manifest_bytes: bytes,
+    signature: bytes,
+    files: Mapping[str, bytes],
+    *,
+    trusted: Mapping[str, PublisherKey],
+    limits: PackLimits = DEFAULT_LIMITS,
+) -> VerifiedPack:
+    """Check a pack given as its manifest, signature and files by path (not a zip).
+
+    The same checks as ``verify_pack``: signature, manifest rules, and every file present,
+    listed, and exactly its signed size and SHA-256.
+    """
+    signed = verify_manifest(manifest_bytes, signature, trusted=trusted, limits=limits)
+    listed = {entry["path"]: entry for entry in signed.files}
+    for name in sorted(files):
+        if name not in listed:
+            raise PackRefused(f"file {name!r} is in the pack but not in its signed manifest")
+    checked: dict[str, bytes] = {}
+    for name, entry in sorted(listed.items()):
+        data = files.get(name)
+        if data is None:
+            raise PackRefused(f"missing file {name!r}: the manifest lists it, the pack lacks it")
+        _check_file(name, entry, data)
+        checked[name] = data
+    return VerifiedPack(
+        manifest=signed.manifest,
+        manifest_bytes=signed.manifest_bytes,
+        signature=signed.signature,
+        publisher=signed.publisher,
+        files=checked,
+    )
+
+
 def verify_pack(
     path: Path, *, trusted: Mapping[str, PublisherKey], limits: PackLimits = DEFAULT_LIMITS
 ) -> VerifiedPack:
@@ -144,22 +275,8 @@ def verify_pack(
             archive, entries.pop(MANIFEST_NAME), at_most=limits.max_manifest_bytes
         )
         signature = _read(archive, entries.pop(SIGNATURE_NAME), at_most=64)
-        try:
-            manifest = json.loads(manifest_bytes)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise PackRefused(f"the manifest is not valid JSON: {exc}") from exc
-        publisher = _publisher_for(manifest, trusted)
-        if len(signature) != 64 or not verify_signature(
-            publisher.public_key, signature, manifest_bytes
-        ):
-            raise PackRefused(
-                "bad signature: the manifest was not signed by the publisher it names, or it "
-                "was changed after signing. Do not use this pack; get a fresh copy."
-            )
-        problems = validate_manifest(manifest)
-        if problems:
-            raise PackRefused(problems[0])
-        listed = {entry["path"]: entry for entry in manifest["files"]}
+        signed = _signed_manifest(manifest_bytes, signature, trusted)
+        listed = {entry["path"]: entry for entry in signed.files}
         for name in sorted(entries):
             if name not in listed:
                 raise PackRefused(f"file {name!r} is in the pack but not in its signed manifest")
@@ -171,17 +288,12 @@ def verify_pack(
                     f"missing file {name!r}: the manifest lists it, the pack lacks it"
                 )
             data = _read(archive, info, at_most=entry["size"])
-            if len(data) != entry["size"]:
-                raise PackRefused(
-                    f"file {name!r} has {len(data)} bytes, the manifest says {entry['size']}"
-                )
-            if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-                raise PackRefused(f"file {name!r} does not match its SHA-256 in the manifest")
+            _check_file(name, entry, data)
             files[name] = data
     return VerifiedPack(
-        manifest=manifest,
-        manifest_bytes=manifest_bytes,
-        signature=signature,
-        publisher=publisher,
+        manifest=signed.manifest,
+        manifest_bytes=signed.manifest_bytes,
+        signature=signed.signature,
+        publisher=signed.publisher,
         files=files,
     )

@@ -169,3 +169,25 @@ class SyncState(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class RemotePack(SQLModel, table=True):
+    """A micro-credential in the server's catalog index, as last pulled.
+
+    Listing here does not install anything: ``mcdesk.sync.content`` downloads the pack
+    and installs it only once every file is there and verified.
+    """
+
+    __tablename__ = "remote_pack"
+
+    pack_id: str = Field(primary_key=True)
+    version: str
+    title: str
+    career_cluster: str
+    summary: str
+    preview: bool
+    manifest_sha256: str
+    size: int  # bytes of every file the pack lists
+    file_count: int
+    updated_at: datetime
+    last_error: str | None = None  # why the last download or install of it failed
