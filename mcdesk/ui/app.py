@@ -24,6 +24,7 @@ from mcdesk.ui.theme import apply_theme
 if TYPE_CHECKING:
     from mcdesk.settings import Settings
     from mcdesk.ui.lockdown import LockdownWindow
+    from mcdesk.ui.sync_worker import SyncWorker
 
 EXIT_OK, EXIT_FAILED, EXIT_NOT_AVAILABLE = 0, 1, 2
 ROOMY_SCREEN = (1440, 900)  # below this the window opens maximized
@@ -71,6 +72,35 @@ def lock_station(window: MainWindow, *, finish: Callable[[int], None]) -> Lockdo
     window.teacher_page.close_app.connect(close_station)
     shell.lock()
     return shell
+
+
+def start_syncing(window: MainWindow, *, paths: Paths, settings: Settings) -> SyncWorker:
+    """The background sync worker and its status-bar indicator (idle without a server)."""
+    from mcdesk.ui.sync_status import SyncStatusView
+    from mcdesk.ui.sync_worker import SyncWorker
+
+    sync = SyncWorker(
+        database=paths.database,
+        station_key_path=paths.station_key,
+        settings_url=settings.server_url,
+        parent=window,
+    )
+    indicator = SyncStatusView()
+    window.add_status_widget(indicator)
+    sync.status_changed.connect(indicator.show_snapshot)
+    sync.progress.connect(indicator.show_progress)
+    indicator.sync_requested.connect(sync.sync_now)
+    window.closing.connect(sync.stop)
+    window.sync = sync
+
+    def on_page(_index: int) -> None:
+        # A result page means a signed result was just stored: send it without waiting.
+        if window.pages.currentWidget() is window.result_view:
+            sync.sync_soon()
+
+    window.pages.currentChanged.connect(on_page)
+    QTimer.singleShot(0, sync.start)
+    return sync
 
 
 def launch(
@@ -131,6 +161,7 @@ def launch(
         study.begin()
         # On the same queue, so it lands after the sign-in screen: a crashed attempt first.
         exam.check_interrupted(then=lambda: None)
+        start_syncing(window, paths=paths, settings=settings)
 
     startup = StationStartup(
         paths=paths,
@@ -181,6 +212,11 @@ def main(argv: list[str]) -> int:
     finally:
         # A set-up import may still be running: let its transaction finish.
         pool.waitForDone()
+        # Likewise a sync round (it stops at its next request once the window closed).
+        sync = window.sync
+        if sync is not None:
+            sync.stop()
+            sync.wait()
         window.close()
         window.deleteLater()
     return int(code)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -26,6 +27,7 @@ from mcdesk.ui.cards import READING_WIDTH, text_label
 from mcdesk.ui.catalog_view import CatalogView
 from mcdesk.ui.pack_detail import PackDetail
 from mcdesk.ui.search_results import SearchResultsView
+from mcdesk.ui.sync_status import ElidedLabel
 
 if TYPE_CHECKING:
     from mcdesk.content.catalog import CatalogEntry, SearchHit
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from mcdesk.ui.result_view import ResultView
     from mcdesk.ui.signin_view import SignInView
     from mcdesk.ui.skill_view import SkillView
+    from mcdesk.ui.sync_worker import SyncWorker
     from mcdesk.ui.teacher_page import TeacherPage
 
 SEARCH_DELAY_MS = 150  # wait for a pause in typing before searching
@@ -91,6 +94,7 @@ class MainWindow(QMainWindow):
         self._refit.timeout.connect(self._fit_header)
         self.study: QObject | None = None  # the StudyFlow, set by the composition root
         self.exam: QObject | None = None  # the ExamFlow, likewise
+        self.sync: SyncWorker | None = None  # likewise
         self.lockdown_shell: QWidget | None = None  # set on an assessment station (--lockdown)
 
         self.search_field = QLineEdit()
@@ -145,9 +149,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self._notice_bar())
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self.status_label = QLabel("Preparing…")
+        # Gives way to the sync indicator on a cramped bar (large text, small screen).
+        self.status_label = ElidedLabel("Preparing…")
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().setSizeGripEnabled(False)
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        """A lasting part of the status bar, on the right (the sync indicator)."""
+        self.statusBar().addPermanentWidget(widget)
 
     # The study pages are made when first asked for, not before the first paint: the
     # catalog and --self-test never need them, and their modules cost start-up time.
