@@ -1,8 +1,15 @@
-"""``mcdesk admin`` (server operators) and ``mcdesk station`` commands; heavy imports inside."""
+"""``mcdesk admin`` (server operators) and ``mcdesk station`` commands; heavy imports inside.
+
+Schools, teachers, classes, rosters, enrolment tokens and stations are here; grants,
+accommodations, codes and provisioning are in mcdesk.access_cli; this station's own
+commands (enrol, provision) in mcdesk.station_cli.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from mcdesk.server.roster import IssuedPin
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 
@@ -34,55 +43,134 @@ def _server_session(url: str | None) -> Iterator[Session]:
 
 
 def _school_id(session: Session, name: str) -> str | None:
-    from sqlmodel import select
+    from mcdesk.server.schools import AdminError, find_school
 
-    from mcdesk.server.models import School
-
-    school = session.exec(select(School).where(School.name == name)).first()
-    if school is None:
-        hint = "add it with `mcdesk admin school add`"
-        print(f"error: no school called {name!r}; {hint}", file=sys.stderr)
+    try:
+        return find_school(session, name).id
+    except AdminError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return None
-    return school.id
+
+
+def refuse(message: object) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _password(args: argparse.Namespace, username: str) -> str | None:
+    """From --password-file (its first line), else typed twice; None (said why) if not."""
+    if args.password_file:
+        try:
+            lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"error: cannot read {args.password_file}: {exc}", file=sys.stderr)
+            return None
+        return lines[0] if lines else ""
+    first = getpass.getpass(f"Password for {username}: ")
+    if getpass.getpass("The same password again: ") != first:
+        print("error: the two passwords differ; nothing was changed", file=sys.stderr)
+        return None
+    return first
 
 
 def cmd_school_add(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import IntegrityError
-
-    from mcdesk.ids import uuid7
-    from mcdesk.server.models import School
+    from mcdesk.server.schools import AdminError, add_school
 
     with _server_session(args.db) as session:
-        session.add(School(id=uuid7(), name=args.name))
         try:
-            session.commit()
-        except IntegrityError:
-            print(f"error: a school called {args.name!r} exists already", file=sys.stderr)
-            return EXIT_REFUSED
+            add_school(session, name=args.name, now=datetime.now(UTC))
+        except AdminError as exc:
+            return refuse(exc)
     print(f"added school {args.name}")
     return EXIT_OK
 
 
 def cmd_teacher_add(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import IntegrityError
+    from mcdesk.server.schools import AdminError, add_teacher
 
-    from mcdesk.ids import uuid7
-    from mcdesk.server.models import Teacher
+    password = _password(args, args.username)
+    if password is None:
+        return EXIT_REFUSED
+    with _server_session(args.db) as session:
+        school_id = _school_id(session, args.school)
+        if school_id is None:
+            return EXIT_REFUSED
+        try:
+            add_teacher(
+                session,
+                school_id=school_id,
+                username=args.username,
+                display_name=args.name,
+                password=password,
+                now=datetime.now(UTC),
+            )
+        except AdminError as exc:
+            return refuse(exc)
+    print(f"added teacher {args.username} ({args.name}) to {args.school}")
+    return EXIT_OK
+
+
+def cmd_teacher_password(args: argparse.Namespace) -> int:
+    from mcdesk.server.schools import AdminError, set_teacher_password
+
+    password = _password(args, args.username)
+    if password is None:
+        return EXIT_REFUSED
+    with _server_session(args.db) as session:
+        try:
+            set_teacher_password(
+                session, username=args.username, password=password, now=datetime.now(UTC)
+            )
+        except AdminError as exc:
+            return refuse(exc)
+    print(f"password of {args.username} changed; stations get it at their next sync")
+    return EXIT_OK
+
+
+def cmd_class_teacher(args: argparse.Namespace) -> int:
+    from mcdesk.server.schools import AdminError, set_class_teacher
 
     with _server_session(args.db) as session:
         school_id = _school_id(session, args.school)
         if school_id is None:
             return EXIT_REFUSED
-        session.add(
-            Teacher(id=uuid7(), school_id=school_id, username=args.username, display_name=args.name)
-        )
         try:
-            session.commit()
-        except IntegrityError:
-            print(f"error: the username {args.username!r} is taken", file=sys.stderr)
-            return EXIT_REFUSED
-    print(f"added teacher {args.username} ({args.name}) to {args.school}")
+            set_class_teacher(
+                session,
+                school_id=school_id,
+                class_name=args.class_name,
+                username=args.teacher,
+                now=datetime.now(UTC),
+            )
+        except AdminError as exc:
+            return refuse(exc)
+    print(f"{args.teacher} now teaches {args.class_name}")
     return EXIT_OK
+
+
+class PinsFileNeeded(Exception):
+    """New learners need PINs and no --pins-out file was given."""
+
+
+def _pins_writer(path: Path | None) -> Callable[[list[IssuedPin]], None]:
+    def write(pins: list[IssuedPin]) -> None:
+        import csv
+        import io
+
+        if path is None:
+            raise PinsFileNeeded(len(pins))
+        text = io.StringIO()
+        rows = csv.writer(text, lineterminator="\n")
+        rows.writerow(["class", "learner", "pin"])
+        rows.writerows([pin.class_name, pin.learner, pin.pin] for pin in pins)
+        # Owner-only, and never over an older list: it may hold PINs still to hand out.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text.getvalue())
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    return write
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
@@ -91,20 +179,49 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     try:
         text = Path(args.file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"error: cannot read {args.file}: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
+        return refuse(f"cannot read {args.file}: {exc}")
+    pins_out = Path(args.pins_out) if args.pins_out else None
+    if pins_out is not None and pins_out.exists():
+        return refuse(
+            f"{pins_out} exists already (it may hold PINs still to hand out); choose another file"
+        )
     with _server_session(args.db) as session:
         school_id = _school_id(session, args.school)
         if school_id is None:
             return EXIT_REFUSED
         try:
-            report = import_roster_csv(session, school_id=school_id, text=text)
+            report = import_roster_csv(
+                session,
+                school_id=school_id,
+                text=text,
+                now=datetime.now(UTC),
+                write_pins=_pins_writer(pins_out),
+            )
         except RosterError as exc:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             print("nothing was imported; fix these lines and import again", file=sys.stderr)
             return EXIT_REFUSED
+        except PinsFileNeeded as exc:
+            count = int(exc.args[0])
+            who = "1 learner has" if count == 1 else f"{count} learners have"
+            return refuse(
+                f"{who} no PIN (no pin column, or an empty one) and would get a new random "
+                "one, shown only once: give --pins-out FILE to keep them (a class,learner,pin "
+                "CSV only you can read). Nothing was imported"
+            )
+        except OSError as exc:
+            return refuse(f"cannot write {pins_out}: {exc.strerror or exc}; nothing was imported")
+        except BaseException:
+            if pins_out is not None:
+                pins_out.unlink(missing_ok=True)  # the import failed: those PINs are not real
+            raise
     print(f"roster imported: {report.created} learners added, {report.updated} updated")
+    if report.pins:
+        print(
+            f"{len(report.pins)} new PINs written to {pins_out}: hand them out, then delete the "
+            "file (the server keeps only their hashes)"
+        )
     return EXIT_OK
 
 
@@ -112,8 +229,7 @@ def cmd_enrol_token(args: argparse.Namespace) -> int:
     from mcdesk.server.enrolment import new_enrol_token
 
     if args.hours <= 0:
-        print("error: --hours must be more than 0", file=sys.stderr)
-        return EXIT_REFUSED
+        return refuse("--hours must be more than 0")
     with _server_session(args.db) as session:
         school_id = _school_id(session, args.school)
         if school_id is None:
@@ -140,43 +256,51 @@ def cmd_revoke_station(args: argparse.Namespace) -> int:
         try:
             revoke_station(session, station_id=args.station_id, now=datetime.now(UTC))
         except StationError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return EXIT_REFUSED
+            return refuse(exc)
     print(f"station {args.station_id} revoked")
     return EXIT_OK
 
 
-def cmd_station_enroll(args: argparse.Namespace) -> int:
-    from sqlmodel import Session, select
+def cmd_publish(args: argparse.Namespace) -> int:
+    from mcdesk.keys import KeyFileError
+    from mcdesk.server.publish import (
+        PublishError,
+        PublishResult,
+        publish_bundled,
+        publish_file,
+        server_trusted_publishers,
+    )
 
-    from mcdesk.cli import _prepare_store
-    from mcdesk.keys import public_key_b64, read_private_key
-    from mcdesk.store.engine import make_engine
-    from mcdesk.store.tables import Station
-    from mcdesk.sync.client import SyncError
-    from mcdesk.sync.enrol import enrol_station
-
-    paths = _prepare_store()
-    engine = make_engine(paths.database)
-    try:
-        with Session(engine) as session:
-            station = session.exec(select(Station)).one()
-    finally:
-        engine.dispose()
-    try:
-        enrolment = enrol_station(
-            database=paths.database,
-            server_url=args.server,
-            token=args.token,
-            station_id=station.id,
-            name=station.name,
-            public_key_b64=public_key_b64(read_private_key(paths.station_key).public_key()),
-        )
-    except SyncError as exc:
-        print(f"enrolment failed: {exc.reason}", file=sys.stderr)
+    if bool(args.file) == args.bundled:
+        print("error: give one .mcpack file, or --bundled", file=sys.stderr)
         return EXIT_REFUSED
-    print(f"enrolled with {enrolment.school}; server key pinned")
-    return EXIT_OK
+    try:
+        trusted = server_trusted_publishers(Path(args.publishers) if args.publishers else None)
+    except KeyFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    now = datetime.now(UTC)
+    outcomes: list[tuple[str, PublishResult | PublishError]] = []
+    with _server_session(args.db) as session:
+        try:
+            if args.bundled:
+                outcomes = publish_bundled(session, trusted=trusted, now=now)
+            else:
+                key = Path(args.pack_key) if args.pack_key else None
+                path = Path(args.file)
+                result = publish_file(
+                    session, path=path, pack_key_path=key, trusted=trusted, now=now
+                )
+                outcomes = [(args.file, result)]
+        except PublishError as exc:
+            outcomes = [(args.file or "--bundled", exc)]
+    for _, outcome in outcomes:
+        if isinstance(outcome, PublishError):
+            print(f"error: {outcome}", file=sys.stderr)
+        else:
+            print(outcome.summary())
+    refused = any(isinstance(outcome, PublishError) for _, outcome in outcomes)
+    return EXIT_REFUSED if refused else EXIT_OK
 
 
 def _db(parser: argparse.ArgumentParser, func: Callable[[argparse.Namespace], int]) -> None:
@@ -184,8 +308,16 @@ def _db(parser: argparse.ArgumentParser, func: Callable[[argparse.Namespace], in
     parser.set_defaults(func=func)
 
 
+def _password_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--password-file", help="read the password from this file's first line (else asked twice)"
+    )
+
+
 def add_commands(commands: Any) -> None:
     """Add ``admin`` and ``station`` to the ``mcdesk`` parser's subcommands."""
+    from mcdesk import access_cli, station_cli
+
     admin = commands.add_parser("admin", help="server administration").add_subparsers(
         dest="sub", required=True
     )
@@ -198,13 +330,31 @@ def add_commands(commands: Any) -> None:
     teacher_add.add_argument("--school", required=True)
     teacher_add.add_argument("--username", required=True)
     teacher_add.add_argument("--name", required=True, help="display name")
+    _password_option(teacher_add)
     _db(teacher_add, cmd_teacher_add)
+    teacher_password = teacher.add_parser("password", help="set a teacher's password")
+    teacher_password.add_argument("--username", required=True)
+    _password_option(teacher_password)
+    _db(teacher_password, cmd_teacher_password)
+    school_class = admin.add_parser("class", help="classes").add_subparsers(
+        dest="do", required=True
+    )
+    class_teacher = school_class.add_parser("teacher", help="set the teacher of a class")
+    class_teacher.add_argument("--school", required=True)
+    class_teacher.add_argument("--class", dest="class_name", required=True)
+    class_teacher.add_argument("--teacher", required=True, help="the teacher's username")
+    _db(class_teacher, cmd_class_teacher)
     roster = admin.add_parser("roster", help="class rosters").add_subparsers(
         dest="do", required=True
     )
-    roster_import = roster.add_parser("import", help="import class,learner[,external_id] CSV")
+    roster_import = roster.add_parser(
+        "import", help="import class,learner[,external_id,pin,teacher] CSV"
+    )
     roster_import.add_argument("--school", required=True)
     roster_import.add_argument("file")
+    roster_import.add_argument(
+        "--pins-out", help="write new learners' random PINs here (class,learner,pin; owner-only)"
+    )
     _db(roster_import, cmd_roster_import)
     token = admin.add_parser("enrol-token", help="make a one-time station enrolment token")
     token.add_argument("--school", required=True)
@@ -214,11 +364,20 @@ def add_commands(commands: Any) -> None:
     revoke = admin.add_parser("revoke-station", help="refuse a station's requests from now on")
     revoke.add_argument("station_id")
     _db(revoke, cmd_revoke_station)
+    access_cli.add_admin_commands(admin, _db)
 
     station = commands.add_parser("station", help="this station").add_subparsers(
         dest="sub", required=True
     )
-    enroll = station.add_parser("enroll", help="join a server with a one-time token")
-    enroll.add_argument("--server", required=True, help="server URL")
-    enroll.add_argument("--token", required=True)
-    enroll.set_defaults(func=cmd_station_enroll)
+    station_cli.add_station_commands(station)
+
+    publish = admin.add_parser("publish", help="publish a content pack to stations")
+    publish.add_argument("file", nargs="?", help="the .mcpack to publish")
+    publish.add_argument("--pack-key", help="its .packkey.json (needed for a sealed bank)")
+    publish.add_argument(
+        "--bundled", action="store_true", help="publish the bundled demo catalog instead"
+    )
+    publish.add_argument(
+        "--publishers", help="folder of trusted *.pub.json (default: the server's config folder)"
+    )
+    _db(publish, cmd_publish)

@@ -278,6 +278,7 @@ def _ask_credentials(args: argparse.Namespace) -> tuple[str, str]:
 
 def teacher_codes(args: argparse.Namespace) -> TeacherCodes:
     """Sign the teacher in (throttled), open their issuer and mint the codes asked for."""
+    from mcdesk.exam.console import codes_from_server
     from mcdesk.exam.issuer import IssuerError, issuer_stations, open_issuer
     from mcdesk.exam.unlock import next_counter
     from mcdesk.store.connection import opened
@@ -307,6 +308,9 @@ def teacher_codes(args: argparse.Namespace) -> TeacherCodes:
         station_id = str(args.station)
         if here is not None and station_id == here["name"]:
             station_id = str(here["id"])
+        from_server = codes_from_server(connection)
+        if from_server is not None and here is not None and station_id == here["id"]:
+            raise CommandRefused(from_server)  # a local issuer's codes would all be wrong
         issuer = open_issuer(
             connection, teacher_id=teacher_id, password=password, station_id=station_id
         )
@@ -427,21 +431,13 @@ def cmd_server(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from sqlmodel import Session, select
-
-    from mcdesk.keys import read_private_key
     from mcdesk.settings import load_settings
-    from mcdesk.store.engine import make_engine
-    from mcdesk.store.tables import Station
-    from mcdesk.sync.client import SyncError, fetch_server_key, push_once
-    from mcdesk.sync.pinning import enrolled_server_url, pin_server_key
+    from mcdesk.sync.client import SyncError
+    from mcdesk.sync.round import run_round, server_url_to_use
 
     paths = _prepare_store()
-    server_url = (
-        args.server
-        or load_settings(paths.settings_file).server_url
-        or enrolled_server_url(paths.database)
-    )
+    settings_url = load_settings(paths.settings_file).server_url
+    server_url = args.server or server_url_to_use(paths.database, settings_url=settings_url)
     if not server_url:
         print(
             "error: no server to sync with: enrol the station (mcdesk station enroll), set "
@@ -449,23 +445,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_REFUSED
-    engine = make_engine(paths.database)
     try:
-        with Session(engine) as session:
-            station_id = session.exec(select(Station)).one().id
-    finally:
-        engine.dispose()
-    try:
-        key = pin_server_key(
-            database=paths.database, server_url=server_url, offered=fetch_server_key(server_url)
-        )
-        report = push_once(
-            database=paths.database,
-            station_key=read_private_key(paths.station_key),
-            station_id=station_id,
-            server_url=server_url,
-            server_public_key=key,
-        )
+        report = run_round(
+            database=paths.database, station_key_path=paths.station_key, server_url=server_url
+        ).push
     except SyncError as exc:
         print(f"sync failed: {exc.reason}; nothing was lost, try again later", file=sys.stderr)
         return EXIT_REFUSED

@@ -32,6 +32,7 @@ def fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr("mcdesk.startup.FIRST_RUN_SCRYPT", FAST_TEST_PARAMS)
     monkeypatch.setattr("mcdesk.exam.issuer.ISSUER_PARAMS", FAST_TEST_PARAMS)
+    monkeypatch.setattr("mcdesk.server.issuer.SLOT_PARAMS", FAST_TEST_PARAMS)
 
 
 @pytest.fixture

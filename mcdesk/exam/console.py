@@ -25,6 +25,28 @@ from mcdesk.exam.unlock import (
 from mcdesk.store.connection import opened
 
 SHOWN_CODES = 10
+CODE_ISSUER_KEY = "code_issuer"  # sync_state: the server issuer whose slots this station holds
+FROM_SERVER = (
+    "Unlock codes for this station now come from the school server: ask the administrator "
+    "for its printed code sheet, or for `mcdesk admin codes --station {station}`."
+)
+
+
+def code_issuer(connection: sqlite3.Connection) -> str | None:
+    """The server issuer whose slots this station holds, or None (local codes)."""
+    row = connection.execute(
+        "SELECT value FROM sync_state WHERE key = ?", (CODE_ISSUER_KEY,)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def codes_from_server(connection: sqlite3.Connection) -> str | None:
+    """What to tell a teacher asking this station for codes when the server makes them."""
+    if code_issuer(connection) is None:
+        return None
+    # The id, not the name: the server may know this station by the name its token gave.
+    row = connection.execute("SELECT id FROM station").fetchone()
+    return FROM_SERVER.format(station="STATION_ID" if row is None else row[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +58,7 @@ class TeacherCodes:
     slots_left: int
     refilled: int
     note: str
+    from_server: bool = False  # the school server makes this station's codes
 
     @property
     def low(self) -> bool:
@@ -65,6 +88,12 @@ def teacher_codes(
         teacher_id = _teacher_id(connection, username)
         if station is None or teacher_id is None:
             return TeacherCodes("", [], 0, 0, "This station has no teacher console yet.")
+        from_server = codes_from_server(connection)
+        if from_server is not None:
+            # Local issuers made the old exam key's codes; none of them opens these slots.
+            return TeacherCodes(
+                station[1], [], slots_left(connection), 0, from_server, from_server=True
+            )
         issuer = open_issuer(
             connection, teacher_id=teacher_id, password=password, station_id=station[0]
         )

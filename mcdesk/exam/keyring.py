@@ -37,10 +37,16 @@ def _aad(pack_id: str, key_id: str) -> bytes:
     return f"mcdesk-pack-key|{pack_id}|{key_id}".encode()
 
 
-def wrap_pack_key(connection: sqlite3.Connection, *, pack_key: PackKey, exam_key: bytes) -> None:
-    """Store a pack key wrapped by the exam key (replacing an older wrap of the same key)."""
+def seal_pack_key(*, pack_key: PackKey, exam_key: bytes) -> tuple[bytes, bytes]:
+    """(nonce, wrapped): the pack key sealed under an exam key (the server wraps with this)."""
     nonce = os.urandom(NONCE_BYTES)
     wrapped = AESGCM(exam_key).encrypt(nonce, pack_key.key, _aad(pack_key.pack_id, pack_key.key_id))
+    return nonce, wrapped
+
+
+def wrap_pack_key(connection: sqlite3.Connection, *, pack_key: PackKey, exam_key: bytes) -> None:
+    """Store a pack key wrapped by the exam key (replacing an older wrap of the same key)."""
+    nonce, wrapped = seal_pack_key(pack_key=pack_key, exam_key=exam_key)
     connection.execute(
         "INSERT OR REPLACE INTO wrapped_pack_key (pack_id, key_id, nonce, wrapped)"
         " VALUES (?, ?, ?, ?)",

@@ -28,6 +28,7 @@ from mcdesk.content.sealing import PackKey
 from mcdesk.exam.codes import normalise_code
 from mcdesk.exam.issuer import Issuer, has_issuer, save_issuer, seal_issuer
 from mcdesk.exam.keyring import check_exam_key, new_exam_key, wrap_pack_key
+from mcdesk.exam.records import queue_outbox
 from mcdesk.exam.slots import ScryptParams, Slot, make_slot, open_slot
 from mcdesk.store.connection import opened
 from mcdesk.store.times import as_utc
@@ -41,6 +42,7 @@ LONGEST_WAIT = timedelta(hours=1)
 ACTIONS = frozenset({"start", "resume", "pause", "leave", "dismiss-overlay"})
 _EXTEND = re.compile(r"extend:\+([1-9][0-9]{0,3})")  # extra minutes, 1 to 9999
 NO_SLOT = 0  # code_entry.counter when the station had no slot left to try
+CODE_USED_KIND = "code_used"  # the outbox event of an accepted code
 
 
 class UnlockError(Exception):
@@ -166,6 +168,22 @@ def _count_failure(connection: sqlite3.Connection, now: datetime) -> tuple[int, 
     return failures, int(wait.total_seconds())
 
 
+def _queue_code_used(connection: sqlite3.Connection, *, counter: int, entry: _Entry) -> None:
+    # The server, when it is the issuer, tops the slots up past the highest used counter
+    # (mcdesk.server.issuer); this event is how it learns which one that is.
+    (issuer_id,) = connection.execute(
+        "SELECT issuer_id FROM exam_key_slot WHERE counter = ?", (counter,)
+    ).fetchone()
+    body = {
+        "counter": counter,
+        "issuer_id": issuer_id,
+        "action": entry.action,
+        "attempt_id": entry.attempt_id,
+        "at": entry.now.isoformat(),
+    }
+    queue_outbox(connection, kind=CODE_USED_KIND, body=body, now=entry.now)
+
+
 def scrub_old_pages(connection: sqlite3.Connection) -> bool:
     """Copy the WAL into the database and empty it; False if a reader kept old pages."""
     # Until then the used slot's sealed key is still in the file as an older page, and
@@ -251,6 +269,7 @@ class UnlockDesk:
                 )
             connection.execute("DELETE FROM code_throttle WHERE subject = ?", (THROTTLE_SUBJECT,))
             entry.log(connection, counter=counter, ok=True, detail="")
+            _queue_code_used(connection, counter=counter, entry=entry)
             left = slots_left(connection)
             connection.commit()
             scrub_old_pages(connection)

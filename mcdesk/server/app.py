@@ -10,10 +10,11 @@ from fastapi import FastAPI
 from sqlmodel import Session
 
 import mcdesk
-from mcdesk.server.api.routes import enrol, health, pull, push, server_key
-from mcdesk.server.changes import Renderer
+from mcdesk.server.api.routes import content, enrol, health, pull, push, server_key
+from mcdesk.server.changes import Preparer, Renderer
 from mcdesk.server.config import ServerSettings, load_server_settings
 from mcdesk.server.db import make_engine, migrate
+from mcdesk.server.issuer import render_pack_key, top_up
 from mcdesk.server.signer import ensure_signer
 
 API_PREFIX = "/api/v1"
@@ -21,7 +22,14 @@ API_PREFIX = "/api/v1"
 
 def stream_renderers() -> dict[str, Renderer]:
     """Per-stream hooks that shape a change for the station pulling it."""
-    return {}
+    # roster, grants, accommodations and code_slots are sent as stored.
+    return {"pack_keys": render_pack_key}
+
+
+def pull_preparers() -> dict[str, Preparer]:
+    """Per-stream hooks run before a station's page is read (they may commit changes)."""
+    # The station pushed its code_used events first: seal the slots it is owed now.
+    return {"code_slots": top_up}
 
 
 def prepare_database(settings: ServerSettings) -> None:
@@ -56,7 +64,9 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(server_key.router, prefix=API_PREFIX)
     app.include_router(enrol.router, prefix=API_PREFIX)
     app.include_router(pull.router, prefix=API_PREFIX)
+    app.include_router(content.router, prefix=API_PREFIX)
     app.state.renderers = stream_renderers()
+    app.state.preparers = pull_preparers()
     return app
 
 

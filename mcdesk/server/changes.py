@@ -29,6 +29,9 @@ MAX_PULL = 500
 # Per-stream hooks that turn a stored document into what one station receives (for
 # example, a pack key wrapped under that station's exam key). None drops the item.
 Renderer = Callable[[Session, Station, dict[str, Any]], dict[str, Any] | None]
+# Per-stream hooks run before a page is read, e.g. sealing code slots the station is owed;
+# they may commit (now is the request's time).
+Preparer = Callable[[Session, Station, datetime], object]
 
 
 def _lock(session: Session) -> None:

@@ -1,18 +1,28 @@
-"""One-time enrolment tokens: an operator makes one, a station redeems it once."""
+"""One-time enrolment tokens: an operator makes one, a station redeems it once.
+
+Redeeming also makes the server the station's code issuer: a code secret, the station's
+exam key and its first ``SLOTS_AHEAD`` code slots (mcdesk.server.issuer). The slots cost
+one scrypt run each, so they are sealed after the token is checked (a wrong token costs
+nothing) and before any write (no lock is held meanwhile).
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 
 from mcdesk.server.admin import StationError, register_station
+from mcdesk.server.issuer import SLOTS_AHEAD, new_issuer_keys, save_issuer, seal_slots
 from mcdesk.server.models import EnrolToken, Station
+from mcdesk.server.signer import public_key_from_b64
 
-TOKEN_BYTES = 24
+TOKEN_BYTES = 20  # 160 bits, written as 32 base32 letters and digits in groups of four
 
 
 class EnrolError(Exception):
@@ -24,8 +34,19 @@ class EnrolError(Exception):
         self.gone = gone
 
 
+def normalise_token(token: str) -> str:
+    """The token as typed, minus spaces and dashes, in capitals (it is read aloud and typed)."""
+    return "".join(token.split()).replace("-", "").upper()
+
+
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
+    return hashlib.sha256(normalise_token(token).encode("utf-8")).hexdigest()
+
+
+def _new_token_text() -> str:
+    # Base32 never starts with "-", so the token is safe after --token on a command line.
+    text = base64.b32encode(secrets.token_bytes(TOKEN_BYTES)).decode("ascii")
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def _aware(when: datetime) -> datetime:
@@ -37,7 +58,7 @@ def new_enrol_token(
     session: Session, *, school_id: str, station_name: str, ttl: timedelta, now: datetime
 ) -> str:
     """A fresh token to show the operator once; only its hash is stored."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = _new_token_text()
     session.add(
         EnrolToken(
             token_hash=token_hash(token),
@@ -59,10 +80,23 @@ def redeem(
     if row is None:
         raise EnrolError("unknown enrolment token")
     if row.used_at is not None:
+        again = None if row.station_id != station_id else session.get(Station, station_id)
+        if again is not None and again.public_key == public_key_b64:
+            # The same station asking again: its first answer was lost on the way back.
+            return again
         raise EnrolError("this enrolment token was used already", gone=True)
     if _aware(row.expires_at) <= now:
         raise EnrolError("this enrolment token has expired", gone=True)
     school_id, station_name = row.school_id, row.station_name
+    try:
+        public_key_from_b64(public_key_b64)
+    except ValueError as exc:
+        raise EnrolError(f"not an Ed25519 public key: {exc}") from exc
+    if session.get(Station, station_id) is not None:
+        raise EnrolError(f"station {station_id!r} is registered already")
+    session.rollback()  # end the read: sealing the slots takes seconds and holds no lock
+    keys = new_issuer_keys()
+    slots = seal_slots(keys, station_id=station_id, counters=range(1, SLOTS_AHEAD + 1))
     # Conditional on still being unused: of two redeemers at once, only one updates the row.
     claimed = session.execute(
         update(EnrolToken)
@@ -74,7 +108,7 @@ def redeem(
         raise EnrolError("this enrolment token was used already", gone=True)
     try:
         # Commits the claim and the station together.
-        return register_station(
+        station = register_station(
             session,
             station_id=station_id,
             name=station_name,
@@ -85,3 +119,12 @@ def redeem(
     except StationError as exc:
         session.rollback()
         raise EnrolError(str(exc)) from exc
+    try:
+        save_issuer(session, keys, station_id=station.id, slots=slots, now=now)
+        session.commit()
+    except SQLAlchemyError:
+        # The station is enrolled all the same: its first code_slots pull makes the
+        # issuer and seals the slots then (mcdesk.server.issuer.top_up).
+        session.rollback()
+    session.refresh(station)
+    return station

@@ -47,6 +47,9 @@ class TeacherPage(ReadingColumn):
         self.add(text_label("Unlock codes for this station", name="sectionTitle"))
         if codes is None:
             self.add(text_label("Opening your codes…", name="muted"))
+        elif codes.from_server:
+            self.add(text_label(codes.note, name="muted"))
+            self.add(text_label(f"{codes.slots_left} codes left on this station.", name="muted"))
         elif not codes.codes:
             self.add(text_label(codes.note or "No unlock codes are available.", name="error"))
         else:

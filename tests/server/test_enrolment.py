@@ -69,6 +69,22 @@ def test_a_token_enrols_once(server: RunningServer) -> None:
     )
 
 
+def test_the_same_station_asking_again_gets_its_answer_again(server: RunningServer) -> None:
+    """A lost answer must not strand a station: the same id and key may redeem again."""
+    token = make_token(server)
+    assert not token.startswith("-")  # safe after --token on a command line
+    key = Ed25519PrivateKey.generate()
+    first = requests.post(server.url(ENROLL), json=body(token, key), timeout=30)
+    typed = token.lower().replace("-", " ")  # read aloud, typed in another case and spacing
+    second = requests.post(server.url(ENROLL), json=body(typed, key), timeout=30)
+    assert second.status_code == 200
+    assert second.json() == first.json()
+    thief = requests.post(
+        server.url(ENROLL), json=body(token, Ed25519PrivateKey.generate()), timeout=30
+    )
+    assert thief.status_code == 410  # the same station id with another key is not the same
+
+
 def test_expired_and_unknown_tokens_are_refused(server: RunningServer) -> None:
     key = Ed25519PrivateKey.generate()
     expired = make_token(server, ttl=timedelta(seconds=-1))

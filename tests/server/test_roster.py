@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import Session, col, select
 
 from mcdesk.server.db import make_engine, migrate
-from mcdesk.server.models import Learner, School, SchoolClass
-from mcdesk.server.roster import RosterError, RosterReport, import_roster_csv
+from mcdesk.server.models import Learner, School, SchoolClass, Teacher
+from mcdesk.server.roster import RosterError, import_roster_csv
 
 GOOD = "class,learner,external_id\nWelding 1,Ana Ruiz,S-1\nWelding 1,Ben Ode,\nCNC,Chi Li,S-3\n"
 
@@ -21,6 +21,9 @@ def session(database_url: str) -> Iterator[Session]:
     try:
         with Session(engine) as session:
             session.add(School(id="school-1", name="Northside"))
+            session.flush()
+            # Every class needs a teacher; the school's first is the default.
+            session.add(Teacher(id="t-1", school_id="school-1", username="lee", display_name="Lee"))
             session.commit()
             yield session
     finally:
@@ -38,7 +41,8 @@ def roster(session: Session) -> list[tuple[str, str, str | None]]:
 
 def test_a_good_file_imports(session: Session) -> None:
     report = import_roster_csv(session, school_id="school-1", text=GOOD)
-    assert report == RosterReport(created=3, updated=0)
+    assert (report.created, report.updated) == (3, 0)
+    assert len(report.pins) == 3  # no pin column: each new learner gets one, shown once
     assert roster(session) == [
         ("Welding 1", "Ana Ruiz", "S-1"),
         ("Welding 1", "Ben Ode", None),
@@ -78,9 +82,10 @@ def test_a_missing_column_is_reported(session: Session) -> None:
 def test_reimport_updates_and_does_not_duplicate(session: Session) -> None:
     import_roster_csv(session, school_id="school-1", text=GOOD)
     again = import_roster_csv(session, school_id="school-1", text=GOOD)
-    assert again == RosterReport(created=0, updated=3)
+    assert (again.created, again.updated, again.pins) == (0, 3, ())
     moved = "class,learner,external_id\nCNC,Ana Ruiz-Ode,S-1\nWelding 1,Dee Fox,\n"
-    assert import_roster_csv(session, school_id="school-1", text=moved) == RosterReport(1, 1)
+    report = import_roster_csv(session, school_id="school-1", text=moved)
+    assert (report.created, report.updated) == (1, 1)
     assert roster(session) == [
         ("CNC", "Ana Ruiz-Ode", "S-1"),
         ("Welding 1", "Ben Ode", None),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
@@ -27,6 +28,9 @@ def pull(
             status.HTTP_404_NOT_FOUND,
             detail=f"no stream {stream!r}; the streams are {', '.join(STREAMS)}",
         )
+    prepare = getattr(request.app.state, "preparers", {}).get(stream)
+    if prepare is not None:
+        prepare(session, station, datetime.now(UTC))
     renderers = getattr(request.app.state, "renderers", {})
     response = changes.read(
         session, stream=stream, station=station, after=after, limit=limit, renderers=renderers

@@ -1,0 +1,128 @@
+"""``mcdesk station enroll`` and ``mcdesk station provision``: this station joins a server.
+
+Heavy imports stay inside the commands; the parsers are added by mcdesk.admin_cli.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_REFUSED = 0, 1
+# The server seals this station's first 40 code slots while it answers (about 6 s on one
+# core at the production scrypt cost); a slow server must not look like a failure.
+ENROL_TIMEOUT = 120.0
+
+
+def _arrived(items: dict[str, int]) -> str:
+    return ", ".join(f"{stream} {count}" for stream, count in items.items()) or "nothing"
+
+
+def cmd_station_enroll(args: argparse.Namespace) -> int:
+    from sqlmodel import Session, select
+
+    from mcdesk.cli import _prepare_store
+    from mcdesk.keys import public_key_b64, read_private_key
+    from mcdesk.store.engine import make_engine
+    from mcdesk.store.tables import Station
+    from mcdesk.sync.appliers import STREAM_APPLIERS
+    from mcdesk.sync.client import SyncError
+    from mcdesk.sync.enrol import enrol_station
+    from mcdesk.sync.pull import pull_streams
+
+    paths = _prepare_store()
+    engine = make_engine(paths.database)
+    try:
+        with Session(engine) as session:
+            station = session.exec(select(Station)).one()
+    finally:
+        engine.dispose()
+    key = read_private_key(paths.station_key)
+    try:
+        enrolment = enrol_station(
+            database=paths.database,
+            server_url=args.server,
+            token=args.token,
+            station_id=station.id,
+            name=station.name,
+            public_key_b64=public_key_b64(key.public_key()),
+            timeout=ENROL_TIMEOUT,
+        )
+    except SyncError as exc:
+        print(f"enrolment failed: {exc.reason}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"enrolled with {enrolment.school}; server key pinned")
+    # One pull now, so the roster, grants, codes and keys are here before the next round.
+    try:
+        report = pull_streams(
+            database=paths.database,
+            station_key=key,
+            station_id=station.id,
+            server_url=args.server,
+            appliers=STREAM_APPLIERS,
+        )
+    except SyncError as exc:
+        print(
+            f"the first pull did not finish: {exc.reason}; `mcdesk sync --once` tries again",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    print(f"pulled: {_arrived(report.items)}")
+    return EXIT_OK
+
+
+def cmd_station_provision(args: argparse.Namespace) -> int:
+    from mcdesk.cli import _prepare_store
+    from mcdesk.keys import KeyFileError, load_trusted_publishers
+    from mcdesk.paths import bundled_publishers_dir
+    from mcdesk.sync.provision import ProvisionRefused, import_provision, read_provision_file
+
+    path = Path(args.file)
+    try:
+        provision = read_provision_file(path)
+    except ProvisionRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    paths = _prepare_store()
+    try:
+        trusted = load_trusted_publishers(bundled_publishers_dir(), paths.trusted_publishers_dir)
+        report = import_provision(
+            database=paths.database,
+            key_path=paths.station_key,
+            file=provision,
+            trusted=trusted,
+            now=datetime.now(UTC),
+        )
+    except (ProvisionRefused, KeyFileError) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(
+        f"this station is now {report.station_name!r} of {report.school} "
+        f"(id {report.station_id}); server key pinned"
+    )
+    print(f"applied: {_arrived(report.items)}")
+    if report.installed:
+        print(f"packs installed: {', '.join(report.installed)}")
+    for reason in report.refused:
+        print(f"pack not installed: {reason}", file=sys.stderr)
+    print(
+        f"Delete {path} now: it holds this station's private key.",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def add_station_commands(station: Any) -> None:
+    """Add ``enroll`` and ``provision`` to ``mcdesk station``."""
+    enroll = station.add_parser("enroll", help="join a server with a one-time token")
+    enroll.add_argument("--server", required=True, help="server URL")
+    enroll.add_argument("--token", required=True)
+    enroll.set_defaults(func=cmd_station_enroll)
+    provision = station.add_parser(
+        "provision", help="set this station up from a provisioning file (no network)"
+    )
+    provision.add_argument("file", help="the file from `mcdesk admin provision`")
+    provision.set_defaults(func=cmd_station_provision)

@@ -1,0 +1,22 @@
+"""Every pull stream's applier, in the order a station pulls them.
+
+Order matters: grants and accommodations name roster rows; pack keys are wrapped under
+the exam key the code slots carry, so code slots come first.
+"""
+
+from __future__ import annotations
+
+from mcdesk.sync.apply_accommodations import apply_accommodations
+from mcdesk.sync.apply_codes import apply_code_slots, apply_pack_keys
+from mcdesk.sync.apply_grants import apply_grants
+from mcdesk.sync.apply_roster import apply_roster
+from mcdesk.sync.pull import Applier
+
+STREAM_APPLIERS: dict[str, Applier] = {
+    "roster": apply_roster,
+    "grants": apply_grants,
+    "accommodations": apply_accommodations,
+    "code_slots": apply_code_slots,
+    "pack_keys": apply_pack_keys,
+    # The content work adds "catalog" (mcdesk.sync.content.apply_catalog) here.
+}
