@@ -53,7 +53,13 @@ def setup_needs(connection: sqlite3.Connection, *, settings: Settings) -> SetupN
     bundled: list[BundledPack] = []
     if settings.import_bundled_catalog:
         bundled = outdated(connection, read_bundled_index(bundled_catalog_dir()))
-    demo = settings.seed_demo_class and not has_school
+    # A station that joined a school server never gets the demo class back (the server's
+    # roster replaced it, even if that roster is still empty).
+    joined = (
+        connection.execute("SELECT 1 FROM sync_state WHERE key = 'server_public_key'").fetchone()
+        is not None
+    )
+    demo = settings.seed_demo_class and not has_school and not joined
     return SetupNeeds(
         station=not has_station,
         demo=demo,
@@ -68,6 +74,8 @@ def _needs_demo_exam_keys(
     # With a server, the server is the code issuer and sync brings the slots.
     if not settings.seed_demo_class or settings.server_url is not None:
         return False
+    if connection.execute("SELECT 1 FROM exam_key_slot").fetchone() is not None:
+        return False  # slots from a server (or an earlier run) are this station's codes
     if connection.execute("SELECT 1 FROM issuer").fetchone() is not None:
         return False
     # Also true when a first run stopped after seeding the demo but before the slots.

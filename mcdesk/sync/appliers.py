@@ -10,6 +10,7 @@ from mcdesk.sync.apply_accommodations import apply_accommodations
 from mcdesk.sync.apply_codes import apply_code_slots, apply_pack_keys
 from mcdesk.sync.apply_grants import apply_grants
 from mcdesk.sync.apply_roster import apply_roster
+from mcdesk.sync.content import apply_catalog
 from mcdesk.sync.pull import Applier
 
 STREAM_APPLIERS: dict[str, Applier] = {
@@ -18,5 +19,6 @@ STREAM_APPLIERS: dict[str, Applier] = {
     "accommodations": apply_accommodations,
     "code_slots": apply_code_slots,
     "pack_keys": apply_pack_keys,
-    # The content work adds "catalog" (mcdesk.sync.content.apply_catalog) here.
+    # The offer only: the round's content step downloads what it lists.
+    "catalog": apply_catalog,
 }

@@ -1,8 +1,9 @@
 """One sync round: trust the server's key, then run the sync steps in order.
 
-A round is explicit, ordered stages (``STEPS``); each step takes a ``RoundContext`` and
-returns its report. Later steps (pull, content) join the tuple without touching the
-rest. The round records its attempt, success or failure in ``sync_state`` so the app and
+A round is explicit, ordered stages (``STEPS``: push, pull, content); each step takes a
+``RoundContext`` and returns its report. Push comes first: the server refills code slots
+from the code use a push reports, so the pull after it brings the refill at once.
+The round records its attempt, success or failure in ``sync_state`` so the app and
 ``mcdesk sync`` can say how sync stands. Nothing here sleeps or starts threads.
 """
 
@@ -21,11 +22,16 @@ from sqlalchemy import delete
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
-from mcdesk.keys import KeyFileError, read_private_key
+from mcdesk.exam.logpush import queue_log
+from mcdesk.keys import KeyFileError, PublisherKey, load_trusted_publishers, read_private_key
+from mcdesk.paths import bundled_publishers_dir, resolve_paths
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import Station, SyncState
+from mcdesk.sync.appliers import STREAM_APPLIERS
 from mcdesk.sync.client import PushReport, SyncError, fetch_server_key, pending_count, push_once
+from mcdesk.sync.content import ContentReport, fetch_content
 from mcdesk.sync.pinning import enrolled_server_url, pin_server_key
+from mcdesk.sync.pull import PullReport, pull_streams
 from mcdesk.sync.status import (
     LAST_ATTEMPT_KEY,
     LAST_ERROR_KEY,
@@ -34,6 +40,7 @@ from mcdesk.sync.status import (
 )
 
 REQUEST_TIMEOUT = 10.0  # seconds per HTTP exchange
+PULL_TIMEOUT = 30.0  # a code-slot page may make the server seal new slots first
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +148,66 @@ def push_step(context: RoundContext) -> PushReport:
     return report
 
 
-STEPS: tuple[Step, ...] = (Step("push", push_step),)
+def queue_exam_log(database: Path, now: datetime) -> None:
+    """Queue exam-log entries not queued yet (an attempt left unfinished has no result)."""
+    engine = make_engine(database)
+    try:
+        with engine.begin() as connection:
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            queue_log(raw, now=now)  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+
+
+def push_log_step(context: RoundContext) -> PushReport:
+    queue_exam_log(context.database, context.now())
+    return push_step(context)
+
+
+def pull_step(context: RoundContext) -> PullReport:
+    """Every pull stream to its end (after the push: code refills follow pushed code use)."""
+    return pull_streams(
+        database=context.database,
+        station_key=context.station_key,
+        station_id=context.station_id,
+        server_url=context.server_url,
+        appliers=STREAM_APPLIERS,
+        session=context.http,
+        timeout=max(context.timeout, PULL_TIMEOUT),
+        now=context.now,
+    )
+
+
+def content_step(context: RoundContext) -> ContentReport:
+    """Download and install what the catalog offers that is newer than what is here."""
+
+    def report(done: int, total: int, detail: str) -> None:
+        context.progress(Progress("content", done, total, detail))
+
+    return fetch_content(
+        database=context.database,
+        station_key=context.station_key,
+        station_id=context.station_id,
+        server_url=context.server_url,
+        trusted=trusted_publishers(),
+        session=context.http,
+        progress=report,
+        now=context.now,
+        timeout=max(context.timeout, PULL_TIMEOUT),
+    )
+
+
+def trusted_publishers() -> dict[str, PublisherKey]:
+    """The bundled publisher keys and the ones an administrator added on this station."""
+    return load_trusted_publishers(bundled_publishers_dir(), resolve_paths().trusted_publishers_dir)
+
+
+STEPS: tuple[Step, ...] = (
+    Step("push", push_log_step),
+    Step("pull", pull_step),
+    Step("content", content_step),
+)
 
 
 def server_url_to_use(database: Path, *, settings_url: str | None) -> str | None:

@@ -23,8 +23,9 @@ from tests.server.conftest import RunningServer
 def test_sync_once_pushes_pins_the_key_and_refuses_a_changed_key(
     home: Paths, server: RunningServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["sync", "--once", "--server", server.base_url]) == 0  # first run: set up
-    assert "pushed 0 events" in capsys.readouterr().out
+    # First run: the store is set up; the server does not know this station yet.
+    assert main(["sync", "--once", "--server", server.base_url]) == 1
+    assert "unknown station" in capsys.readouterr().err
     engine = make_engine(home.database)
     try:
         with Session(engine) as session:

@@ -1,0 +1,568 @@
+"""Ingest: signed exam results per second, stations → `mcdesk server` → PostgreSQL.
+
+The figure: K stations push concurrently (one thread each, batches of --batch) to
+`python -m mcdesk server --workers N`, a real subprocess on a throwaway PostgreSQL
+cluster (fsync on unless --fsync off); results stored, checked and receipted per second
+of wall time, for each N in --workers-list. Each station's outbox is real: attempts at a
+bundled pack (published on the server with its pack key, so the server re-scores every
+result) sat in a real station store by tests/sync/results.py, which signs and queues
+each result as the exam ledger does, after the exam-log chunk the server anchors it in.
+Requests are signed as `push_once` signs them; the client checks every event was
+accepted but does not verify the receipts (a station does that on its own machine).
+
+The floor, same run: Ed25519 verification of the same result signatures on one core.
+Target: figure ≥ 0.5 × floor. Also printed: the same floor counting every signature the
+server checks per result (the result and its exam-log entries); small events per second
+(skill_studied bodies); and where the CPU went in each run (server processes,
+PostgreSQL processes, this client), in CPU-seconds per 1,000 events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from measure import ROOT, median, table
+
+from mcdesk.canonical import canonical_json
+from mcdesk.exam.results import ExamResult
+from mcdesk.ids import uuid7
+from mcdesk.sync.client import PUSH_PATH
+from mcdesk.sync.signing import signed_headers
+
+if TYPE_CHECKING:
+    from tests.sync.results import Paper
+
+START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+CLOCK_TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True, slots=True)
+class BenchStation:
+    id: str
+    key: Ed25519PrivateKey
+    events: list[dict[str, Any]]  # the outbox, in the push request's shape, seq order
+    results: list[ExamResult]
+    log_signatures: list[tuple[bytes, bytes]]  # (signature, hash) of each exam-log entry
+
+
+# --- a throwaway PostgreSQL (tests/server/postgres.py's recipe, with fsync a choice) ---
+
+
+@contextmanager
+def postgres(*, fsync: bool) -> Iterator[tuple[int, int]]:
+    """A fresh cluster on loopback; yields (port, postmaster pid); stops it by that pid."""
+    from tests.server.postgres import free_port, postgres_bin
+
+    def as_postgres(command: list[str]) -> list[str]:
+        return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+    pgbin, root = postgres_bin(), Path(tempfile.mkdtemp(prefix="mcdesk-bench-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    data, port = root / "data", free_port()
+    subprocess.run(
+        as_postgres([str(pgbin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                     "-E", "UTF8", "--locale=C.UTF-8", "-N"]),
+        check=True, capture_output=True,
+    )  # fmt: skip
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+    options += "" if fsync else " -c fsync=off"
+    subprocess.run(
+        as_postgres([str(pgbin / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w",
+                     "-o", options, "start"]),
+        check=True, capture_output=True,
+    )  # fmt: skip
+    pid = int((data / "postmaster.pid").read_text().splitlines()[0])
+    try:
+        yield port, pid
+    finally:
+        os.kill(pid, signal.SIGINT)  # fast shutdown of the postmaster started above
+        wait_gone(pid)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def wait_gone(pid: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+
+
+# --- CPU seconds of a process tree, from /proc (Linux) ---
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()  # fields from "state" on
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time of ``root`` and every live descendant, plus children it has reaped."""
+    parents: dict[int, int] = {}
+    fields: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))) is not None:
+            parents[int(entry.name)], fields[int(entry.name)] = int(stat[1]), stat
+    tree, grew = {root}, True
+    while grew:
+        found = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree, grew = tree | found, bool(found)
+    ticks = sum(int(fields[pid][11]) + int(fields[pid][12]) for pid in tree if pid in fields)
+    if root in fields:
+        ticks += int(fields[root][13]) + int(fields[root][14])  # reaped children
+    return ticks / CLOCK_TICK
+
+
+def own_cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+# --- the server under test ---
+
+
+@contextmanager
+def mcdesk_server(database_url: str, *, workers: int, home: Path) -> Iterator[tuple[str, int]]:
+    """`python -m mcdesk server` as a subprocess; yields (base URL, its pid) once ready."""
+    from tests.server.postgres import free_port
+
+    port = free_port()
+    env = {**os.environ, "MCDESK_HOME": str(home)}
+    argv = [sys.executable, "-m", "mcdesk", "server", "--db", database_url,
+            "--workers", str(workers), "--port", str(port)]  # fmt: skip
+    with (home / f"server-{workers}.log").open("wb") as log:
+        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not ready(base_url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.1)
+        yield base_url, process.pid
+    except BaseException:
+        log_text = (home / f"server-{workers}.log").read_text(errors="replace")
+        print(f"--- server log (last 3,000 characters) ---\n{log_text[-3000:]}", file=sys.stderr)
+        raise
+    finally:
+        process.send_signal(signal.SIGINT)  # uvicorn stops its workers, then itself
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def ready(base_url: str) -> bool:
+    try:
+        return requests.get(base_url + "/api/v1/ready", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def register(database_url: str, stations: list[BenchStation]) -> None:
+    """Register every station's key directly in the server database (as tests do)."""
+    from sqlmodel import Session
+
+    from mcdesk.keys import public_key_b64
+    from mcdesk.server.admin import register_station
+    from mcdesk.server.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            for station in stations:
+                register_station(
+                    session,
+                    station_id=station.id,
+                    name=f"Bench {station.id}",
+                    public_key_b64=public_key_b64(station.key.public_key()),
+                    now=datetime.now(UTC),
+                )
+    finally:
+        engine.dispose()
+
+
+# --- the work: real station outboxes, made before the clock starts ---
+
+
+def bundled_paper(pack_id: str) -> tuple[Paper, Path, Path]:
+    """A bundled pack's opened bank and blueprint; its .mcpack and pack-key files."""
+    from mcdesk.content.bundled import read_bundled_index
+    from mcdesk.content.sealing import bank_aad, read_pack_key, unseal
+    from mcdesk.content.verify import verify_pack
+    from mcdesk.paths import bundled_catalog_dir
+    from mcdesk.server.publish import bundled_pack_key, server_trusted_publishers
+
+    entry = next(e for e in read_bundled_index(bundled_catalog_dir()) if e.id == pack_id)
+    key_file = bundled_pack_key(pack_id)
+    if key_file is None:
+        raise SystemExit(f"{pack_id} ships no demo pack key: pick another with --pack")
+    pack = verify_pack(entry.file, trusted=server_trusted_publishers())
+    assessment = pack.manifest["assessment"]
+    sealed = pack.files[assessment["bank"]["path"]]
+    plain = unseal(sealed, pack_key=read_pack_key(key_file), aad=bank_aad(pack_id, entry.version))
+    from tests.sync.results import Paper
+
+    paper = Paper(pack_id, entry.version, assessment, json.loads(plain)["items"])
+    return paper, entry.file, key_file
+
+
+def publish(database_url: str, pack_file: Path, key_file: Path) -> None:
+    """Publish the pack with its key, so the server can re-score results on arrival."""
+    from sqlmodel import Session
+
+    from mcdesk.server.db import make_engine
+    from mcdesk.server.publish import publish_file, server_trusted_publishers
+
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            trusted = server_trusted_publishers()
+            now = datetime.now(UTC)
+            publish_file(session, path=pack_file, pack_key_path=key_file, trusted=trusted, now=now)
+    finally:
+        engine.dispose()
+
+
+def outbox_events(database: Path) -> list[dict[str, Any]]:
+    """A station's outbox rows in the push request's shape, as push_once sends them."""
+    with closing(sqlite3.connect(database)) as db:
+        rows = db.execute("SELECT id, seq, kind, body FROM outbox ORDER BY seq").fetchall()
+    return [
+        {
+            "id": event_id,
+            "seq": seq,
+            "kind": kind,
+            "body": bytes(body).decode("utf-8"),
+            "body_sha256": hashlib.sha256(bytes(body)).hexdigest(),
+        }
+        for event_id, seq, kind, body in rows
+    ]
+
+
+def make_stations(
+    folder: Path, count: int, results: int, paper: Paper, *, with_log: bool
+) -> list[BenchStation]:
+    """``count`` station stores, each holding ``results`` sat, signed and queued results."""
+    from mcdesk.store.migrate import upgrade
+    from tests.sync.results import sit_exams
+
+    template = folder / "template.sqlite3"
+    upgrade(template)
+    stations = []
+    for n in range(count):
+        station_id, key = f"bench-{n:02d}", Ed25519PrivateKey.generate()
+        database = folder / f"{station_id}.sqlite3"
+        shutil.copyfile(template, database)
+        made = sit_exams(
+            database,
+            key=key,
+            station_id=station_id,
+            count=results,
+            seed=n,
+            start=START,
+            paper=paper,
+            with_log=with_log,
+        )
+        log: list[tuple[bytes, bytes]] = []
+        if with_log:
+            with closing(sqlite3.connect(database)) as db:
+                rows = db.execute("SELECT signature, hash FROM exam_event").fetchall()
+            log = [(bytes(signature), bytes.fromhex(digest)) for signature, digest in rows]
+        stations.append(BenchStation(station_id, key, outbox_events(database), made, log))
+    return stations
+
+
+def studied_events(count: int) -> list[dict[str, Any]]:
+    """Small events, shaped as mark_studied queues them."""
+    events = []
+    for seq in range(1, count + 1):
+        at = START + timedelta(seconds=seq)
+        body = {
+            "kind": "skill_studied",
+            "learner_id": f"learner-{seq % 25:02d}",
+            "pack_id": "access-control-lists",
+            "skill_id": f"skill-{seq % 12}",
+            "at": at.isoformat(),
+        }
+        text = canonical_json(body)
+        events.append(
+            {
+                "id": uuid7(unix_ms=int(at.timestamp() * 1000)),
+                "seq": seq,
+                "kind": "skill_studied",
+                "body": text.decode("utf-8"),
+                "body_sha256": hashlib.sha256(text).hexdigest(),
+            }
+        )
+    return events
+
+
+def warm_up() -> dict[str, Any]:
+    """An event of a kind the server only stores, to wake a worker."""
+    text = b'{"kind":"warm_up"}'
+    body_sha256 = hashlib.sha256(text).hexdigest()
+    return {
+        "id": uuid7(),
+        "seq": 0,
+        "kind": "warm_up",
+        "body": text.decode(),
+        "body_sha256": body_sha256,
+    }
+
+
+def batches(events: list[dict[str, Any]], size: int) -> list[bytes]:
+    return [
+        json.dumps({"events": events[i : i + size]}).encode("utf-8")
+        for i in range(0, len(events), size)
+    ]
+
+
+def push_all(base_url: str, station: BenchStation, bodies: list[bytes]) -> int:
+    """POST each signed batch in order; the number of events the server accepted."""
+    accepted = 0
+    with requests.Session() as http:
+        for body in bodies:
+            headers = signed_headers(
+                key=station.key,
+                station_id=station.id,
+                method="POST",
+                path=PUSH_PATH,
+                body=body,
+                timestamp=int(time.time()),
+            )
+            headers["Content-Type"] = "application/json"
+            answer = http.post(base_url + PUSH_PATH, data=body, headers=headers, timeout=300)
+            if answer.status_code != 200:
+                raise RuntimeError(f"{station.id}: {answer.status_code} {answer.text[:300]}")
+            decoded = answer.json()
+            sent = len(json.loads(body)["events"])
+            if len(decoded["accepted"]) != sent or len(decoded["receipts"]) != sent:
+                raise RuntimeError(f"{station.id}: not all accepted: {decoded['rejected'][:3]}")
+            accepted += sent
+    return accepted
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    events: int
+    seconds: float
+    server_cpu: float
+    postgres_cpu: float
+    client_cpu: float
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+    def cpu_split(self) -> str:
+        per = 1000 / self.events
+        return (
+            f"server {self.server_cpu * per:.2f}, PG {self.postgres_cpu * per:.2f}, "
+            f"client {self.client_cpu * per:.2f} CPU-s/1k"
+        )
+
+
+def timed_push(
+    base_url: str, work: dict[str, list[bytes]], stations: list[BenchStation], pids: tuple[int, int]
+) -> Run:
+    """Every station pushes its batches at once; wall time and CPU split of the whole push."""
+    server_pid, postmaster_pid = pids
+    before = (tree_cpu_seconds(server_pid), tree_cpu_seconds(postmaster_pid), own_cpu_seconds())
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(stations)) as pool:
+        counts = list(pool.map(lambda s: push_all(base_url, s, work[s.id]), stations))
+    seconds = time.perf_counter() - start
+    after = (tree_cpu_seconds(server_pid), tree_cpu_seconds(postmaster_pid), own_cpu_seconds())
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    return Run(sum(counts), seconds, *spent)
+
+
+def verify_floor(stations: list[BenchStation], *, with_log: bool, passes: int = 3) -> float:
+    """Results/s on one core: Ed25519 checks of each result's signature (and its log's)."""
+    checks: list[tuple[Ed25519PublicKey, bytes, bytes]] = []
+    for station in stations:
+        public = station.key.public_key()
+        checks += [(public, r.signature, r.body) for r in station.results]
+        if with_log:
+            checks += [(public, signature, digest) for signature, digest in station.log_signatures]
+    results = sum(len(station.results) for station in stations)
+    rates = []
+    for _ in range(passes):
+        start = time.perf_counter()
+        for key, signature, message in checks:
+            key.verify(signature, message)
+        rates.append(results / (time.perf_counter() - start))
+    return median(rates)
+
+
+def count_events(database_url: str) -> int:
+    from sqlalchemy import text
+
+    from mcdesk.server.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text("SELECT count(*) FROM event")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    workers: int
+    results: Run  # every outbox event of every station: log chunks and results
+    result_count: int
+    small: Run
+
+
+def measure_workers(
+    workers: int,
+    *,
+    stations: list[BenchStation],
+    pack: tuple[Path, Path],
+    port: int,
+    postmaster: int,
+    home: Path,
+    batch: int,
+) -> Measured:
+    """A fresh database and `mcdesk server --workers N`: the results push, then small events."""
+    from tests.server.postgres import create_database
+
+    url = create_database(port, f"bench_{workers}_{uuid7().replace('-', '')[:12]}")
+    small = [
+        BenchStation(f"plain-{n:02d}", Ed25519PrivateKey.generate(), [], [], [])
+        for n in range(len(stations))
+    ]
+    with mcdesk_server(url, workers=workers, home=home) as (base_url, server_pid):
+        register(url, stations + small)
+        publish(url, *pack)
+        pids = (server_pid, postmaster)
+        # Every worker imports, connects and reads the server key before the clock runs.
+        warm = {s.id: batches([warm_up(), warm_up()], 1) for s in stations}
+        timed_push(base_url, warm, stations, pids)
+        work = {s.id: batches(s.events, batch) for s in stations}
+        results = timed_push(base_url, work, stations, pids)
+        per_station = results.events // len(small)
+        plain = {s.id: batches(studied_events(per_station), batch) for s in small}
+        events = timed_push(base_url, plain, small, pids)
+    stored = count_events(url)
+    expected = 2 * len(stations) + results.events + events.events
+    if stored != expected:
+        raise RuntimeError(f"the server stored {stored} events, expected {expected}")
+    return Measured(workers, results, sum(len(s.results) for s in stations), events)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stations", type=int, default=8, help="stations pushing at once")
+    parser.add_argument("--results", type=int, default=200, help="results per station")
+    parser.add_argument("--batch", type=int, default=100, choices=[100, 500])
+    parser.add_argument("--workers-list", default="1,2,4", help="server worker counts")
+    parser.add_argument("--fsync", choices=["on", "off"], default="on")
+    parser.add_argument("--pack", default="access-control-lists", help="a bundled pack id")
+    parser.add_argument(
+        "--without-log",
+        action="store_true",
+        help="queue results alone, without the exam-log chunk the ledger queues before each",
+    )
+    args = parser.parse_args()
+    # The bench reuses the tests' PostgreSQL recipe and result maker from the source tree.
+    sys.path.insert(0, str(ROOT))
+    workers_list = [int(n) for n in args.workers_list.split(",")]
+    cores = os.cpu_count() or 1
+    load_before = os.getloadavg()[0]
+    measured = []
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        os.environ["MCDESK_HOME"] = str(home / "home")
+        paper, *pack = bundled_paper(args.pack)
+        with_log = not args.without_log
+        stations = make_stations(home, args.stations, args.results, paper, with_log=with_log)
+        floor = verify_floor(stations, with_log=False)
+        floor_all = verify_floor(stations, with_log=True)
+        with postgres(fsync=args.fsync == "on") as (port, postmaster):
+            for workers in workers_list:
+                measured.append(
+                    measure_workers(
+                        workers,
+                        stations=stations,
+                        pack=(pack[0], pack[1]),
+                        port=port,
+                        postmaster=postmaster,
+                        home=home,
+                        batch=args.batch,
+                    )
+                )
+    entries = len(stations[0].log_signatures) / len(stations[0].results)
+    shape = f"each after its exam-log chunk, {entries:.0f} entries" if with_log else "no log"
+    rows = []
+    for m in measured:
+        rate = m.result_count / m.results.seconds
+        rows += [
+            (
+                f"signed results/s, {m.workers} worker(s)",
+                f"{rate:,.0f}/s",
+                f"Ed25519 verify of the results {floor:,.0f}/s",
+                f"{rate / floor:.2f}",
+                "≥ 0.5",
+            ),
+            (
+                "  same run, all signatures",
+                f"{m.results.rate:,.0f} events/s",
+                f"results + log entries {floor_all:,.0f}/s",
+                f"{rate / floor_all:.2f}",
+                "reported",
+            ),
+            ("  same run, CPU", m.results.cpu_split(), "", "", "reported"),
+            (
+                f"small events/s, {m.workers} worker(s)",
+                f"{m.small.rate:,.0f}/s",
+                "",
+                "",
+                "reported",
+            ),
+            ("  same run, CPU", m.small.cpu_split(), "", "", "reported"),
+        ]
+    table(
+        f"Ingest: {args.stations} stations × {args.results} results of {args.pack} ({shape}), "
+        f"batches of {args.batch} events, PostgreSQL fsync={args.fsync}",
+        rows,
+    )
+    print(
+        f"\nThis machine has {cores} cores, shared by the server's workers, PostgreSQL and "
+        f"the pushing stations; floors are one core. Load average (1 min) before "
+        f"{load_before:.1f}, after {os.getloadavg()[0]:.1f}: other work on the machine "
+        "slows every figure here."
+    )
+
+
+if __name__ == "__main__":
+    main()
