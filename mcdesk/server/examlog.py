@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from mcdesk.keys import verify_signature
 from mcdesk.server.models import ExamLogEntry
+
+GENESIS = "0" * 64
 
 
 class LogRefused(Exception):
@@ -70,24 +73,67 @@ def parse_chunk(document: dict[str, Any], key: Ed25519PublicKey) -> list[_Entry]
     return sorted(entries, key=lambda e: e.seq)
 
 
-def _newest(session: Session, station_id: str) -> ExamLogEntry | None:
-    return session.exec(
-        select(ExamLogEntry)
+def _newest(session: Session, station_id: str) -> tuple[int, str]:
+    row = session.exec(
+        select(ExamLogEntry.seq, ExamLogEntry.hash)
         .where(col(ExamLogEntry.station_id) == station_id)
         .order_by(col(ExamLogEntry.seq).desc())
         .limit(1)
     ).first()
+    return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
 
-def store_chunk(session: Session, *, station_id: str, entries: list[_Entry]) -> list[Finding]:
-    """Store verified entries and say where the chain breaks (in the caller's transaction)."""
+@dataclass(slots=True)
+class ChainState:
+    """One station's log as the server holds it, plus what this request adds (in memory)."""
+
+    last_seq: int
+    last_hash: str
+    known: dict[int, str]  # seq -> hash, for the seqs this request touches
+
+    def anchor(self, *, event_counter: int, chain_hash: str) -> Finding | None:
+        """Does a result's (counter, hash) name an entry of the log?"""
+        held = self.known.get(event_counter)
+        if held is None:
+            return Finding(
+                "chain_gap",
+                f"the result names exam-log entry {event_counter}, which the server never received",
+            )
+        if held != chain_hash:
+            return Finding(
+                "chain_fork",
+                f"the result's chain hash differs from exam-log entry {event_counter} on the "
+                "server",
+            )
+        return None
+
+
+def load_state(session: Session, *, station_id: str, seqs: list[int]) -> ChainState:
+    """The newest stored entry and the stored hashes of ``seqs``: two queries."""
+    last_seq, last_hash = _newest(session, station_id)
+    known: dict[int, str] = {}
+    if seqs:
+        known = {
+            int(seq): str(digest)
+            for seq, digest in session.exec(
+                select(ExamLogEntry.seq, ExamLogEntry.hash).where(
+                    col(ExamLogEntry.station_id) == station_id,
+                    col(ExamLogEntry.seq).in_(sorted(set(seqs))),
+                )
+            )
+        }
+    return ChainState(last_seq, last_hash, known)
+
+
+def plan_chunk(
+    state: ChainState, *, station_id: str, entries: list[_Entry]
+) -> tuple[list[dict[str, object]], list[Finding]]:
+    """The rows to insert for a chunk and where its chain breaks; ``state`` moves on."""
     findings: list[Finding] = []
-    newest = _newest(session, station_id)
-    last_seq, last_hash = (0, "0" * 64) if newest is None else (newest.seq, newest.hash)
+    rows: list[dict[str, object]] = []
     for entry in entries:
-        known = session.get(ExamLogEntry, (station_id, entry.seq))
-        if known is not None:
-            if known.hash != entry.hash:
+        if entry.seq in state.known:
+            if state.known[entry.seq] != entry.hash:
                 findings.append(
                     Finding(
                         "chain_fork",
@@ -96,35 +142,44 @@ def store_chunk(session: Session, *, station_id: str, entries: list[_Entry]) -> 
                     )
                 )
             continue
-        if entry.seq > last_seq + 1:
+        if entry.seq > state.last_seq + 1:
             findings.append(
                 Finding(
                     "chain_gap",
-                    f"exam-log entries {last_seq + 1}..{entry.seq - 1} are missing before "
-                    f"entry {entry.seq}: they were deleted on the station",
+                    f"exam-log entries {state.last_seq + 1}..{entry.seq - 1} are missing "
+                    f"before entry {entry.seq}: they were deleted on the station",
                 )
             )
-        elif entry.seq == last_seq + 1 and entry.prev_hash != last_hash:
+        elif entry.seq == state.last_seq + 1 and entry.prev_hash != state.last_hash:
             findings.append(
                 Finding(
                     "chain_fork",
-                    f"exam-log entry {entry.seq} does not link to entry {last_seq}: the log "
-                    "was rewritten",
+                    f"exam-log entry {entry.seq} does not link to entry {state.last_seq}: the "
+                    "log was rewritten",
                 )
             )
-        session.add(
-            ExamLogEntry(
-                station_id=station_id,
-                seq=entry.seq,
-                hash=entry.hash,
-                prev_hash=entry.prev_hash,
-                kind=entry.kind,
-                attempt_id=entry.attempt_id,
-            )
+        state.known[entry.seq] = entry.hash
+        rows.append(
+            {
+                "station_id": station_id,
+                "seq": entry.seq,
+                "hash": entry.hash,
+                "prev_hash": entry.prev_hash,
+                "kind": entry.kind,
+                "attempt_id": entry.attempt_id,
+            }
         )
-        if entry.seq > last_seq:
-            last_seq, last_hash = entry.seq, entry.hash
-    session.flush()
+        if entry.seq > state.last_seq:
+            state.last_seq, state.last_hash = entry.seq, entry.hash
+    return rows, findings
+
+
+def store_chunk(session: Session, *, station_id: str, entries: list[_Entry]) -> list[Finding]:
+    """Store verified entries and say where the chain breaks (in the caller's transaction)."""
+    state = load_state(session, station_id=station_id, seqs=[e.seq for e in entries])
+    rows, findings = plan_chunk(state, station_id=station_id, entries=entries)
+    if rows:
+        session.execute(insert(ExamLogEntry), rows)
     return findings
 
 
@@ -132,13 +187,17 @@ def check_result_anchor(
     session: Session, *, station_id: str, event_counter: int, chain_hash: str
 ) -> Finding | None:
     """Does the result's (counter, hash) name an entry of the log the server holds?"""
-    known = session.get(ExamLogEntry, (station_id, event_counter))
+    known = session.exec(
+        select(ExamLogEntry.hash).where(
+            col(ExamLogEntry.station_id) == station_id, col(ExamLogEntry.seq) == event_counter
+        )
+    ).first()
     if known is None:
         return Finding(
             "chain_gap",
             f"the result names exam-log entry {event_counter}, which the server never received",
         )
-    if known.hash != chain_hash:
+    if known != chain_hash:
         return Finding(
             "chain_fork",
             f"the result's chain hash differs from exam-log entry {event_counter} on the server",

@@ -15,7 +15,8 @@ from sqlmodel import Session, col, select
 
 from mcdesk.canonical import canonical_json
 from mcdesk.keys import verify_signature
-from mcdesk.server.examlog import Finding, LogRefused, check_result_anchor, parse_chunk, store_chunk
+from mcdesk.server.batch import Carried, NewEvent, write_batch
+from mcdesk.server.examlog import LogRefused, parse_chunk
 from mcdesk.server.models import (
     Event,
     Flag,
@@ -27,7 +28,6 @@ from mcdesk.server.models import (
     Station,
 )
 from mcdesk.server.models import Result as ResultRow
-from mcdesk.server.rescore import CannotRescore, differs, rescore
 from mcdesk.server.signer import ServerSigner, public_key_from_b64
 
 MAX_EVENTS = 500
@@ -161,100 +161,25 @@ def _seen_before(
     _flag(session, station_id=station_id, event_id=pushed.id, kind="conflict", detail=detail)
 
 
-@dataclass(slots=True)
-class _Extra:
-    """What an event adds beside itself: exam-log entries or a result, and findings."""
-
-    log_entries: list[Any] = field(default_factory=list)
-    result: ResultRow | None = None
-    result_document: dict[str, Any] | None = None
-    findings: list[Finding] = field(default_factory=list)
-
-
 def _store(
     session: Session,
     *,
     station_id: str,
-    pushed: PushedEvent,
-    body: bytes,
-    extra: _Extra,
+    item: NewEvent,
     signer: ServerSigner,
     now: datetime,
 ) -> Receipt | None:
-    """Insert the event, what it carries, and its receipt; None if another request won."""
-    receipt_body = canonical_json(
-        {
-            "event_id": pushed.id,
-            "station_id": station_id,
-            "body_sha256": pushed.body_sha256.lower(),
-            "seq": pushed.seq,
-            "received_at": now.isoformat().replace("+00:00", "Z"),
-            "server_key_id": signer.key_id,
-        }
-    )
-    receipt = Receipt(
-        station_id=station_id,
-        event_id=pushed.id,
-        body=receipt_body,
-        signature=signer.sign(receipt_body),
-    )
+    """One event, what it carries, and its receipt; None if another request stored it first."""
     try:
         # A savepoint: losing the race to a concurrent identical push must not abort
         # the rest of this batch's transaction (PostgreSQL would refuse every later query).
         with session.begin_nested():
-            event = Event(
-                station_id=station_id,
-                event_id=pushed.id,
-                seq=pushed.seq,
-                kind=pushed.kind,
-                body=body,
-                body_sha256=pushed.body_sha256.lower(),
-                received_at=now,
-            )
-            session.add(event)
-            session.flush()
-            if extra.log_entries:
-                extra.findings += store_chunk(
-                    session, station_id=station_id, entries=extra.log_entries
-                )
-            if extra.result is not None:
-                _check_result(session, extra)
-                session.add(extra.result)
-            event.flagged = extra.findings[0].kind if extra.findings else None
-            session.add(receipt)
-            session.flush()
+            return write_batch(
+                session, station_id=station_id, items=[item], signer=signer, now=now
+            )[0]
     except IntegrityError:
-        extra.findings.clear()
+        item.carried.findings.clear()
         return None
-    return receipt
-
-
-def _check_result(session: Session, extra: _Extra) -> None:
-    """Anchor the result in the exam log and score it again (the server's score counts)."""
-    row, document = extra.result, extra.result_document
-    assert row is not None
-    assert document is not None
-    anchor = check_result_anchor(
-        session,
-        station_id=row.station_id,
-        event_counter=row.event_counter,
-        chain_hash=row.chain_hash,
-    )
-    if anchor is not None:
-        extra.findings.append(anchor)
-    try:
-        score = rescore(session, document)
-    except CannotRescore:
-        return  # kept with the station's score; the admin report lists these (rescored False)
-    row.server_points, row.rescored, row.passed = score.points, True, score.passed
-    if differs(row.station_points, score):
-        extra.findings.append(
-            Finding(
-                "score_mismatch",
-                f"result {row.id}: the station scored {row.station_points:g}, the server "
-                f"{score.points:g} of {score.max_points:g}; the server's score counts",
-            )
-        )
 
 
 def _reject(
@@ -272,9 +197,9 @@ def _extra_for(
     pushed: PushedEvent,
     body: bytes,
     now: datetime,
-) -> _Extra | None:
+) -> Carried | None:
     """What the event carries, checked; None (and the event rejected) if it fails a check."""
-    extra = _Extra()
+    extra = Carried()
     if pushed.kind == EXAM_LOG_KIND:
         try:
             extra.log_entries = parse_chunk(
@@ -322,44 +247,81 @@ def store_batch(
 
     Outbox ``seq`` numbers may have holes (an unsent running total is replaced by a newer
     one), so they are not checked; the exam log, which is never coalesced, carries the
-    chain the server checks.
+    chain the server checks. New events are written together (mcdesk.server.batch); if
+    that clashes with a concurrent request, they are written one by one instead.
     """
     outcome = PushOutcome()
     station_id = station.id
+    already = {
+        event.event_id: event
+        for event in session.exec(
+            select(Event).where(
+                col(Event.station_id) == station_id,
+                col(Event.event_id).in_([pushed.id for pushed in events]),
+            )
+        )
+    }
+    new: list[NewEvent] = []
+    again: list[PushedEvent] = []  # an id that came twice in this very batch
     for pushed in sorted(events, key=lambda e: (e.seq, e.id)):
         body = pushed.body.encode("utf-8")
         if (reason := _malformed(pushed, body)) is not None:
             outcome.response.rejected.append(Rejection(id=pushed.id, reason=reason))
             continue
-        stored = _existing(session, station_id=station_id, event_id=pushed.id)
-        if stored is not None:
+        if (stored := already.get(pushed.id)) is not None:
             _seen_before(session, outcome, station_id=station_id, stored=stored, pushed=pushed)
             continue
-        extra = _extra_for(session, outcome, station=station, pushed=pushed, body=body, now=now)
-        if extra is None:
+        if any(item.pushed.id == pushed.id for item in new):
+            again.append(pushed)
             continue
-        receipt = _store(
-            session,
-            station_id=station_id,
-            pushed=pushed,
-            body=body,
-            extra=extra,
-            signer=signer,
-            now=now,
-        )
+        carried = _extra_for(session, outcome, station=station, pushed=pushed, body=body, now=now)
+        if carried is not None:
+            new.append(NewEvent(pushed, body, carried))
+    stored_items = _write(session, station_id=station_id, items=new, signer=signer, now=now)
+    for item, receipt in stored_items:
         if receipt is None:
-            stored = _existing(session, station_id=station_id, event_id=pushed.id)
+            stored = _existing(session, station_id=station_id, event_id=item.pushed.id)
             assert stored is not None  # the unique key refused us, so the row is there
-            _seen_before(session, outcome, station_id=station_id, stored=stored, pushed=pushed)
+            _seen_before(session, outcome, station_id=station_id, stored=stored, pushed=item.pushed)
             continue
-        for finding in extra.findings:
+        for finding in item.carried.findings:
             _flag(
                 session,
                 station_id=station_id,
-                event_id=pushed.id,
+                event_id=item.pushed.id,
                 kind=finding.kind,
                 detail=finding.detail,
             )
-        outcome.response.accepted.append(pushed.id)
+        outcome.response.accepted.append(item.pushed.id)
         outcome.response.receipts.append(_receipt_public(receipt))
+    for pushed in again:
+        stored = _existing(session, station_id=station_id, event_id=pushed.id)
+        if stored is not None:
+            _seen_before(session, outcome, station_id=station_id, stored=stored, pushed=pushed)
     return outcome
+
+
+def _write(
+    session: Session,
+    *,
+    station_id: str,
+    items: list[NewEvent],
+    signer: ServerSigner,
+    now: datetime,
+) -> list[tuple[NewEvent, Receipt | None]]:
+    """All together when nothing clashes, else one by one (a receipt None: stored by another)."""
+    if not items:
+        return []
+    try:
+        with session.begin_nested():
+            receipts = write_batch(
+                session, station_id=station_id, items=items, signer=signer, now=now
+            )
+        return list(zip(items, receipts, strict=True))
+    except IntegrityError:
+        for item in items:
+            item.carried.findings.clear()
+    return [
+        (item, _store(session, station_id=station_id, item=item, signer=signer, now=now))
+        for item in items
+    ]

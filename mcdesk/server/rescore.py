@@ -23,11 +23,19 @@ from mcdesk.server.models import ContentBlob, Event, Flag, PublishedPack, Result
 SCORE_TOLERANCE = 1e-6
 
 
+# Opened banks by (database, pack id, version): a published version never changes (publish refuses
+# same-version edits), so each worker opens a bank once, not once per result. The answer
+# keys stay in this process's memory, which reads the pack keys anyway.
+MAX_CACHED_BANKS = 64
+_BANKS: dict[tuple[str, str, str], tuple[dict[str, Any], float]] = {}
+
+
 class CannotRescore(Exception):
     """The server lacks what it needs to score this result; the message says what."""
 
 
 def _bank(session: Session, pack: PublishedPack) -> tuple[dict[str, Any], float]:
+    """The opened bank by item id, and the cut score; cached per published version."""
     manifest = json.loads(pack.manifest)
     assessment = manifest.get("assessment") or {}
     bank_entry = assessment.get("bank")
@@ -52,14 +60,28 @@ def _bank(session: Session, pack: PublishedPack) -> tuple[dict[str, Any], float]
     return {str(item["id"]): item for item in items}, float(assessment["proficiency_level"])
 
 
+def _open_bank(session: Session, wanted: tuple[str, str]) -> tuple[dict[str, Any], float]:
+    pack = session.get(PublishedPack, wanted)
+    if pack is None:
+        raise CannotRescore(f"{wanted[0]} {wanted[1]} is not published on this server")
+    opened = _bank(session, pack)
+    if len(_BANKS) >= MAX_CACHED_BANKS:
+        _BANKS.pop(next(iter(_BANKS)))
+    _BANKS[(_database(session), *wanted)] = opened
+    return opened
+
+
+def _database(session: Session) -> str:
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
+
+
 def rescore(session: Session, result: dict[str, Any]) -> AttemptScore:
     """The server's score of a verified result document, or CannotRescore."""
-    pack = session.get(PublishedPack, (str(result["pack_id"]), str(result["pack_version"])))
-    if pack is None:
-        raise CannotRescore(
-            f"{result['pack_id']} {result['pack_version']} is not published on this server"
-        )
-    bank, level = _bank(session, pack)
+    wanted = (str(result["pack_id"]), str(result["pack_version"]))
+    opened = _BANKS.get((_database(session), *wanted))
+    if opened is None:
+        opened = _open_bank(session, wanted)
+    bank, level = opened
     form = result["form"]
     missing = [shown["id"] for shown in form["items"] if shown["id"] not in bank]
     if missing:

@@ -1,0 +1,153 @@
+"""Writing a push batch's new events in a handful of statements (the ingest fast path).
+
+Everything an event carries (exam-log entries, a result) is checked first, in memory,
+against the station's chain as one query finds it; then events, log entries, results and
+receipts go in with one multi-row insert each, inside a savepoint. If another request
+stored one of these events meanwhile, the savepoint fails as a whole and the caller
+stores the batch event by event instead (mcdesk.server.push), which sorts out the race.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import Session
+
+from mcdesk.canonical import canonical_json
+from mcdesk.server.examlog import ChainState, Finding, load_state, plan_chunk
+from mcdesk.server.models import Event, ExamLogEntry, PushedEvent, Receipt
+from mcdesk.server.models import Result as ResultRow
+from mcdesk.server.rescore import CannotRescore, differs, rescore
+from mcdesk.server.signer import ServerSigner
+
+
+@dataclass(slots=True)
+class Carried:
+    """What an event carries beside itself: exam-log entries or a result, and findings."""
+
+    log_entries: list[Any] = field(default_factory=list)
+    result: ResultRow | None = None
+    result_document: dict[str, Any] | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    pushed: PushedEvent
+    body: bytes
+    carried: Carried
+
+
+def make_receipt(
+    *, station_id: str, pushed: PushedEvent, signer: ServerSigner, now: datetime
+) -> Receipt:
+    body = canonical_json(
+        {
+            "event_id": pushed.id,
+            "station_id": station_id,
+            "body_sha256": pushed.body_sha256.lower(),
+            "seq": pushed.seq,
+            "received_at": now.isoformat().replace("+00:00", "Z"),
+            "server_key_id": signer.key_id,
+        }
+    )
+    return Receipt(
+        station_id=station_id, event_id=pushed.id, body=body, signature=signer.sign(body)
+    )
+
+
+def score_result(session: Session, carried: Carried) -> None:
+    """Score the result again (the server's score counts); a difference is a finding."""
+    row, document = carried.result, carried.result_document
+    assert row is not None
+    assert document is not None
+    try:
+        score = rescore(session, document)
+    except CannotRescore:
+        return  # kept with the station's score; the admin report lists these (rescored False)
+    row.server_points, row.rescored, row.passed = score.points, True, score.passed
+    if differs(row.station_points, score):
+        carried.findings.append(
+            Finding(
+                "score_mismatch",
+                f"result {row.id}: the station scored {row.station_points:g}, the server "
+                f"{score.points:g} of {score.max_points:g}; the server's score counts",
+            )
+        )
+
+
+def event_row(station_id: str, item: NewEvent, now: datetime) -> dict[str, Any]:
+    findings = item.carried.findings
+    return {
+        "station_id": station_id,
+        "event_id": item.pushed.id,
+        "seq": item.pushed.seq,
+        "kind": item.pushed.kind,
+        "body": item.body,
+        "body_sha256": item.pushed.body_sha256.lower(),
+        "received_at": now,
+        "flagged": findings[0].kind if findings else None,
+    }
+
+
+def plan_carried(session: Session, state: ChainState, station_id: str, item: NewEvent) -> list[Any]:
+    """Check what one event carries against the chain so far; the log rows it adds."""
+    carried = item.carried
+    rows: list[Any] = []
+    if carried.log_entries:
+        rows, found = plan_chunk(state, station_id=station_id, entries=carried.log_entries)
+        carried.findings += found
+    if carried.result is not None:
+        anchor = state.anchor(
+            event_counter=carried.result.event_counter, chain_hash=carried.result.chain_hash
+        )
+        if anchor is not None:
+            carried.findings.append(anchor)
+        score_result(session, carried)
+    return rows
+
+
+def write_batch(
+    session: Session,
+    *,
+    station_id: str,
+    items: list[NewEvent],
+    signer: ServerSigner,
+    now: datetime,
+) -> list[Receipt]:
+    """Insert every item with its receipt; IntegrityError (nothing written) on any clash.
+
+    The caller wraps this in a savepoint and falls back to event-by-event on failure.
+    """
+    seqs = [entry.seq for item in items for entry in item.carried.log_entries]
+    seqs += [item.carried.result.event_counter for item in items if item.carried.result]
+    state = load_state(session, station_id=station_id, seqs=seqs)
+    log_rows: list[Any] = []
+    for item in items:
+        log_rows += plan_carried(session, state, station_id, item)
+    receipts = [
+        make_receipt(station_id=station_id, pushed=item.pushed, signer=signer, now=now)
+        for item in items
+    ]
+    if log_rows:
+        session.execute(insert(ExamLogEntry), log_rows)
+    session.execute(insert(Event), [event_row(station_id, item, now) for item in items])
+    results = [item.carried.result.model_dump() for item in items if item.carried.result]
+    if results:
+        session.execute(insert(ResultRow), results)
+    session.execute(
+        insert(Receipt),
+        [
+            {
+                "station_id": r.station_id,
+                "event_id": r.event_id,
+                "body": r.body,
+                "signature": r.signature,
+            }
+            for r in receipts
+        ],
+    )
+    return receipts
