@@ -316,7 +316,7 @@ def _password_option(parser: argparse.ArgumentParser) -> None:
 
 def add_commands(commands: Any) -> None:
     """Add ``admin`` and ``station`` to the ``mcdesk`` parser's subcommands."""
-    from mcdesk import access_cli, station_cli
+    from mcdesk import access_cli, sneakernet_cli, station_cli
 
     admin = commands.add_parser("admin", help="server administration").add_subparsers(
         dest="sub", required=True
@@ -365,6 +365,7 @@ def add_commands(commands: Any) -> None:
     revoke.add_argument("station_id")
     _db(revoke, cmd_revoke_station)
     access_cli.add_admin_commands(admin, _db)
+    sneakernet_cli.add_admin_commands(admin, _db)
 
     station = commands.add_parser("station", help="this station").add_subparsers(
         dest="sub", required=True

@@ -435,6 +435,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from mcdesk.sync.client import SyncError
     from mcdesk.sync.round import run_round, server_url_to_use
 
+    if not args.once:
+        print(
+            "usage: mcdesk sync --once [--server URL] | mcdesk sync export -o FILE | "
+            "mcdesk sync import-receipts FILE",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     paths = _prepare_store()
     settings_url = load_settings(paths.settings_file).server_url
     server_url = args.server or server_url_to_use(paths.database, settings_url=settings_url)
@@ -538,10 +545,16 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--workers", type=int, default=1, help="worker processes")
     server.set_defaults(func=cmd_server)
 
-    sync = commands.add_parser("sync", help="push this station's events to the server")
-    sync.add_argument("--once", action="store_true", required=True, help="push once and exit")
+    sync = commands.add_parser(
+        "sync",
+        help="sync with the school server (--once), or by USB stick (export, import-receipts)",
+    )
+    sync.add_argument("--once", action="store_true", help="one round: push, pull, content")
     sync.add_argument("--server", help="server URL (default: server_url in the settings)")
     sync.set_defaults(func=cmd_sync)
+    from mcdesk.sneakernet_cli import add_sync_commands
+
+    add_sync_commands(sync)
 
     from mcdesk.admin_cli import add_commands  # admin and station: kept out of this file
 
