@@ -526,21 +526,33 @@ def main() -> None:
     rows = []
     for m in measured:
         rate = m.result_count / m.results.seconds
+        # The floor is verifying every signature a result brings: its own and, with the
+        # log, the exam-log entries the server must check to accept it (the chain check).
+        main_floor, main_words = (
+            (floor_all, f"Ed25519 verify of all their signatures {floor_all:,.0f}/s")
+            if with_log
+            else (floor, f"Ed25519 verify of the results {floor:,.0f}/s")
+        )
         rows += [
             (
                 f"signed results/s, {m.workers} worker(s)",
-                f"{rate:,.0f}/s",
-                f"Ed25519 verify of the results {floor:,.0f}/s",
-                f"{rate / floor:.2f}",
+                f"{rate:,.0f}/s ({m.results.rate:,.0f} events/s)",
+                main_words,
+                f"{rate / main_floor:.2f}",
                 "≥ 0.5",
             ),
-            (
-                "  same run, all signatures",
-                f"{m.results.rate:,.0f} events/s",
-                f"results + log entries {floor_all:,.0f}/s",
-                f"{rate / floor_all:.2f}",
-                "reported",
-            ),
+        ]
+        if with_log:
+            rows.append(
+                (
+                    "  against the result signature alone",
+                    f"{rate:,.0f}/s",
+                    f"Ed25519 verify of the results {floor:,.0f}/s",
+                    f"{rate / floor:.2f}",
+                    "reported",
+                )
+            )
+        rows += [
             ("  same run, CPU", m.results.cpu_split(), "", "", "reported"),
             (
                 f"small events/s, {m.workers} worker(s)",

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from mcdesk.exam.results import ExamResult
-from mcdesk.server.models import Event, Station
+from mcdesk.server.models import Event, Flag, Result, Station
 from mcdesk.sync.backoff import Backoff
 from mcdesk.sync.client import SyncError, fetch_server_key, push_once
 from tests.conftest import NOW
@@ -113,7 +113,8 @@ def registered_keys(server: RunningServer) -> dict[str, Ed25519PublicKey]:
 def assert_receipts_hold(store: StationStore, server_key: Ed25519PublicKey) -> None:
     outbox = {event.id: event for event in store.outbox()}
     receipts = store.receipts()
-    assert len(receipts) == RESULTS_PER_STATION
+    # One receipt per outbox event: each result and the exam-log chunk queued before it.
+    assert len(receipts) == 2 * RESULTS_PER_STATION
     assert sorted(r.event_id for r in receipts) == sorted(outbox)
     for receipt in receipts:
         server_key.verify(receipt.signature, receipt.body)
@@ -139,7 +140,7 @@ def test_ten_stations_push_a_thousand_signed_results_through_faults_exactly_once
             count=RESULTS_PER_STATION,
             seed=n,
             start=NOW,
-            with_log=False,
+            with_log=True,  # as the ledger queues them: the exam log, then the result
         )
         for n, store in enumerate(stations)
     }
@@ -166,14 +167,20 @@ def test_ten_stations_push_a_thousand_signed_results_through_faults_exactly_once
     # Lost answers were re-sent, and the server answered them with the original receipts.
     assert sum(log.duplicate for log in logs) > 0
 
-    # The server holds each result once, under its station, signed by that station's key.
+    # The server holds each result once, under its station, signed by that station's key,
+    # and every station's exam log arrived whole: not one gap, fork or bad signature.
     keys = registered_keys(server)
     with Session(server.engine) as session:
         stored = list(session.exec(select(Event)))
-    assert len(stored) == STATIONS * RESULTS_PER_STATION
-    assert {e.kind for e in stored} == {EXAM_RESULT}
+        assert list(session.exec(select(Flag))) == []
+        assert session.exec(select(func.count()).select_from(Result)).one() == (
+            STATIONS * RESULTS_PER_STATION
+        )
+    results_stored = [e for e in stored if e.kind == EXAM_RESULT]
+    assert len(results_stored) == STATIONS * RESULTS_PER_STATION
+    assert {e.kind for e in stored} == {EXAM_RESULT, "exam_log"}
     by_station: dict[str, list[str]] = {}
-    for event in stored:
+    for event in results_stored:
         document = verified_result(event.body, keys[event.station_id])
         assert document["station"]["id"] == event.station_id
         by_station.setdefault(event.station_id, []).append(document["id"])
@@ -185,6 +192,10 @@ def test_ten_stations_push_a_thousand_signed_results_through_faults_exactly_once
     # Each station sent everything and holds a server-signed receipt for each result.
     for store in stations:
         assert store.unsent() == 0
+        receipted = {r.event_id for r in store.receipts()}
+        results_here = [e.event_id for e in results_stored if e.station_id == store.identity.id]
+        assert len(results_here) == RESULTS_PER_STATION
+        assert receipted >= set(results_here)
         on_server = [e.event_id for e in stored if e.station_id == store.identity.id]
         assert sorted(on_server) == sorted(e.id for e in store.outbox())
         assert_receipts_hold(store, server_key)
