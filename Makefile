@@ -59,6 +59,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/study_ui.py
 	$(BIN)/python bench/answer_save.py
 	$(BIN)/python bench/exam_ui.py
+	$(BIN)/python bench/content_update.py
+	$(BIN)/python bench/ingest.py
 
 ## The assessment crash harness with 500 SIGKILLs (CI runs 50 in `make test`).
 crash-harness: $(STAMP)
