@@ -28,10 +28,11 @@ def cmd_station_enroll(args: argparse.Namespace) -> int:
     from mcdesk.keys import public_key_b64, read_private_key
     from mcdesk.store.engine import make_engine
     from mcdesk.store.tables import Station
-    from mcdesk.sync.appliers import STREAM_APPLIERS
     from mcdesk.sync.client import SyncError
+    from mcdesk.sync.content import ContentReport
     from mcdesk.sync.enrol import enrol_station
-    from mcdesk.sync.pull import pull_streams
+    from mcdesk.sync.pull import PullReport
+    from mcdesk.sync.round import run_round
 
     paths = _prepare_store()
     engine = make_engine(paths.database)
@@ -55,22 +56,29 @@ def cmd_station_enroll(args: argparse.Namespace) -> int:
         print(f"enrolment failed: {exc.reason}", file=sys.stderr)
         return EXIT_REFUSED
     print(f"enrolled with {enrolment.school}; server key pinned")
-    # One pull now, so the roster, grants, codes and keys are here before the next round.
+    # One whole round now (push, pull, content), so the roster, codes, keys and packs are
+    # here before the learners are.
     try:
-        report = pull_streams(
-            database=paths.database,
-            station_key=key,
-            station_id=station.id,
-            server_url=args.server,
-            appliers=STREAM_APPLIERS,
+        round_report = run_round(
+            database=paths.database, station_key_path=paths.station_key, server_url=args.server
         )
     except SyncError as exc:
         print(
-            f"the first pull did not finish: {exc.reason}; `mcdesk sync --once` tries again",
+            f"the first sync did not finish: {exc.reason}; `mcdesk sync --once` (or the app) "
+            "tries again",
             file=sys.stderr,
         )
         return EXIT_OK
-    print(f"pulled: {_arrived(report.items)}")
+    pulled = round_report.results.get("pull")
+    if isinstance(pulled, PullReport):
+        print(f"pulled: {_arrived(pulled.items)}")
+    content = round_report.results.get("content")
+    if isinstance(content, ContentReport):
+        if content.installed:
+            packs = ", ".join(f"{pack} {version}" for pack, version in content.installed)
+            print(f"packs installed: {packs}")
+        for pack, reason in content.refused:
+            print(f"pack not installed: {pack}: {reason}", file=sys.stderr)
     return EXIT_OK
 
 
