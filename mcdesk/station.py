@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from mcdesk.keys import public_key_b64, read_private_key, write_private_key
+from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import Station
 
 
@@ -35,3 +37,29 @@ def ensure_station(*, engine: Engine, key_path: Path, name: str, now: datetime) 
             session.commit()
             session.refresh(station)
         return station
+
+
+def rename_station(database: Path, name: str) -> None:
+    """The name the school server knows this station by (from enrolment)."""
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            station = session.exec(select(Station)).first()
+            if station is None:  # no identity row yet: first run will take the settings' name
+                return
+            station.name = name.strip()[:100] or station.name
+            session.add(station)
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def joined_station_name(connection: sqlite3.Connection) -> str | None:
+    """The server-given name of a station that joined a school server, else None."""
+    joined = connection.execute(
+        "SELECT 1 FROM sync_state WHERE key = 'server_public_key'"
+    ).fetchone()
+    if joined is None:
+        return None
+    row = connection.execute("SELECT name FROM station LIMIT 1").fetchone()
+    return None if row is None else str(row[0])

@@ -202,6 +202,7 @@ class EnrolRequest(BaseModel):
 class EnrolResponse(BaseModel):
     station_id: str
     school: str
+    station_name: str  # the name the operator gave the token: the station takes it
     server_key: str  # base64 of the server's raw Ed25519 public key
 
 

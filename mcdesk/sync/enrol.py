@@ -10,6 +10,7 @@ from pathlib import Path
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from mcdesk.station import rename_station
 from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, _endpoint, _json, _refusal, _send
 from mcdesk.sync.pinning import pin_enrolled_key
 
@@ -44,9 +45,14 @@ def enrol_station(
         if answer["station_id"] != station_id:
             raise ValueError("another station id")
         school = str(answer["school"])
+        station_name = answer.get("station_name")
+        if station_name is not None and not isinstance(station_name, str):
+            raise ValueError("station_name is not text")
         raw = base64.b64decode(answer["server_key"], validate=True)
         key = Ed25519PublicKey.from_public_bytes(raw)
     except (KeyError, TypeError, ValueError, binascii.Error):
         raise SyncError(NOT_UNDERSTOOD) from None
     pin_enrolled_key(database=database, server_url=server_url, key=key)
+    if station_name:
+        rename_station(database, station_name)
     return Enrolment(school=school, server_key=key)

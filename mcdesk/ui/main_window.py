@@ -205,9 +205,10 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(header)
         row.setContentsMargins(24, 12, 24, 12)
         row.setSpacing(16)
-        brand = QLabel("mcdesk")
-        brand.setObjectName("brand")
-        row.addWidget(brand)
+        self.brand = QLabel("mcdesk")
+        self.brand.setObjectName("brand")
+        self.brand.setAccessibleName("mcdesk")
+        row.addWidget(self.brand)
         self.search_field.setMaximumWidth(READING_WIDTH)
         row.addWidget(self.search_field, 100)
         self.catalog_button = self._nav_button("Catalog", "Browse every micro-credential")
@@ -265,30 +266,38 @@ class MainWindow(QMainWindow):
         self.idle_holder.hide()
 
     def _fit_header(self) -> None:
-        """Keep the search field usable at large text on small screens: drop the name first."""
+        """Keep the search field usable at large text on small screens.
+
+        What gives way, in order: the learner's name ("Hi, <name>" on the home page and the
+        Sign out button still say who is here), then the app's name.
+        """
         metrics = self.search_field.fontMetrics()
         self.search_field.setMinimumWidth(metrics.averageCharWidth() * 16)
-        if not self.signed_in:
-            return
         header = self.centralWidget().layout().itemAt(0).widget()
         row = header.layout()
-        others = [
+        droppable = [self.user_label, self.brand] if self.signed_in else [self.brand]
+        fixed = [
             row.itemAt(i).widget()
             for i in range(row.count())
-            if row.itemAt(i).widget() not in (None, self.search_field, self.user_label)
+            if row.itemAt(i).widget() not in (None, self.search_field, *droppable)
         ]
         margins = row.contentsMargins()
-        spacing = row.spacing() * (len(others) + 1)
+        shown = [w for w in fixed if not w.isHidden()]
         needed = (
-            sum(w.sizeHint().width() for w in others if not w.isHidden())
+            sum(w.sizeHint().width() for w in shown)
             + self.search_field.minimumWidth()
-            + self.user_label.sizeHint().width()
-            + spacing
+            + row.spacing() * len(shown)
             + margins.left()
             + margins.right()
         )
-        # "Hi, <name>" on the home page and the Sign out button still say who is here.
-        self.user_label.setVisible(needed <= self.width())
+        needed += sum(w.sizeHint().width() + row.spacing() for w in droppable)
+        for widget in droppable:
+            fits = needed <= self.width()
+            widget.setVisible(fits)
+            if not fits:
+                needed -= widget.sizeHint().width() + row.spacing()
+        if not self.signed_in:
+            self.user_label.hide()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()

@@ -42,11 +42,17 @@ class PreparedCatalog:
 def open_station(paths: Paths) -> OpenedStation:
     """Read the settings and open (check, move aside if damaged, upgrade) the store."""
     from mcdesk.settings import load_settings
+    from mcdesk.station import joined_station_name
     from mcdesk.store.bootstrap import open_store
+    from mcdesk.store.connection import opened
 
     settings = load_settings(paths.settings_file)
     store = open_store(paths, now=datetime.now(UTC))
     damaged = None if store.damaged is None else store.damaged.message()
+    with opened(paths.database, read_only=True) as connection:
+        name = joined_station_name(connection)
+    if name:  # a station in a school's server goes by the name the server gave it
+        settings = replace(settings, station_name=name)
     return OpenedStation(settings=settings, damaged_message=damaged)
 
 

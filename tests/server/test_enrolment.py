@@ -54,6 +54,7 @@ def test_a_token_enrols_once(server: RunningServer) -> None:
         assert answer.json() == {
             "station_id": "station-e",
             "school": "Northside",
+            "station_name": "Lab 1",
             "server_key": public_key_b64(signer.public_key),
         }
         station = session.get(Station, "station-e")

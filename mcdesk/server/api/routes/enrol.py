@@ -32,5 +32,6 @@ def enroll(request: EnrolRequest, session: SessionDep, signer: SignerDep) -> Enr
     return EnrolResponse(
         station_id=station.id,
         school="" if school is None else school.name,
+        station_name=station.name,
         server_key=public_key_b64(signer.public_key),
     )
