@@ -175,6 +175,38 @@ def cmd_codes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _provision_update(args: argparse.Namespace, output: Path) -> int:
+    from mcdesk.admin_cli import _server_session
+    from mcdesk.server.issuer import IssuerError, find_station
+    from mcdesk.server.provision import update_station
+    from mcdesk.server.schools import AdminError
+    from mcdesk.sync.files import write_private
+
+    with _server_session(args.db) as session:
+        try:
+            station = find_station(session, args.update)
+            made = update_station(
+                session, station=station, server_url=args.server_url, now=datetime.now(UTC)
+            )
+            write_private(output, made.data)
+        except (AdminError, IssuerError) as exc:
+            session.rollback()
+            return _refuse(exc)
+        except OSError as exc:
+            session.rollback()
+            return _refuse(f"cannot write {output}: {exc.strerror or exc}")
+        session.commit()
+    print(
+        f"update for station {made.station_name!r}: {made.slots} unlock codes in all, "
+        f"{made.packs} packs, written to {output}"
+    )
+    print(
+        "Import it on that station with `mcdesk station provision FILE`; no key is inside.",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def cmd_provision(args: argparse.Namespace) -> int:
     from mcdesk.admin_cli import _server_session
     from mcdesk.server.provision import provision_station
@@ -186,6 +218,10 @@ def cmd_provision(args: argparse.Namespace) -> int:
         return _refuse(f"{output} exists already; choose another file")
     if args.server_url and not args.server_url.startswith(("http://", "https://")):
         return _refuse("--server-url must start with http:// or https://")
+    if args.update:
+        return _provision_update(args, output)
+    if not args.school or not args.station_name:
+        return _refuse("a new station needs --school and --station-name (or use --update)")
     with _server_session(args.db) as session:
         try:
             school = find_school(session, args.school)
@@ -256,10 +292,15 @@ def add_admin_commands(admin: Any, db: Callable[[argparse.ArgumentParser, Comman
     db(codes, cmd_codes)
 
     provision = admin.add_parser(
-        "provision", help="register a new station and write its provisioning file (USB stick)"
+        "provision",
+        help="register a new station and write its provisioning file, or (--update) write "
+        "fresh codes, roster and packs for a station provisioned before (USB stick)",
     )
-    provision.add_argument("--school", required=True)
-    provision.add_argument("--station-name", required=True)
+    provision.add_argument("--school", help="the new station's school")
+    provision.add_argument("--station-name", help="the new station's name")
+    provision.add_argument(
+        "--update", metavar="STATION", help="a station already registered (name or id)"
+    )
     provision.add_argument("-o", "--output", required=True, help="file to write (owner-only)")
     provision.add_argument("--server-url", help="the address stations sync with, if any")
     db(provision, cmd_provision)

@@ -107,19 +107,20 @@ def cmd_station_provision(args: argparse.Namespace) -> int:
     except (ProvisionRefused, KeyFileError) as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return EXIT_REFUSED
-    print(
-        f"this station is now {report.station_name!r} of {report.school} "
-        f"(id {report.station_id}); server key pinned"
-    )
+    if provision.update:
+        print(f"station {report.station_name!r} updated from the server's file")
+    else:
+        print(
+            f"this station is now {report.station_name!r} of {report.school} "
+            f"(id {report.station_id}); server key pinned"
+        )
     print(f"applied: {_arrived(report.items)}")
     if report.installed:
         print(f"packs installed: {', '.join(report.installed)}")
     for reason in report.refused:
         print(f"pack not installed: {reason}", file=sys.stderr)
-    print(
-        f"Delete {path} now: it holds this station's private key.",
-        file=sys.stderr,
-    )
+    if not provision.update:
+        print(f"Delete {path} now: it holds this station's private key.", file=sys.stderr)
     return EXIT_OK
 
 

@@ -15,6 +15,12 @@ newest published version of every pack).
 
 Security: the file holds the station's private key. It is written owner-only; treat it
 like a password and delete it once imported.
+
+An **update file** (``update_station``) is the same for a station provisioned before:
+``"update": true``, no private key, the station's slots topped up first from the code use
+its imported exports reported. A lab with no network at all gets new codes, roster,
+grants and packs this way; the station applies it only if it is that station, pinned to
+this server.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from sqlmodel import Session
 from mcdesk.canonical import canonical_json
 from mcdesk.keys import public_key_b64
 from mcdesk.server import changes
-from mcdesk.server.app import stream_renderers
+from mcdesk.server.app import pull_preparers, stream_renderers
 from mcdesk.server.issuer import SLOTS_AHEAD, new_issuer_keys, save_issuer, seal_slots
 from mcdesk.server.models import STREAMS, School, Station
 from mcdesk.server.publish import current_pack_parts
@@ -146,6 +152,51 @@ def provision_station(
         station_name=name,
         school=school_name,
         slots=len(slots),
+        packs=len(packs),
+        data=data,
+    )
+
+
+def update_station(
+    session: Session, *, station: Station, server_url: str | None, now: datetime
+) -> Provision:
+    """An update file for a station already registered: fresh codes, streams and packs.
+
+    The code slots are topped up first, as a pull would (from the ``code_used`` events an
+    imported export brought); the caller commits.
+    """
+    if station.revoked_at is not None:
+        raise AdminError(f"station {station.name} is revoked; make no files for it")
+    signer = ensure_signer(session, now=now)
+    for prepare in pull_preparers().values():
+        prepare(session, station, now)
+    school = None if station.school_id is None else session.get(School, station.school_id)
+    packs = [
+        {
+            "manifest": _b64(manifest),
+            "signature": _b64(signature),
+            "blobs": {sha: _b64(data) for sha, data in sorted(blobs.items())},
+        }
+        for manifest, signature, blobs in current_pack_parts(session)
+    ]
+    streams = stream_pages(session, station)
+    payload = {
+        "update": True,
+        "created_at": now.isoformat(),
+        "server_url": server_url,
+        "server_key": {"key_id": signer.key_id, "public_key": public_key_b64(signer.public_key)},
+        "station": {"id": station.id, "name": station.name},
+        "school": {"id": station.school_id, "name": "" if school is None else school.name},
+        "streams": streams,
+        "packs": packs,
+    }
+    data = signed_file(PROVISION_KIND, canonical_json(payload), signer.private_key)
+    slots = sum(1 for item in streams["code_slots"]["items"] if item["document"] is not None)
+    return Provision(
+        station_id=station.id,
+        station_name=station.name,
+        school="" if school is None else school.name,
+        slots=slots,
         packs=len(packs),
         data=data,
     )

@@ -61,10 +61,15 @@ class ProvisionFile:
     server_key: Ed25519PublicKey
     station_id: str
     station_name: str
-    station_key: Ed25519PrivateKey = field(repr=False)
+    # None in an update file: the station keeps its key and identity.
+    station_key: Ed25519PrivateKey | None = field(repr=False)
     school_name: str
     streams: dict[str, tuple[list[Item], int]]
     packs: list[PackParts]
+
+    @property
+    def update(self) -> bool:
+        return self.station_key is None
 
 
 @dataclass(slots=True)
@@ -193,13 +198,15 @@ def read_provision_file(path: Path) -> ProvisionFile:
             f"after it was made; {MAKE_ANOTHER}"
         )
     station = payload.get("station")
-    raw_key = _b64(
-        station.get("private_key") if isinstance(station, dict) else None, "the station key"
-    )
-    try:
-        station_key = Ed25519PrivateKey.from_private_bytes(raw_key)
-    except ValueError:
-        raise _damaged("the station key is not an Ed25519 key") from None
+    station_key: Ed25519PrivateKey | None = None
+    if payload.get("update") is not True:
+        raw_key = _b64(
+            station.get("private_key") if isinstance(station, dict) else None, "the station key"
+        )
+        try:
+            station_key = Ed25519PrivateKey.from_private_bytes(raw_key)
+        except ValueError:
+            raise _damaged("the station key is not an Ed25519 key") from None
     server_url = payload.get("server_url")
     if server_url is not None and (
         not isinstance(server_url, str) or not server_url.startswith(("http://", "https://"))
@@ -211,7 +218,7 @@ def read_provision_file(path: Path) -> ProvisionFile:
         station_id=_text(station, "id", "the station"),
         station_name=_text(station, "name", "the station"),
         station_key=station_key,
-        school_name=_text(payload.get("school"), "name", "the school"),
+        school_name=str((payload.get("school") or {}).get("name") or ""),
         streams=_streams(payload),
         packs=_packs(payload),
     )
@@ -252,7 +259,24 @@ def _check(session: Session, file: ProvisionFile) -> None:
         )
 
 
+def _check_update(session: Session, file: ProvisionFile) -> None:
+    """An update file is only for the station it names, pinned to the server that signed it."""
+    station = session.exec(select(Station)).first()
+    if station is None or station.id != file.station_id:
+        raise ProvisionRefused(
+            f"this update file is for station {file.station_name!r} ({file.station_id}), not "
+            "this one; nothing was changed. Ask for this station's own file"
+        )
+    pinned = session.get(SyncState, SERVER_PUBLIC_KEY)
+    if pinned is None or pinned.value != public_key_b64(file.server_key):
+        raise ProvisionRefused(
+            "this update file is signed by a server this station is not pinned to; nothing "
+            "was changed"
+        )
+
+
 def _adopt(session: Session, file: ProvisionFile, now: datetime) -> None:
+    assert file.station_key is not None  # an update file never adopts
     station = session.exec(select(Station)).first()
     public = public_key_b64(file.station_key.public_key())
     if station is None:
@@ -310,24 +334,29 @@ def import_provision(
     engine = make_engine(database)
     try:
         with Session(engine) as session:
-            _check(session, file)
-            _adopt(session, file, now)
+            if file.station_key is None:
+                _check_update(session, file)
+            else:
+                _check(session, file)
+                _adopt(session, file, now)
             _apply_streams(session, file, appliers, report, now)
-            # The key is on disk before the store names it, and swapped in right after.
-            write_private_key(staged, file.station_key)
+            if file.station_key is not None:
+                # The key is on disk before the store names it, and swapped in right after.
+                write_private_key(staged, file.station_key)
             session.commit()
             committed = True
     finally:
         engine.dispose()
         if not committed:
             staged.unlink(missing_ok=True)
-    try:
-        os.replace(staged, key_path)
-    except OSError as exc:
-        raise ProvisionRefused(
-            f"the station was provisioned but its new key could not replace {key_path} "
-            f"({exc.strerror or exc}); move {staged} there by hand before syncing"
-        ) from None
+    if file.station_key is not None:
+        try:
+            os.replace(staged, key_path)
+        except OSError as exc:
+            raise ProvisionRefused(
+                f"the station was provisioned but its new key could not replace {key_path} "
+                f"({exc.strerror or exc}); move {staged} there by hand before syncing"
+            ) from None
     for manifest, signature, blobs in file.packs:
         try:
             result = install_parts(database, manifest, signature, blobs, trusted=trusted, now=now)

@@ -129,3 +129,34 @@ def test_usb_stick_round_trip_on_the_command_line(
     assert "Lab 9:" in report
     assert "1 results" in report
     assert "Nothing to look at" in report
+
+    # Weeks later, still no link: an update file brings a fresh code for the one used.
+    update = stick / "lab9-update.mcprovision"
+    assert main(["admin", "provision", "--update", "Lab 9", "-o", str(update), *db]) == 0
+    assert "41 unlock codes in all" in capsys.readouterr().out
+    assert main(["station", "provision", str(update)]) == 0
+    out = capsys.readouterr().out
+    assert "station 'Lab 9' updated from the server's file" in out
+    with sqlite3.connect(home.database) as raw:
+        counters = [c for (c,) in raw.execute("SELECT counter FROM exam_key_slot ORDER BY 1")]
+        (used,) = raw.execute("SELECT used_at FROM exam_key_slot WHERE counter = 1").fetchone()
+    assert counters == list(range(1, 42))
+    assert used is not None  # a used code stays used
+
+
+def test_an_update_file_is_refused_by_any_other_station(
+    server: RunningServer, home: Paths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_up_school(server.engine)
+    db = ["--db", server.engine.url.render_as_string(hide_password=False)]
+    file = tmp_path / "lab9.mcprovision"
+    assert main(["admin", "provision", "--school", "Northside", "--station-name", "Lab 9",
+                 "-o", str(file), *db]) == 0  # fmt: skip
+    update = tmp_path / "lab9-update.mcprovision"
+    assert main(["admin", "provision", "--update", "Lab 9", "-o", str(update), *db]) == 0
+    capsys.readouterr()
+    # This station never imported Lab 9's first file: it is not Lab 9.
+    assert main(["station", "provision", str(update)]) == 1
+    assert "this update file is for station 'Lab 9'" in capsys.readouterr().err
+    assert main(["admin", "provision", "--update", "Lab 99", "-o", str(tmp_path / "x"), *db]) == 1
+    assert "no station with the id or name 'Lab 99'" in capsys.readouterr().err
