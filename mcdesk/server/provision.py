@@ -72,6 +72,18 @@ def _raw_private(key: Ed25519PrivateKey) -> bytes:
     )
 
 
+def _packs(session: Session) -> list[dict[str, Any]]:
+    """The newest published version of every pack: manifest, signature and files."""
+    return [
+        {
+            "manifest": _b64(manifest),
+            "signature": _b64(signature),
+            "blobs": {sha: _b64(data) for sha, data in sorted(blobs.items())},
+        }
+        for manifest, signature, blobs in current_pack_parts(session)
+    ]
+
+
 def stream_pages(session: Session, station: Station) -> dict[str, dict[str, Any]]:
     """Every stream as one pull page from cursor 0 would give it to this station."""
     renderers = stream_renderers()  # the pull route's own
@@ -125,14 +137,7 @@ def provision_station(
     session.add(station)
     session.flush()
     save_issuer(session, keys, station_id=station_id, slots=slots, now=now)
-    packs = [
-        {
-            "manifest": _b64(manifest),
-            "signature": _b64(signature),
-            "blobs": {sha: _b64(data) for sha, data in sorted(blobs.items())},
-        }
-        for manifest, signature, blobs in current_pack_parts(session)
-    ]
+    packs = _packs(session)
     payload = {
         "created_at": now.isoformat(),
         "server_url": server_url,
@@ -171,14 +176,7 @@ def update_station(
     for prepare in pull_preparers().values():
         prepare(session, station, now)
     school = None if station.school_id is None else session.get(School, station.school_id)
-    packs = [
-        {
-            "manifest": _b64(manifest),
-            "signature": _b64(signature),
-            "blobs": {sha: _b64(data) for sha, data in sorted(blobs.items())},
-        }
-        for manifest, signature, blobs in current_pack_parts(session)
-    ]
+    packs = _packs(session)
     streams = stream_pages(session, station)
     payload = {
         "update": True,

@@ -16,10 +16,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from mcdesk.keys import public_key_b64
+from mcdesk.content.build import build_pack
+from mcdesk.keys import PublisherKey, public_key_b64
 from mcdesk.server.enrolment import new_enrol_token
+from mcdesk.server.grants import add_grant
+from mcdesk.server.publish import publish_file
 from mcdesk.server.roster import import_roster_csv
-from mcdesk.server.schools import add_school, add_teacher
+from mcdesk.server.schools import add_school, add_teacher, find_class, find_learner
 from mcdesk.store.connection import opened
 from mcdesk.store.engine import make_engine as make_store_engine
 from mcdesk.store.migrate import upgrade
@@ -28,6 +31,8 @@ from mcdesk.sync.appliers import STREAM_APPLIERS
 from mcdesk.sync.enrol import enrol_station
 from mcdesk.sync.pull import Applier, PullReport, pull_streams
 from tests.server.conftest import RunningServer
+
+NOW = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
 
 TEACHER_USER = "mlee"
 TEACHER_PASSWORD = "chalk and cheese 42"
@@ -153,3 +158,29 @@ def enrolled_station(server: RunningServer, folder: Path, *, school_id: str) -> 
     return enrol_store(
         server, school_id=school_id, database=database, station_id=station_id, key=key
     )
+
+
+def publish_and_grant(
+    server: RunningServer,
+    *,
+    source: Path,
+    publisher_key: Path,
+    trusted: dict[str, PublisherKey],
+    out: Path,
+) -> tuple[SchoolSetup, str]:
+    """The school, with a built sample pack published and granted to Welding 1; Ana's id."""
+    built = build_pack(source, out / "sample.mcpack", publisher_key=publisher_key)
+    school = set_up_school(server.engine)
+    with Session(server.engine) as session:
+        publish_file(
+            session, path=built.output, pack_key_path=built.pack_key_file, trusted=trusted, now=NOW
+        )
+        welding = find_class(session, school_id=school.school_id, name="Welding 1").id
+        ana = find_learner(
+            session, school_id=school.school_id, class_name="Welding 1", name="Ana Ruiz"
+        ).id
+        add_grant(
+            session, school_id=school.school_id, pack_id="sample-pack", class_id=welding,
+            learner_id=None, opens_at=None, closes_at=None, now=NOW,
+        )  # fmt: skip
+    return school, ana

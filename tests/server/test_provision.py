@@ -9,21 +9,17 @@ import pytest
 from sqlmodel import Session
 
 from mcdesk.cli import main
-from mcdesk.content.build import build_pack
 from mcdesk.exam.keyring import open_bank
 from mcdesk.exam.unlock import UnlockDesk
 from mcdesk.keys import PublisherKey, public_file_for, public_key_b64, read_private_key
 from mcdesk.paths import Paths
-from mcdesk.server.grants import add_grant
 from mcdesk.server.models import Station
-from mcdesk.server.publish import publish_file
-from mcdesk.server.schools import find_class, find_learner
 from mcdesk.store.connection import opened
 from mcdesk.study.access import granted_pack_ids
 from mcdesk.sync.client import push_once
 from mcdesk.sync.pinning import pinned_server_key
 from tests.server.conftest import RunningServer
-from tests.server.pulling import EnrolledStation, set_up_school
+from tests.server.pulling import EnrolledStation, publish_and_grant
 
 NOW = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
 
@@ -37,20 +33,9 @@ def test_a_provisioned_station_works_offline_then_syncs_without_repeats(
     trusted: dict[str, PublisherKey],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    built = build_pack(source, tmp_path / "out" / "sample.mcpack", publisher_key=publisher_key)
-    school = set_up_school(server.engine)
-    with Session(server.engine) as session:
-        publish_file(
-            session, path=built.output, pack_key_path=built.pack_key_file, trusted=trusted, now=NOW
-        )
-        welding = find_class(session, school_id=school.school_id, name="Welding 1").id
-        ana = find_learner(
-            session, school_id=school.school_id, class_name="Welding 1", name="Ana Ruiz"
-        ).id
-        add_grant(
-            session, school_id=school.school_id, pack_id="sample-pack", class_id=welding,
-            learner_id=None, opens_at=None, closes_at=None, now=NOW,
-        )  # fmt: skip
+    school, ana = publish_and_grant(
+        server, source=source, publisher_key=publisher_key, trusted=trusted, out=tmp_path / "out"
+    )
     db = ["--db", server.engine.url.render_as_string(hide_password=False)]
     file = tmp_path / "usb" / "lab9.mcprovision"
     args = [

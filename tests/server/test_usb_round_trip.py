@@ -10,20 +10,16 @@ import pytest
 from sqlmodel import Session, func, select
 
 from mcdesk.cli import main
-from mcdesk.content.build import build_pack
 from mcdesk.content.catalog import load_manifest
 from mcdesk.exam.engine import ExamEngine
 from mcdesk.exam.keyring import open_bank
 from mcdesk.exam.unlock import UnlockDesk
 from mcdesk.keys import PublisherKey, public_file_for, read_private_key
 from mcdesk.paths import Paths
-from mcdesk.server.grants import add_grant
 from mcdesk.server.models import Event, Flag, Result
-from mcdesk.server.publish import publish_file
-from mcdesk.server.schools import find_class, find_learner
 from mcdesk.store.connection import opened
 from tests.server.conftest import RunningServer
-from tests.server.pulling import set_up_school
+from tests.server.pulling import publish_and_grant, set_up_school
 
 NOW = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
 
@@ -46,20 +42,9 @@ def test_usb_stick_round_trip_on_the_command_line(
     trusted: dict[str, PublisherKey],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    built = build_pack(source, tmp_path / "out" / "sample.mcpack", publisher_key=publisher_key)
-    school = set_up_school(server.engine)
-    with Session(server.engine) as session:
-        publish_file(
-            session, path=built.output, pack_key_path=built.pack_key_file, trusted=trusted, now=NOW
-        )
-        welding = find_class(session, school_id=school.school_id, name="Welding 1").id
-        ana = find_learner(
-            session, school_id=school.school_id, class_name="Welding 1", name="Ana Ruiz"
-        ).id
-        add_grant(
-            session, school_id=school.school_id, pack_id="sample-pack", class_id=welding,
-            learner_id=None, opens_at=None, closes_at=None, now=NOW,
-        )  # fmt: skip
+    _, ana = publish_and_grant(
+        server, source=source, publisher_key=publisher_key, trusted=trusted, out=tmp_path / "out"
+    )
     db = ["--db", server.engine.url.render_as_string(hide_password=False)]
     stick = tmp_path / "usb"
     provision = stick / "lab9.mcprovision"
