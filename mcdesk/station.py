@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -52,14 +51,3 @@ def rename_station(database: Path, name: str) -> None:
             session.commit()
     finally:
         engine.dispose()
-
-
-def joined_station_name(connection: sqlite3.Connection) -> str | None:
-    """The server-given name of a station that joined a school server, else None."""
-    joined = connection.execute(
-        "SELECT 1 FROM sync_state WHERE key = 'server_public_key'"
-    ).fetchone()
-    if joined is None:
-        return None
-    row = connection.execute("SELECT name FROM station LIMIT 1").fetchone()
-    return None if row is None else str(row[0])

@@ -248,3 +248,14 @@ def headline(
     if status.refused:
         return Headline("▲", f"{text} · {status.refused} refused", "problem")
     return Headline("●", text, "good")
+
+
+def joined_station_name(connection: sqlite3.Connection) -> str | None:
+    """The server-given name of a station that joined a school server, else None."""
+    joined = connection.execute(
+        "SELECT 1 FROM sync_state WHERE key = 'server_public_key'"
+    ).fetchone()
+    if joined is None:
+        return None
+    row = connection.execute("SELECT name FROM station LIMIT 1").fetchone()
+    return None if row is None else str(row[0])

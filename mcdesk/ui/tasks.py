@@ -42,9 +42,9 @@ class PreparedCatalog:
 def open_station(paths: Paths) -> OpenedStation:
     """Read the settings and open (check, move aside if damaged, upgrade) the store."""
     from mcdesk.settings import load_settings
-    from mcdesk.station import joined_station_name
     from mcdesk.store.bootstrap import open_store
     from mcdesk.store.connection import opened
+    from mcdesk.sync.status import joined_station_name
 
     settings = load_settings(paths.settings_file)
     store = open_store(paths, now=datetime.now(UTC))

@@ -179,3 +179,21 @@ def test_time_ago_in_words() -> None:
     assert ago(NOW, NOW + timedelta(hours=23)) == "23 h ago"
     assert ago(NOW, NOW + timedelta(days=1, hours=2)) == "1 day ago"
     assert ago(NOW, NOW + timedelta(days=9)) == "9 days ago"
+
+
+def test_a_station_that_joined_a_server_goes_by_the_name_the_server_gave_it(
+    database: Path,
+) -> None:
+    from mcdesk.sync.enrol import rename_station
+    from mcdesk.sync.status import joined_station_name
+
+    with sqlite3.connect(database) as raw:
+        raw.execute(
+            "INSERT INTO station (id, name, public_key, created_at)"
+            " VALUES ('s', 'Demo', 'k', '2026-11-22 09:30:00')"
+        )
+    rename_station(database, "  Lab 1  ")
+    with sqlite3.connect(database) as raw:
+        assert joined_station_name(raw) is None  # not joined: the settings' name stands
+        raw.execute("INSERT INTO sync_state (key, value) VALUES ('server_public_key', 'AAAA')")
+        assert joined_station_name(raw) == "Lab 1"
