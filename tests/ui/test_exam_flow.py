@@ -195,7 +195,9 @@ def test_a_teacher_adds_time_then_pauses_and_resumes_with_codes(
         lambda: _count(home, "SELECT count(*) FROM attempt WHERE state = 'paused'") == 1
     )
     assert overlay.isVisible()
-    assert "keeps running" not in overlay.reason.text()  # paused: the clock stopped
+    # Paused: the clock stopped. The words change on the GUI thread a moment after the
+    # store says so.
+    qtbot.waitUntil(lambda: "keeps running" not in overlay.reason.text(), timeout=WAIT)
     _overlay_code(qtbot, exam, _code(home, 4))  # the only action now: resume
     qtbot.waitUntil(
         lambda: _count(home, "SELECT count(*) FROM attempt WHERE state = 'running'") == 1
