@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -49,17 +50,21 @@ def _receipt_public(receipt: Receipt) -> ReceiptPublic:
     )
 
 
-def _malformed(pushed: PushedEvent, body: bytes) -> str | None:
-    """Why the event body is not the canonical JSON object of its kind, or None."""
+def _parsed(pushed: PushedEvent, body: bytes) -> tuple[dict[str, Any] | None, str]:
+    """The event body as a document, or None and why it is not the canonical JSON object
+    of its kind (parsed once: the carried log or result is read from this same document).
+    """
     if hashlib.sha256(body).hexdigest() != pushed.body_sha256.lower():
-        return "hash_mismatch"
+        return None, "hash_mismatch"
     try:
         document = json.loads(body)
     except ValueError:
-        return "malformed"
+        return None, "malformed"
     if not isinstance(document, dict) or canonical_json(document) != body:
-        return "malformed"
-    return None if document.get("kind") == pushed.kind else "malformed"
+        return None, "malformed"
+    if document.get("kind") != pushed.kind:
+        return None, "malformed"
+    return document, ""
 
 
 RESULT_FIELDS = (
@@ -76,16 +81,17 @@ RESULT_FIELDS = (
 )
 
 
-def _signed_result(body: bytes, station: Station) -> tuple[dict[str, Any] | None, str]:
+def _signed_result(
+    document: dict[str, Any], key: Ed25519PublicKey
+) -> tuple[dict[str, Any] | None, str]:
     """The verified result document, or None and why its station signature does not hold."""
-    document: dict[str, Any] = json.loads(body)
     try:
         signed = base64.b64decode(document["result"], validate=True)
         signature = base64.b64decode(document["signature"], validate=True)
         result = json.loads(signed)
     except (KeyError, TypeError, ValueError, binascii.Error):
         return None, "the result or its signature is missing or not base64 JSON"
-    if not verify_signature(public_key_from_b64(station.public_key), signature, signed):
+    if not verify_signature(key, signature, signed):
         return None, "the result is not signed by this station's key"
     if not isinstance(result, dict) or result.get("id") != document.get("result_id"):
         return None, "result_id does not match the signed result"
@@ -195,16 +201,15 @@ def _extra_for(
     *,
     station: Station,
     pushed: PushedEvent,
-    body: bytes,
+    document: dict[str, Any],
+    key: Ed25519PublicKey,
     now: datetime,
 ) -> Carried | None:
     """What the event carries, checked; None (and the event rejected) if it fails a check."""
     extra = Carried()
     if pushed.kind == EXAM_LOG_KIND:
         try:
-            extra.log_entries = parse_chunk(
-                json.loads(body), public_key_from_b64(station.public_key)
-            )
+            extra.log_entries = parse_chunk(document, key)
         except LogRefused as exc:
             _reject(
                 session,
@@ -216,7 +221,7 @@ def _extra_for(
             )
             return None
     elif pushed.kind == EXAM_RESULT_KIND:
-        result, why = _signed_result(body, station)
+        result, why = _signed_result(document, key)
         if result is None:
             _reject(
                 session,
@@ -262,21 +267,27 @@ def store_batch(
         )
     }
     new: list[NewEvent] = []
+    new_ids: set[str] = set()
     again: list[PushedEvent] = []  # an id that came twice in this very batch
+    key = public_key_from_b64(station.public_key)
     for pushed in sorted(events, key=lambda e: (e.seq, e.id)):
         body = pushed.body.encode("utf-8")
-        if (reason := _malformed(pushed, body)) is not None:
+        document, reason = _parsed(pushed, body)
+        if document is None:
             outcome.response.rejected.append(Rejection(id=pushed.id, reason=reason))
             continue
         if (stored := already.get(pushed.id)) is not None:
             _seen_before(session, outcome, station_id=station_id, stored=stored, pushed=pushed)
             continue
-        if any(item.pushed.id == pushed.id for item in new):
+        if pushed.id in new_ids:
             again.append(pushed)
             continue
-        carried = _extra_for(session, outcome, station=station, pushed=pushed, body=body, now=now)
+        carried = _extra_for(
+            session, outcome, station=station, pushed=pushed, document=document, key=key, now=now
+        )
         if carried is not None:
             new.append(NewEvent(pushed, body, carried))
+            new_ids.add(pushed.id)
     stored_items = _write(session, station_id=station_id, items=new, signer=signer, now=now)
     for item, receipt in stored_items:
         if receipt is None:
