@@ -27,8 +27,9 @@ from mcdesk.store.connection import opened
 SHOWN_CODES = 10
 CODE_ISSUER_KEY = "code_issuer"  # sync_state: the server issuer whose slots this station holds
 FROM_SERVER = (
-    "Unlock codes for this station now come from the school server: ask the administrator "
-    "for its printed code sheet, or for `mcdesk admin codes --station {station}`."
+    "Unlock codes for this station now come from the school server. Open {page} in a "
+    "browser and sign in with your teacher name and password, or ask the administrator "
+    "for a code sheet (`mcdesk admin codes --station {station}`)."
 )
 
 
@@ -44,9 +45,11 @@ def codes_from_server(connection: sqlite3.Connection) -> str | None:
     """What to tell a teacher asking this station for codes when the server makes them."""
     if code_issuer(connection) is None:
         return None
-    # The id, not the name: the server may know this station by the name its token gave.
-    row = connection.execute("SELECT id FROM station").fetchone()
-    return FROM_SERVER.format(station="STATION_ID" if row is None else row[0])
+    row = connection.execute("SELECT name FROM station").fetchone()
+    url = connection.execute("SELECT value FROM sync_state WHERE key = 'server_url'").fetchone()
+    page = "the school server's teacher page" if url is None else f"{url[0].rstrip('/')}/teacher"
+    station = "STATION" if row is None else f'"{row[0]}"'
+    return FROM_SERVER.format(page=page, station=station)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlmodel import Session
 
 import mcdesk
-from mcdesk.server.api.routes import content, enrol, health, pull, push, server_key
+from mcdesk.server.api.routes import content, enrol, health, pull, push, server_key, teacher
 from mcdesk.server.changes import Preparer, Renderer
 from mcdesk.server.config import ServerSettings, load_server_settings
 from mcdesk.server.db import make_engine, migrate
@@ -64,6 +64,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(server_key.router, prefix=API_PREFIX)
     app.include_router(enrol.router, prefix=API_PREFIX)
     app.include_router(pull.router, prefix=API_PREFIX)
+    app.include_router(teacher.router)
     app.include_router(content.router, prefix=API_PREFIX)
     app.state.renderers = stream_renderers()
     app.state.preparers = pull_preparers()

@@ -353,3 +353,13 @@ class PullResponse(BaseModel):
     items: list[PullItem]
     cursor: int
     more: bool
+
+
+class TeacherThrottle(ServerTable, table=True):
+    """Wrong passwords on the server's teacher page, per username (kept across workers)."""
+
+    __tablename__ = "teacher_throttle"
+
+    username: str = Field(primary_key=True)
+    failures: int = 0
+    wait_until: datetime | None = Field(default=None, sa_column=_when(nullable=True))

@@ -144,3 +144,4 @@ def test_a_demo_station_switches_to_server_codes_and_drops_the_demo_school(
     assert listing.codes == []
     assert listing.from_server
     assert "mcdesk admin codes --station" in listing.note
+    assert f"{server.base_url}/teacher" in listing.note  # the server's teacher page
