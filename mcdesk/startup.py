@@ -15,6 +15,7 @@ from mcdesk.content.bundled import BundledPack, outdated, read_bundled_index
 from mcdesk.exam.slots import DEFAULT_PARAMS, ScryptParams
 from mcdesk.paths import Paths, bundled_catalog_dir, bundled_pack_keys_dir, bundled_publishers_dir
 from mcdesk.settings import Settings
+from mcdesk.sync.status import has_joined
 
 # A demo station's first run seals its exam key into this many code slots. Each costs
 # one scrypt run: 40 × 0.15 s ≈ 6 s here at DEFAULT_PARAMS (bench/code_check.py), inside
@@ -55,11 +56,7 @@ def setup_needs(connection: sqlite3.Connection, *, settings: Settings) -> SetupN
         bundled = outdated(connection, read_bundled_index(bundled_catalog_dir()))
     # A station that joined a school server never gets the demo class back (the server's
     # roster replaced it, even if that roster is still empty).
-    joined = (
-        connection.execute("SELECT 1 FROM sync_state WHERE key = 'server_public_key'").fetchone()
-        is not None
-    )
-    demo = settings.seed_demo_class and not has_school and not joined
+    demo = settings.seed_demo_class and not has_school and not has_joined(connection)
     return SetupNeeds(
         station=not has_station,
         demo=demo,

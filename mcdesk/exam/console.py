@@ -23,6 +23,7 @@ from mcdesk.exam.unlock import (
     slots_left,
 )
 from mcdesk.store.connection import opened
+from mcdesk.sync.status import SERVER_URL_KEY
 
 SHOWN_CODES = 10
 CODE_ISSUER_KEY = "code_issuer"  # sync_state: the server issuer whose slots this station holds
@@ -46,7 +47,9 @@ def codes_from_server(connection: sqlite3.Connection) -> str | None:
     if code_issuer(connection) is None:
         return None
     row = connection.execute("SELECT name FROM station").fetchone()
-    url = connection.execute("SELECT value FROM sync_state WHERE key = 'server_url'").fetchone()
+    url = connection.execute(
+        "SELECT value FROM sync_state WHERE key = ?", (SERVER_URL_KEY,)
+    ).fetchone()
     page = "the school server's teacher page" if url is None else f"{url[0].rstrip('/')}/teacher"
     station = "STATION" if row is None else f'"{row[0]}"'
     return FROM_SERVER.format(page=page, station=station)

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from mcdesk.keys import verify_signature
@@ -172,34 +171,3 @@ def plan_chunk(
         if entry.seq > state.last_seq:
             state.last_seq, state.last_hash = entry.seq, entry.hash
     return rows, findings
-
-
-def store_chunk(session: Session, *, station_id: str, entries: list[_Entry]) -> list[Finding]:
-    """Store verified entries and say where the chain breaks (in the caller's transaction)."""
-    state = load_state(session, station_id=station_id, seqs=[e.seq for e in entries])
-    rows, findings = plan_chunk(state, station_id=station_id, entries=entries)
-    if rows:
-        session.execute(insert(ExamLogEntry), rows)
-    return findings
-
-
-def check_result_anchor(
-    session: Session, *, station_id: str, event_counter: int, chain_hash: str
-) -> Finding | None:
-    """Does the result's (counter, hash) name an entry of the log the server holds?"""
-    known = session.exec(
-        select(ExamLogEntry.hash).where(
-            col(ExamLogEntry.station_id) == station_id, col(ExamLogEntry.seq) == event_counter
-        )
-    ).first()
-    if known is None:
-        return Finding(
-            "chain_gap",
-            f"the result names exam-log entry {event_counter}, which the server never received",
-        )
-    if known != chain_hash:
-        return Finding(
-            "chain_fork",
-            f"the result's chain hash differs from exam-log entry {event_counter} on the server",
-        )
-    return None

@@ -58,13 +58,13 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _endpoint(server_url: str, path: str) -> tuple[str, str]:
+def endpoint(server_url: str, path: str) -> tuple[str, str]:
     """The full URL and the path the server sees (and the station signs)."""
     base = server_url.rstrip("/")
     return base + path, urlsplit(base).path + path
 
 
-def _send(
+def send(
     session: requests.Session, method: str, url: str, *, timeout: float, **kwargs: Any
 ) -> requests.Response:
     """One HTTP exchange; transport failures and 5xx become a SyncError."""
@@ -81,14 +81,14 @@ def _send(
     return response
 
 
-def _json(response: requests.Response) -> Any:
+def read_json(response: requests.Response) -> Any:
     try:
         return response.json()
     except ValueError:
         raise SyncError(NOT_UNDERSTOOD) from None
 
 
-def _refusal(response: requests.Response) -> SyncError:
+def refusal(response: requests.Response) -> SyncError:
     """A 4xx answer in words, with the server's own reason when it gave one."""
     try:
         detail = response.json().get("detail")
@@ -102,11 +102,11 @@ def fetch_server_key(
     server_url: str, *, session: requests.Session | None = None, timeout: float = 10
 ) -> Ed25519PublicKey:
     """The server's receipt-signing public key, from GET /api/v1/server-key."""
-    url, _ = _endpoint(server_url, SERVER_KEY_PATH)
-    response = _send(session or requests.Session(), "GET", url, timeout=timeout)
+    url, _ = endpoint(server_url, SERVER_KEY_PATH)
+    response = send(session or requests.Session(), "GET", url, timeout=timeout)
     if response.status_code != 200:
-        raise _refusal(response)
-    answer = _json(response)
+        raise refusal(response)
+    answer = read_json(response)
     try:
         raw = base64.b64decode(answer["public_key"], validate=True)
         return Ed25519PublicKey.from_public_bytes(raw)
@@ -159,7 +159,7 @@ class _BatchAnswer:
     receipts: list[_Receipt]
 
 
-def _read_answer(
+def read_answer(
     answer: Any, *, batch: list[OutboxEvent], station_id: str, key: Ed25519PublicKey
 ) -> _BatchAnswer:
     """Check the push response accounts for every event sent, each receipt verified."""
@@ -184,7 +184,7 @@ def _read_answer(
     return _BatchAnswer(accepted, duplicate, rejected, receipts)
 
 
-def _pending(session: Session, *, after: int, limit: int) -> list[OutboxEvent]:
+def unsent_events(session: Session, *, after: int, limit: int) -> list[OutboxEvent]:
     """Events with no stored receipt and ``seq`` past ``after``, in seq order."""
     unsent = ~exists().where(col(SyncReceipt.event_id) == col(OutboxEvent.id))
     query = (
@@ -202,7 +202,7 @@ def pending_count(session: Session) -> int:
     return session.exec(select(func.count()).select_from(OutboxEvent).where(unsent)).one()
 
 
-def _request_body(batch: list[OutboxEvent]) -> bytes:
+def request_body(batch: list[OutboxEvent]) -> bytes:
     events = [
         {
             "id": event.id,
@@ -236,17 +236,17 @@ def push_once(
     if not 1 <= batch_size <= MAX_BATCH:
         raise ValueError(f"batch_size must be between 1 and {MAX_BATCH}")
     http = session or requests.Session()
-    url, path = _endpoint(server_url, PUSH_PATH)
+    url, path = endpoint(server_url, PUSH_PATH)
     report = PushReport()
     engine = make_engine(database)
     try:
         after = 0
         while True:
             with Session(engine) as db:
-                batch = _pending(db, after=after, limit=batch_size)
+                batch = unsent_events(db, after=after, limit=batch_size)
             if not batch:
                 break
-            body = _request_body(batch)
+            body = request_body(batch)
             headers = signed_headers(
                 key=station_key,
                 station_id=station_id,
@@ -256,11 +256,11 @@ def push_once(
                 timestamp=int(now().timestamp()),
             )
             headers["Content-Type"] = "application/json"
-            response = _send(http, "POST", url, timeout=timeout, data=body, headers=headers)
+            response = send(http, "POST", url, timeout=timeout, data=body, headers=headers)
             if response.status_code not in (200, 409):
-                raise _refusal(response)
-            answer = _read_answer(
-                _json(response), batch=batch, station_id=station_id, key=server_public_key
+                raise refusal(response)
+            answer = read_answer(
+                read_json(response), batch=batch, station_id=station_id, key=server_public_key
             )
             with Session(engine) as db:
                 for receipt in answer.receipts:

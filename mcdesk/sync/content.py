@@ -40,7 +40,7 @@ from mcdesk.content.versions import parse_version
 from mcdesk.keys import PublisherKey
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import Blob, Pack, RemotePack
-from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, _json, _refusal
+from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, read_json, refusal
 from mcdesk.sync.downloads import (
     ContentProgress,
     Meter,
@@ -154,8 +154,8 @@ def _fetch_manifest(
             "pull says what replaced it"
         )
     if response.status_code != 200:
-        raise _refusal(response)
-    answer = _json(response)
+        raise refusal(response)
+    answer = read_json(response)
     try:
         manifest = base64.b64decode(answer["manifest"], validate=True)
         signature = base64.b64decode(answer["signature"], validate=True)

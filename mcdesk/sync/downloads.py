@@ -21,7 +21,7 @@ import urllib3
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from mcdesk.content.errors import PackRefused
-from mcdesk.sync.client import SyncError, _endpoint, _refusal, _send
+from mcdesk.sync.client import SyncError, endpoint, refusal, send
 from mcdesk.sync.signing import signed_headers
 
 BLOBS_PATH = "/api/v1/blobs/"
@@ -49,7 +49,7 @@ class SignedServer:
         self, path: str, *, headers: Mapping[str, str] | None = None, stream: bool = False
     ) -> requests.Response:
         """A signed GET (empty body); transport failures and 5xx raise SyncError."""
-        url, signed_path = _endpoint(self.base_url, path)
+        url, signed_path = endpoint(self.base_url, path)
         sent = signed_headers(
             key=self.station_key,
             station_id=self.station_id,
@@ -59,7 +59,7 @@ class SignedServer:
             timestamp=int(self.now().timestamp()),
         )
         sent.update(headers or {})
-        return _send(self.http, "GET", url, timeout=self.timeout, headers=sent, stream=stream)
+        return send(self.http, "GET", url, timeout=self.timeout, headers=sent, stream=stream)
 
 
 @dataclass(slots=True)
@@ -114,7 +114,7 @@ def download(
             elif response.status_code == 200:
                 have = 0  # the whole file came back: start the part again
             else:
-                raise _refusal(response)
+                raise refusal(response)
             have = _receive(response, part, have=have, size=size, label=label, meter=meter)
     if have != size:
         raise SyncError(BROKEN)

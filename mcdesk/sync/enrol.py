@@ -11,7 +11,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from mcdesk.station import rename_station
-from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, _endpoint, _json, _refusal, _send
+from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, endpoint, read_json, refusal, send
 from mcdesk.sync.pinning import pin_enrolled_key
 
 ENROLL_PATH = "/api/v1/enroll"
@@ -35,12 +35,12 @@ def enrol_station(
     timeout: float = 10,
 ) -> Enrolment:
     """POST the token and this station's key; pin the server key and URL in sync_state."""
-    url, _ = _endpoint(server_url, ENROLL_PATH)
+    url, _ = endpoint(server_url, ENROLL_PATH)
     body = {"token": token, "station_id": station_id, "name": name, "public_key": public_key_b64}
-    response = _send(session or requests.Session(), "POST", url, timeout=timeout, json=body)
+    response = send(session or requests.Session(), "POST", url, timeout=timeout, json=body)
     if response.status_code != 200:
-        raise _refusal(response)
-    answer = _json(response)
+        raise refusal(response)
+    answer = read_json(response)
     try:
         if answer["station_id"] != station_id:
             raise ValueError("another station id")

@@ -54,7 +54,3 @@ def add_event(
     session.add(event)
     session.flush()  # the next add_event in this transaction must see this seq
     return event
-
-
-def pending_events(session: Session, *, limit: int = 500) -> list[OutboxEvent]:
-    return list(session.exec(select(OutboxEvent).order_by(col(OutboxEvent.seq)).limit(limit)))

@@ -12,9 +12,8 @@ from mcdesk.keys import public_key_b64
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import SyncState
 from mcdesk.sync.client import SyncError
-
-SERVER_URL_KEY = "server_url"
-SERVER_PUBLIC_KEY = "server_public_key"
+from mcdesk.sync.status import SERVER_PUBLIC_KEY as SERVER_PUBLIC_KEY
+from mcdesk.sync.status import SERVER_URL_KEY as SERVER_URL_KEY
 
 
 def enrolled_server_url(database: Path) -> str | None:

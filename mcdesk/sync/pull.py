@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import SyncState
-from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, _endpoint, _json, _refusal, _send
+from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, endpoint, read_json, refusal, send
 from mcdesk.sync.signing import signed_headers
 
 PULL_PATH = "/api/v1/pull/"
@@ -87,7 +87,7 @@ def pull_streams(
     engine = make_engine(database)
     try:
         for stream, apply in appliers.items():
-            url, path = _endpoint(server_url, PULL_PATH + stream)
+            url, path = endpoint(server_url, PULL_PATH + stream)
             for _ in range(MAX_PAGES):
                 with Session(engine) as db:
                     after = cursor_of(db, stream)
@@ -99,7 +99,7 @@ def pull_streams(
                     body=b"",
                     timestamp=int(now().timestamp()),
                 )
-                response = _send(
+                response = send(
                     http,
                     "GET",
                     url,
@@ -108,8 +108,8 @@ def pull_streams(
                     headers=headers,
                 )
                 if response.status_code != 200:
-                    raise _refusal(response)
-                items, cursor, more = _items(_json(response), stream)
+                    raise refusal(response)
+                items, cursor, more = _items(read_json(response), stream)
                 if cursor < after:
                     raise SyncError(NOT_UNDERSTOOD)
                 with Session(engine) as db:

@@ -23,7 +23,7 @@ from mcdesk.canonical import canonical_json
 from mcdesk.exam.logpush import queue_log
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import Station, SyncReceipt
-from mcdesk.sync.client import SyncError, _pending, _read_answer, _request_body, pending_count
+from mcdesk.sync.client import SyncError, pending_count, read_answer, request_body, unsent_events
 from mcdesk.sync.files import (
     EXPORT_KIND,
     RECEIPTS_KIND,
@@ -55,10 +55,10 @@ def export_outbox(
             queue_log(raw, now=now)  # type: ignore[arg-type]
         with Session(engine) as session:
             station = session.exec(select(Station)).one()
-            events = _pending(session, after=0, limit=MAX_EXPORT_EVENTS)
+            events = unsent_events(session, after=0, limit=MAX_EXPORT_EVENTS)
     finally:
         engine.dispose()
-    request = json.loads(_request_body(events))
+    request = json.loads(request_body(events))
     body = canonical_json(
         {
             "station_id": station.id,
@@ -107,7 +107,7 @@ def import_receipts(*, database: Path, path: Path) -> ReceiptsReport:
                 raise FileRefused(
                     f"{path} holds receipts for station {station_id}, not this one ({station.id})"
                 )
-            outbox = {event.id: event for event in _pending(session, after=0, limit=10**9)}
+            outbox = {event.id: event for event in unsent_events(session, after=0, limit=10**9)}
             answer_known = {
                 "accepted": [i for i in answer.get("accepted", []) if i in outbox],
                 "duplicate": [i for i in answer.get("duplicate", []) if i in outbox],
@@ -118,7 +118,7 @@ def import_receipts(*, database: Path, path: Path) -> ReceiptsReport:
             answered += [r.get("id") for r in answer_known["rejected"]]
             known = [outbox[event_id] for event_id in dict.fromkeys(answered)]
             try:
-                checked = _read_answer(answer_known, batch=known, station_id=station.id, key=key)
+                checked = read_answer(answer_known, batch=known, station_id=station.id, key=key)
             except SyncError as exc:
                 raise FileRefused(f"{path}: {exc.reason}; nothing was stored") from None
             for receipt in checked.receipts:

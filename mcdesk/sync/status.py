@@ -14,11 +14,14 @@ from pathlib import Path
 
 from mcdesk.store.connection import opened
 
+# The pinned server key, written by mcdesk.sync.pinning: this station joined that server.
+SERVER_PUBLIC_KEY = "server_public_key"
+
 LAST_ATTEMPT_KEY = "last_attempt_at"
 LAST_SUCCESS_KEY = "last_success_at"
 LAST_ERROR_KEY = "last_error"
 LAST_REFUSED_KEY = "last_refused"  # how many events the server refused in the last round
-SERVER_URL_KEY = "server_url"  # written by mcdesk.sync.pinning (kept equal by a test)
+SERVER_URL_KEY = "server_url"  # written by mcdesk.sync.pinning
 
 # SyncError reasons that mean "the network or the server is not there" (mcdesk.sync.client):
 # only these are worth a cheap probe, since a server that answers and refuses will not
@@ -250,12 +253,17 @@ def headline(
     return Headline("●", text, "good")
 
 
+def has_joined(connection: sqlite3.Connection) -> bool:
+    """Has this station pinned a school server's key (by enrolment, provisioning or sync)?"""
+    row = connection.execute(
+        "SELECT 1 FROM sync_state WHERE key = ?", (SERVER_PUBLIC_KEY,)
+    ).fetchone()
+    return row is not None
+
+
 def joined_station_name(connection: sqlite3.Connection) -> str | None:
     """The server-given name of a station that joined a school server, else None."""
-    joined = connection.execute(
-        "SELECT 1 FROM sync_state WHERE key = 'server_public_key'"
-    ).fetchone()
-    if joined is None:
+    if not has_joined(connection):
         return None
     row = connection.execute("SELECT name FROM station LIMIT 1").fetchone()
     return None if row is None else str(row[0])

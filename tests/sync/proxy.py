@@ -27,7 +27,7 @@ CANNED = {
 }
 
 
-def _read_request(conn: socket.socket) -> bytes | None:
+def read_request(conn: socket.socket) -> bytes | None:
     """One whole HTTP request (headers and Content-Length body), or None at EOF."""
     data = b""
     while b"\r\n\r\n" not in data:
@@ -95,7 +95,7 @@ class FaultProxy:
 
     def _handle(self, conn: socket.socket) -> None:
         with conn:
-            request = _read_request(conn)
+            request = read_request(conn)
             if request is None:
                 return
             with self._lock:

@@ -15,30 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from tests.sync.proxy import read_request
+
 PACE_STEP = 16 * 1024
-
-
-def _read_request(conn: socket.socket) -> bytes | None:
-    """One whole request (head and Content-Length body), rewritten to close after it."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(65536)
-        if not chunk:
-            return None
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value.strip())
-    while len(body) < length:
-        chunk = conn.recv(65536)
-        if not chunk:
-            return None
-        body += chunk
-    lines = [line for line in head.split(b"\r\n") if not line.lower().startswith(b"connection:")]
-    return b"\r\n".join([*lines, b"Connection: close"]) + b"\r\n\r\n" + body
 
 
 @dataclass
@@ -117,7 +96,7 @@ class WireProxy:
 
     def _handle(self, conn: socket.socket) -> None:
         with conn:
-            request = _read_request(conn)
+            request = read_request(conn)
             if request is None:
                 return
             head = request.partition(b"\r\n\r\n")[0].decode("latin-1")
