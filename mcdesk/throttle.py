@@ -145,20 +145,19 @@ def take_try(db: Statements, *, table: str, subject: str, reading: Reading, now:
         "clock_at": reading.seconds,
         "last_try": now.timestamp(),
     }
-    found = db.rows(_TAKE.format(table=_table(table)), params)[0]
+    name = _table(table)
+    found = db.rows(_TAKE.format(table=name), params)[0]
     failures, wait_left = int(found[0]), float(found[1])
     if found[2] == reading.clock:
         wait_left -= max(0.0, reading.seconds - float(found[3]))
     if wait_left > 0:
         # Re-based on this clock, so the rest of the wait counts from now in this run.
-        db.rows(
-            _STORE.format(table=table), {**params, "failures": failures, "wait_left": wait_left}
-        )
+        db.rows(_STORE.format(table=name), {**params, "failures": failures, "wait_left": wait_left})
         return Try(checked=False, failures=failures, wait_seconds=int(wait_left + 0.999))
     failures += 1
     # Set before the check: a try arriving meanwhile already finds the wait.
     wait = wait_after(failures).total_seconds()
-    db.rows(_STORE.format(table=table), {**params, "failures": failures, "wait_left": wait})
+    db.rows(_STORE.format(table=name), {**params, "failures": failures, "wait_left": wait})
     return Try(checked=True, failures=failures, wait_seconds=int(wait))
 
 
