@@ -150,7 +150,7 @@ class ExamDesk:
         self._engine = ExamEngine(
             database=database, station_key=station_key, monotonic=monotonic, wall=wall
         )
-        self._unlock = UnlockDesk(database)
+        self._unlock = UnlockDesk(database, monotonic=monotonic)
         self._blueprint: dict[str, Any] = {}
         self._bank: dict[str, dict[str, Any]] = {}
 

@@ -6,9 +6,11 @@ Security rules (SPEC "Unlock codes = the key"):
   and a code for any other counter (or station) fails.
 - A right code marks its slot used and deletes the slot's salt, nonce and sealed key in
   the same transaction: a code opens the key once.
-- After five wrong codes in a row the next try waits 30 s, doubling with every further
-  wrong code (capped at one hour). The wait is kept in the store as a wall-clock time,
-  because a monotonic clock does not survive a restart.
+- mcdesk.throttle counts each well-formed try before its scrypt run, so of ten tries at
+  once only the free ones are checked. After five wrong codes in a row the next try waits
+  30 s, doubling with every further wrong code (capped at one hour). The wait is kept in
+  the store as seconds still to serve, counted on this run's monotonic clock: moving the
+  wall clock does not shorten it, and a restart resumes it.
 - Every entry (right, wrong, malformed, or made while waiting) is logged with the action
   it was for. The typed code itself is never stored.
 - scrypt runs outside any transaction; writes are short, so the exam's answer writes
@@ -19,9 +21,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from mcdesk.content.sealing import PackKey
@@ -31,14 +34,12 @@ from mcdesk.exam.keyring import check_exam_key, new_exam_key, wrap_pack_key
 from mcdesk.exam.records import queue_outbox
 from mcdesk.exam.slots import ScryptParams, Slot, make_slot, open_slot
 from mcdesk.store.connection import opened
-from mcdesk.store.times import as_utc
+from mcdesk.throttle import SqliteStatements, Try, forget, station_reading, take_try
 
 LOW_SLOTS = 20
 SLOTS_AT_SETUP = 40
+THROTTLE_TABLE = "code_throttle"
 THROTTLE_SUBJECT = "station"
-FREE_TRIES = 5
-FIRST_WAIT = timedelta(seconds=30)
-LONGEST_WAIT = timedelta(hours=1)
 ACTIONS = frozenset({"start", "resume", "pause", "leave", "dismiss-overlay"})
 _EXTEND = re.compile(r"extend:\+([1-9][0-9]{0,3})")  # extra minutes, 1 to 9999
 NO_SLOT = 0  # code_entry.counter when the station had no slot left to try
@@ -70,16 +71,6 @@ def check_action(action: str) -> str:
     if action in ACTIONS or _EXTEND.fullmatch(action):
         return action
     raise ValueError(f"unknown unlock action {action!r}")
-
-
-def wait_after(failures: int) -> timedelta:
-    """How long to wait after this many wrong codes in a row."""
-    # The same rule as study/signin.py; not imported from there because that module
-    # brings SQLModel onto this raw-sqlite3 path.
-    if failures < FREE_TRIES:
-        return timedelta(0)
-    doublings = min(failures - FREE_TRIES, 12)  # 30 s · 2^12 is past the cap already
-    return min(FIRST_WAIT * (1 << doublings), LONGEST_WAIT)
 
 
 def next_counter(connection: sqlite3.Connection) -> int | None:
@@ -136,38 +127,6 @@ class _Entry:
         )
 
 
-def _seconds_to_wait(connection: sqlite3.Connection, now: datetime) -> int:
-    row = connection.execute(
-        "SELECT wait_until FROM code_throttle WHERE subject = ?", (THROTTLE_SUBJECT,)
-    ).fetchone()
-    if row is None or row[0] is None:
-        return 0
-    try:
-        wait_until = as_utc(datetime.fromisoformat(row[0]))
-    except ValueError:
-        return 0  # a damaged row; the next wrong code writes a good one
-    if wait_until is None or now >= wait_until:
-        return 0
-    return int((wait_until - now).total_seconds() + 0.999)
-
-
-def _count_failure(connection: sqlite3.Connection, now: datetime) -> tuple[int, int]:
-    """Add a wrong code to the throttle; (failures in a row, seconds to wait now)."""
-    row = connection.execute(
-        "SELECT failures FROM code_throttle WHERE subject = ?", (THROTTLE_SUBJECT,)
-    ).fetchone()
-    failures = (0 if row is None else int(row[0])) + 1
-    wait = wait_after(failures)
-    wait_until = (now + wait).isoformat() if wait else None
-    connection.execute(
-        "INSERT INTO code_throttle (subject, failures, wait_until) VALUES (?, ?, ?)"
-        " ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures,"
-        " wait_until = excluded.wait_until",
-        (THROTTLE_SUBJECT, failures, wait_until),
-    )
-    return failures, int(wait.total_seconds())
-
-
 def _queue_code_used(connection: sqlite3.Connection, *, counter: int, entry: _Entry) -> None:
     # The server, when it is the issuer, tops the slots up past the highest used counter
     # (mcdesk.server.issuer); this event is how it learns which one that is.
@@ -196,8 +155,9 @@ def scrub_old_pages(connection: sqlite3.Connection) -> bool:
 class UnlockDesk:
     """Where a station takes unlock codes; every call opens its own connection."""
 
-    def __init__(self, database: Path) -> None:
+    def __init__(self, database: Path, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.database = database
+        self._monotonic = monotonic
 
     def next_counter(self) -> int | None:
         with opened(self.database) as connection:
@@ -210,7 +170,7 @@ class UnlockDesk:
     def clear_throttle(self) -> None:
         """A signed-in teacher lets the station take codes again at once."""
         with opened(self.database) as connection:
-            connection.execute("DELETE FROM code_throttle WHERE subject = ?", (THROTTLE_SUBJECT,))
+            forget(SqliteStatements(connection), table=THROTTLE_TABLE, subject=THROTTLE_SUBJECT)
 
     def try_code(
         self, code: str, *, action: str, attempt_id: str | None = None, now: datetime
@@ -220,6 +180,7 @@ class UnlockDesk:
         digits = normalise_code(code)
         entry = _Entry(action=action, attempt_id=attempt_id, now=now)
         with opened(self.database) as connection:
+            connection.execute("BEGIN IMMEDIATE")
             counter = next_counter(connection)
             if digits is None:
                 # A typing slip, not a guess: refused without counting towards a wait.
@@ -230,15 +191,6 @@ class UnlockDesk:
                     message="An unlock code is 8 digits, like 1234 5678. Check it and type "
                     "it again.",
                 )
-            seconds = _seconds_to_wait(connection, now)
-            if seconds:
-                entry.log(connection, counter=counter, ok=False, detail="waiting")
-                return UnlockResult(
-                    ok=False,
-                    counter=counter,
-                    wait_seconds=seconds,
-                    message=f"Too many wrong codes. Wait {seconds} s, then try again.",
-                )
             if counter is None:
                 entry.log(connection, counter=None, ok=False, detail="no slots left")
                 return UnlockResult(
@@ -246,14 +198,32 @@ class UnlockDesk:
                     message="This station has no unlock codes left. Ask your teacher to "
                     "refill them (sync, or a provisioning file).",
                 )
+            turn = take_try(
+                SqliteStatements(connection),
+                table=THROTTLE_TABLE,
+                subject=THROTTLE_SUBJECT,
+                reading=station_reading(self._monotonic),
+                now=now,
+            )
+            if not turn.checked:
+                entry.log(connection, counter=counter, ok=False, detail="waiting")
+                return UnlockResult(
+                    ok=False,
+                    counter=counter,
+                    wait_seconds=turn.wait_seconds,
+                    message=f"Too many wrong codes. Wait {turn.wait_seconds} s, then try again.",
+                )
             slot = read_slot(connection, counter)
-        exam_key = open_slot(slot, code=digits, counter=counter)  # scrypt: no lock held
+        # The try is counted and committed; scrypt runs with no lock held.
+        exam_key = open_slot(slot, code=digits, counter=counter)
         with opened(self.database) as connection:
             # Zero the old bytes of the rows rewritten below (some builds do not by default).
             connection.execute("PRAGMA secure_delete=ON")
             connection.execute("BEGIN IMMEDIATE")
             if exam_key is None:
-                return self._wrong(connection, counter=counter, entry=entry)
+                return self._wrong(connection, counter=counter, entry=entry, turn=turn)
+            # A right code clears the count, even one another window used a moment ago.
+            forget(SqliteStatements(connection), table=THROTTLE_TABLE, subject=THROTTLE_SUBJECT)
             used = connection.execute(
                 "UPDATE exam_key_slot SET used_at = ?, salt = x'', nonce = x'', sealed_key = x''"
                 " WHERE counter = ? AND used_at IS NULL",
@@ -267,7 +237,6 @@ class UnlockDesk:
                     counter=counter,
                     message=f"Code #{counter} was just used. Ask for code #{counter + 1}.",
                 )
-            connection.execute("DELETE FROM code_throttle WHERE subject = ?", (THROTTLE_SUBJECT,))
             entry.log(connection, counter=counter, ok=True, detail="")
             _queue_code_used(connection, counter=counter, entry=entry)
             left = slots_left(connection)
@@ -280,19 +249,15 @@ class UnlockDesk:
         return UnlockResult(ok=True, exam_key=exam_key, counter=counter, message=message)
 
     @staticmethod
-    def _wrong(connection: sqlite3.Connection, *, counter: int, entry: _Entry) -> UnlockResult:
-        failures, seconds = _count_failure(connection, entry.now)
-        entry.log(connection, counter=counter, ok=False, detail=f"wrong ({failures} in a row)")
-        if seconds:
-            tail = f"Wait {seconds} s before the next try."
-        else:
-            left = FREE_TRIES - failures
-            tail = f"{left} more {'try' if left == 1 else 'tries'} before a wait."
+    def _wrong(
+        connection: sqlite3.Connection, *, counter: int, entry: _Entry, turn: Try
+    ) -> UnlockResult:
+        entry.log(connection, counter=counter, ok=False, detail=f"wrong ({turn.failures} in a row)")
         return UnlockResult(
             ok=False,
             counter=counter,
-            wait_seconds=seconds,
-            message=f"That is not code #{counter} for this station. {tail}",
+            wait_seconds=turn.wait_seconds,
+            message=f"That is not code #{counter} for this station. {turn.after_wrong()}",
         )
 
 

@@ -356,10 +356,13 @@ class PullResponse(BaseModel):
 
 
 class TeacherThrottle(ServerTable, table=True):
-    """Wrong passwords on the server's teacher page, per username (kept across workers)."""
+    """Wrong passwords on the server's teacher page, per name (written by mcdesk.throttle)."""
 
     __tablename__ = "teacher_throttle"
 
-    username: str = Field(primary_key=True)
+    subject: str = Field(primary_key=True)  # SHA-256 of the name as typed, normalised
     failures: int = 0
-    wait_until: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    wait_left: float = 0  # seconds of the wait still to serve at clock_at
+    clock: str = ""  # always "wall": the server's own clock, shared by its workers
+    clock_at: float = 0
+    last_try: float = Field(default=0, index=True)  # wall-clock seconds; idle rows expire

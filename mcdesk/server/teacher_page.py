@@ -1,27 +1,33 @@
 """The server's teacher page: a teacher signs in and reads the next codes of their stations.
 
 Each request carries the username and password (a form POST, no session or cookie), so
-app processes stay stateless. Wrong passwords are throttled per username in the database:
-after five in a row, a wait of 30 s that doubles with each further wrong one (at most an
-hour). Codes are shown by number, as the station asks for them ("#12"); the page is
-never cached.
+app processes stay stateless. Wrong passwords are throttled per name by mcdesk.throttle
+in the database, whichever worker answers: each try is counted before its password is
+checked; after five wrong ones in a row, a wait of 30 s that doubles with each further
+wrong one (at most an hour). A name as typed costs at most one small row, keyed by a hash
+of the name, and rows idle for a day are dropped. Codes are shown by number, as the
+station asks for them ("#12"); the page is never cached.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from mcdesk.passwords import hash_secret, verify_secret
 from mcdesk.server.issuer import CodeListing, IssuerError, next_codes
-from mcdesk.server.models import School, Station, Teacher, TeacherThrottle
+from mcdesk.server.models import School, Station, Teacher
+from mcdesk.server.schools import MAX_NAME_CHARS
+from mcdesk.throttle import AlchemyStatements, forget, forget_idle, take_try, wall_reading
 
-FREE_TRIES = 5
-FIRST_WAIT = timedelta(seconds=30)
-LONGEST_WAIT = timedelta(hours=1)
+THROTTLE_TABLE = "teacher_throttle"
+# Far longer than the longest wait (an hour), so no row goes while it holds a name back.
+IDLE_ROWS_KEPT = timedelta(days=1)
 CODES_SHOWN = 10
 # Checked when the username is unknown, so a wrong name costs what a wrong password does.
 _DUMMY_HASH: list[str] = []
@@ -36,37 +42,50 @@ class SignInRefused(Exception):
         self.wait = wait
 
 
-def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-
-
 def _dummy_hash() -> str:
     if not _DUMMY_HASH:
         _DUMMY_HASH.append(hash_secret("not a password anyone has"))
     return _DUMMY_HASH[0]
 
 
+def throttle_subject(username: str) -> str:
+    """The throttle row of a name as typed: SHA-256 of it normalised (NFKC, trimmed, casefolded)."""
+    name = unicodedata.normalize("NFKC", username).strip().casefold()
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()
+
+
 def sign_in(session: Session, *, username: str, password: str, now: datetime) -> Teacher:
-    """The teacher, or SignInRefused; every wrong try is counted (the caller commits)."""
+    """The teacher, or SignInRefused; every try is counted before it is checked."""
+    if len(username.strip()) > MAX_NAME_CHARS:
+        # No teacher has such a name (schools.py refuses them), so no row is kept for it.
+        raise SignInRefused(
+            f"A teacher name is at most {MAX_NAME_CHARS} characters. Check it and try again."
+        )
+    subject = throttle_subject(username)
+    turn = take_try(
+        AlchemyStatements(session.connection()),
+        table=THROTTLE_TABLE,
+        subject=subject,
+        reading=wall_reading(now),
+        now=now,
+    )
+    session.commit()  # counted before the password is checked, and the row let go
+    forget_idle(
+        AlchemyStatements(session.connection()), table=THROTTLE_TABLE, before=now - IDLE_ROWS_KEPT
+    )
+    session.commit()
+    if not turn.checked:
+        raise SignInRefused(
+            f"Too many wrong passwords: try again in {turn.wait_seconds} s.", wait=True
+        )
     name = username.strip().lower()
-    throttle = session.get(TeacherThrottle, name) or TeacherThrottle(username=name)
-    if throttle.wait_until is not None and _aware(throttle.wait_until) > now:
-        seconds = int((_aware(throttle.wait_until) - now).total_seconds()) + 1
-        raise SignInRefused(f"Too many wrong passwords: try again in {seconds} s.", wait=True)
     teacher = session.exec(select(Teacher).where(col(Teacher.username) == name)).first()
     stored = teacher.password_hash if teacher is not None else None
     if teacher is not None and stored and verify_secret(password, stored):
-        if throttle.failures:
-            throttle.failures, throttle.wait_until = 0, None
-            session.add(throttle)
+        forget(AlchemyStatements(session.connection()), table=THROTTLE_TABLE, subject=subject)
         return teacher
     if stored is None:
         verify_secret(password, _dummy_hash())
-    throttle.failures += 1
-    if throttle.failures >= FREE_TRIES:
-        wait = min(FIRST_WAIT * 2 ** (throttle.failures - FREE_TRIES), LONGEST_WAIT)
-        throttle.wait_until = now + wait
-    session.add(throttle)
     raise SignInRefused("That name and password do not match. Check them and try again.")
 
 

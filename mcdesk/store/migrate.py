@@ -7,7 +7,7 @@ from pathlib import Path
 
 # Kept in step with migrations/versions by tests/store/test_migrations.py, so start-up
 # can tell "up to date" with one query instead of importing Alembic (~0.5 s).
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 HEAD_REVISION = REVISIONS[-1]
 
 # Tables each revision must have; a database claiming a revision without them is damaged.
@@ -44,6 +44,7 @@ EXAM_TABLES = frozenset(
 EXPECTED_TABLES["0005"] = EXPECTED_TABLES["0004"] | EXAM_TABLES
 EXPECTED_TABLES["0006"] = EXPECTED_TABLES["0005"] | {"receipt", "sync_state"}
 EXPECTED_TABLES["0007"] = EXPECTED_TABLES["0006"] | {"remote_pack"}
+EXPECTED_TABLES["0008"] = EXPECTED_TABLES["0007"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

@@ -95,13 +95,16 @@ class AccessGrant(SQLModel, table=True):
 
 
 class SignInThrottle(SQLModel, table=True):
-    """Wrong PINs or passwords per person, kept across restarts."""
+    """Wrong PINs or passwords per person, kept across restarts (written by mcdesk.throttle)."""
 
     __tablename__ = "signin_throttle"
 
     subject: str = Field(primary_key=True)  # "learner:<id>" or "teacher:<id>"
     failures: int = 0
-    wait_until: datetime | None = None
+    wait_left: float = 0  # seconds of the wait still to serve at clock_at
+    clock: str = ""  # the clock clock_at was read on: this run of the app's monotonic clock
+    clock_at: float = 0
+    last_try: float = 0  # wall-clock seconds, for nothing but tidying
 
 
 class SkillProgress(SQLModel, table=True):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +20,7 @@ from mcdesk.exam.unlock import LOW_SLOTS, UnlockDesk, UnlockError, refill_slots
 from mcdesk.paths import Paths
 from mcdesk.store.connection import opened
 from tests.conftest import NOW
+from tests.exam.conftest import FakeMonotonic
 from tests.exam.stations import (
     PASSWORD,
     STATION_ID,
@@ -118,7 +122,9 @@ def test_input_that_is_not_eight_digits_is_refused_without_counting(database: Pa
 def test_wrong_codes_are_throttled_and_the_wait_survives_a_restart(database: Path) -> None:
     issuer = teacher_issuer(database)
     wrong = "99999999" if issuer.code(1) != "99999999" else "99999998"
-    desk = UnlockDesk(database)
+    # Waits run on the monotonic clock (issue 10 item 9): time passes on it, with the wall.
+    mono = FakeMonotonic()
+    desk = UnlockDesk(database, monotonic=mono)
     for left in (4, 3, 2, 1):
         result = desk.try_code(wrong, action="start", now=NOW)
         assert result.wait_seconds == 0
@@ -130,21 +136,67 @@ def test_wrong_codes_are_throttled_and_the_wait_survives_a_restart(database: Pat
     assert fifth.message.endswith("Wait 30 s before the next try.")
 
     # Even the right code waits, and a new desk on the same file (a restart) still waits.
-    restarted = UnlockDesk(database)
+    restarted = UnlockDesk(database, monotonic=mono)
+    mono.advance(10)
     waiting = restarted.try_code(issuer.code(1), action="start", now=NOW + timedelta(seconds=10))
     assert (waiting.ok, waiting.wait_seconds) == (False, 20)
     assert "Too many wrong codes" in waiting.message
     assert restarted.next_counter() == 1  # nothing was tried, nothing used
 
+    mono.advance(21)
     sixth = restarted.try_code(wrong, action="start", now=NOW + timedelta(seconds=31))
     assert sixth.wait_seconds == 60  # doubled
     later = NOW + timedelta(seconds=92)
+    mono.advance(61)
     assert restarted.try_code(issuer.code(1), action="start", now=later).ok
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT count(*) FROM code_throttle").fetchone()[0] == 0
     # A right code starts the count again.
     assert restarted.try_code(wrong, action="start", now=later).message.endswith(
         "4 more tries before a wait."
+    )
+
+
+def test_moving_the_clock_forward_does_not_end_the_wait(database: Path) -> None:
+    issuer = teacher_issuer(database)
+    desk = UnlockDesk(database)  # the real monotonic clock
+    for _ in range(5):
+        desk.try_code("00000000", action="start", now=NOW)
+    # The learner sets the wall clock a day on: the wait still stands, nothing is tried.
+    moved = desk.try_code(issuer.code(1), action="start", now=NOW + timedelta(days=1))
+    assert (moved.ok, moved.wait_seconds) == (False, 30)
+    assert "Too many wrong codes" in moved.message
+    assert desk.next_counter() == 1
+
+
+def test_ten_wrong_codes_at_once_reach_scrypt_only_for_the_free_tries(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[int] = []
+    counting = threading.Lock()
+
+    def counted_open_slot(slot: Slot, *, code: str, counter: int) -> bytes | None:
+        with counting:
+            checked.append(counter)
+        time.sleep(0.05)  # scrypt is ~150 ms at real settings; keep the window that wide
+        return open_slot(slot, code=code, counter=counter)
+
+    monkeypatch.setattr(unlock, "open_slot", counted_open_slot)
+    start = threading.Barrier(10)
+
+    def one_try() -> str:
+        start.wait()
+        return UnlockDesk(database).try_code("00000000", action="start", now=NOW).message
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        messages = list(pool.map(lambda _: one_try(), range(10)))
+    assert len(checked) == 5
+    assert sum("Too many wrong codes" in m for m in messages) == 5
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT failures FROM code_throttle").fetchone() == (5,)
+    details = [detail for *_, detail in entries(database)]
+    assert sorted(details) == sorted(
+        [f"wrong ({n} in a row)" for n in range(1, 6)] + ["waiting"] * 5
     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -20,6 +21,7 @@ from mcdesk.store.migrate import (
     REVISIONS,
     current_revision,
     include_object,
+    upgrade,
 )
 from mcdesk.store.tables import SQLModel
 from tests.conftest import NOW
@@ -77,3 +79,40 @@ def test_opening_an_up_to_date_store_changes_nothing(home: Paths) -> None:
 def test_the_fixture_really_is_at_the_first_revision() -> None:
     with sqlite3.connect(FIXTURE_0001) as connection:
         assert current_revision(connection) == "0001"
+
+
+def test_revision_0008_keeps_throttle_counts_and_the_waits_still_running(home: Paths) -> None:
+    home.ensure()
+    upgrade(home.database, revision="0007")
+    soon = datetime.now(UTC) + timedelta(minutes=10)
+    with opened(home.database) as connection:
+        connection.executemany(
+            "INSERT INTO signin_throttle (subject, failures, wait_until) VALUES (?, ?, ?)",
+            [
+                ("learner:a", 6, soon.replace(tzinfo=None).isoformat(sep=" ")),
+                ("learner:b", 2, None),
+                ("learner:c", 7, "2001-01-01 00:00:00"),  # a wait long over
+            ],
+        )
+        connection.executemany(
+            "INSERT INTO code_throttle (subject, failures, wait_until) VALUES (?, ?, ?)",
+            [("station", 5, soon.isoformat()), ("damaged", 9, "not a time")],
+        )
+    upgrade(home.database)
+    with opened(home.database) as connection:
+        rows = {
+            (table, row[0]): (row[1], row[2])
+            for table in ("signin_throttle", "code_throttle")
+            for row in connection.execute(f"SELECT subject, failures, wait_left FROM {table}")
+        }
+    assert {key: failures for key, (failures, _) in rows.items()} == {
+        ("signin_throttle", "learner:a"): 6,
+        ("signin_throttle", "learner:b"): 2,
+        ("signin_throttle", "learner:c"): 7,
+        ("code_throttle", "station"): 5,
+        ("code_throttle", "damaged"): 9,
+    }
+    for key in (("signin_throttle", "learner:a"), ("code_throttle", "station")):
+        assert 540 < rows[key][1] <= 600  # the ten minutes left, give or take a slow run
+    for key in (("signin_throttle", "learner:c"), ("code_throttle", "damaged")):
+        assert rows[key][1] == 0
