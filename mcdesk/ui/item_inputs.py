@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mcdesk.content.scoring import number_problem
+
 
 class ItemInput(QWidget):
     """Base: a response, a way to lock it after checking, and a change signal."""
@@ -45,6 +47,14 @@ class ItemInput(QWidget):
 
     def _show_response(self, response: Any) -> None:
         raise NotImplementedError
+
+    def problem(self) -> str | None:
+        """Why what is on screen is not an answer at all (None: it can be checked or saved)."""
+        return None
+
+    def show_problem(self) -> bool:
+        """Show why what is on screen is not an answer; False when it is one."""
+        return self.problem() is not None
 
     def set_locked(self, locked: bool) -> None:
         for child in self.findChildren(QWidget):
@@ -90,26 +100,53 @@ class ChoiceInput(ItemInput):
 
 
 class TextInput(ItemInput):
-    """numeric (with its unit beside the box) and short_text."""
+    """numeric (with its unit beside the box, and a number asked for) and short_text."""
 
     def __init__(self, *, unit: str | None, numeric: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self._unit, self._numeric = unit, numeric
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        layout = QHBoxLayout()
         self.edit = QLineEdit()
         self.edit.setAccessibleName("Your answer" + (f", in {unit}" if unit else ""))
         self.edit.setPlaceholderText("Type a number, e.g. 5 3/4" if numeric else "Type your answer")
         self.edit.setMaximumWidth(360)
-        self.edit.textChanged.connect(lambda *_: self.changed.emit())
+        self.edit.textChanged.connect(self._typed)
         layout.addWidget(self.edit)
         self.setFocusProxy(self.edit)
         if unit:
             layout.addWidget(QLabel(unit))
         layout.addStretch(1)
+        column.addLayout(layout)
+        self.refusal = QLabel()
+        self.refusal.setObjectName("error")
+        self.refusal.setWordWrap(True)
+        self.refusal.hide()
+        column.addWidget(self.refusal)
 
     def response(self) -> Any:
         text = self.edit.text().strip()
         return text or None
+
+    def problem(self) -> str | None:
+        if not self._numeric or self.response() is None:
+            return None
+        return number_problem(self.response(), unit=self._unit)
+
+    def show_problem(self) -> bool:
+        """Say under the box why it holds no number; False when it holds one (or nothing)."""
+        problem = self.problem()
+        self.refusal.setText(problem or "")
+        self.refusal.setVisible(problem is not None)
+        # The box itself says it, so a screen reader hears why on the field it is in.
+        self.edit.setAccessibleDescription(problem or "")
+        return problem is not None
+
+    def _typed(self) -> None:
+        if self.refusal.isVisible() and self.problem() is None:
+            self.show_problem()  # fixed: the warning goes as soon as the text is a number
+        self.changed.emit()
 
     def _show_response(self, response: Any) -> None:
         self.edit.setText("" if response is None else str(response))

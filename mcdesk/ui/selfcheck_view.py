@@ -108,6 +108,10 @@ class SelfCheckView(QWidget):
 
     def check(self) -> None:
         run = self.run
+        if self.current_input().show_problem():
+            self.feedback.hide()
+            self.current_input().setFocus()  # the box says what it needs; nothing is graded
+            return
         response = self.current_input().response()
         if response is None:
             self._say("Answer the question first (or choose your best guess).", tone="hint")

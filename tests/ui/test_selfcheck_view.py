@@ -98,7 +98,8 @@ def answer_with_keyboard(qtbot: QtBot, widget: Any, item: dict[str, Any], *, rig
             button.setFocus()
             qtbot.keyClick(button, Qt.Key.Key_Space)
     elif isinstance(widget, TextInput):
-        text = "3 0" if not right else ("36 in" if kind == "numeric" else " OHMS ")
+        wrong = "30" if kind == "numeric" else "3 0"  # a wrong number: a word is refused
+        text = wrong if not right else ("36 in" if kind == "numeric" else " OHMS ")
         qtbot.keyClicks(widget.edit, text)
     elif isinstance(widget, OrderingInput):
         order = [
