@@ -119,6 +119,7 @@ class SignInView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._busy = False
+        self._picked: str | None = None  # the learner the PIN field and message are for
         self.filter = _field(
             "Find your name", "Type to narrow the list; Down moves into it.", object_name="search"
         )
@@ -212,7 +213,7 @@ class SignInView(QWidget):
         self.filter.installEventFilter(self)
         self.names.installEventFilter(self)
         self.names.itemActivated.connect(self._go_to_pin)
-        self.names.itemSelectionChanged.connect(self._sync)
+        self.names.itemSelectionChanged.connect(self._on_pick)
         self.pin.returnPressed.connect(self.submit_learner)
         self.sign_in_button.clicked.connect(self.submit_learner)
         self.teacher_button.clicked.connect(self.show_teacher_panel)
@@ -361,6 +362,16 @@ class SignInView(QWidget):
     def _selected_id(self) -> str | None:
         selected = [item for item in self.names.selectedItems() if not item.isHidden()]
         return str(selected[0].data(LEARNER_ID)) if selected else None
+
+    def _on_pick(self) -> None:
+        picked = self._selected_id()
+        if picked != self._picked:
+            self._picked = picked
+            # A PIN typed or refused belongs to the learner it was typed for, not the next.
+            self.pin.clear()
+            if self.message.objectName() == "error":
+                self._say(self.message, "")
+        self._sync()
 
     def _enter_list(self) -> None:
         visible = self._visible_names()
