@@ -2,7 +2,7 @@
 
 The first use of each keyword in the body text becomes a link: hovering shows its
 definition as a tool tip, and Tab moves through keywords (and links) so keyboard users
-get the same definition through ``keyword_focused``.
+get the same definition through ``keyword_focused`` as soon as a keyword has focus.
 """
 
 from __future__ import annotations
@@ -90,6 +90,17 @@ class LessonView(QTextBrowser):
         found = self._definitions.get(url.toString())
         if found is not None:
             self.keyword_focused.emit(*found)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab moves to the next keyword or link; a keyword reached says what it means."""
+        moved = super().focusNextPrevChild(next)
+        # Qt tells `highlighted` on hover only (keypad builds aside): Tab must tell it too.
+        cursor = self.textCursor()
+        if moved and cursor.hasSelection():
+            probe = QTextCursor(self.document())
+            probe.setPosition(cursor.selectionStart() + 1)  # the format after the first letter
+            self._on_highlighted(QUrl(probe.charFormat().anchorHref()))
+        return moved
 
     def keyword_count(self) -> int:
         return len(self._definitions)
