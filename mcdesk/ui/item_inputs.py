@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -157,6 +158,23 @@ class _OrderList(QListWidget):
 
     move_requested = Signal(int)
 
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        # Rows are placed once, before the style sheet's padding makes each one taller:
+        # lay them out again once polished, or they overlap on first display.
+        if event.type() in (QEvent.Type.Polish, QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self.scheduleDelayedItemsLayout()
+            self.updateGeometry()
+        return handled
+
+    def sizeHint(self) -> QSize:
+        """Tall enough for every row: a list to reorder should not scroll inside itself."""
+        rows = sum(self.sizeHintForRow(row) for row in range(self.count()))
+        return QSize(super().sizeHint().width(), rows + 2 * self.frameWidth() + 2)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         steps = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}
         if event.modifiers() & Qt.KeyboardModifier.AltModifier and event.key() in steps:
@@ -178,6 +196,7 @@ class OrderingInput(ItemInput):
             "Items to put in order. Alt+Up and Alt+Down move the selected item."
         )
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         for option_id, text in options:
             entry = QListWidgetItem(text)
             entry.setData(Qt.ItemDataRole.UserRole, option_id)
