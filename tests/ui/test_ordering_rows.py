@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -31,7 +32,7 @@ ORDERING: dict[str, Any] = {
 
 def assert_rows_apart(entries: QListWidget) -> None:
     rects = [entries.visualItemRect(entries.item(row)) for row in range(entries.count())]
-    for above, below in zip(rects, rects[1:], strict=False):
+    for above, below in itertools.pairwise(rects):
         assert above.bottom() < below.top(), f"rows overlap: {above} and {below}"
         assert above.height() >= entries.sizeHintForRow(0)
 
