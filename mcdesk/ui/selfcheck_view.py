@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from mcdesk.study.selfcheck import SelfCheckRun
-from mcdesk.study.states import MASTERY
+from mcdesk.study.states import MASTERY, score_text
 from mcdesk.ui.item_inputs import ItemInput, instructions, make_item_input
 
 
@@ -151,7 +151,7 @@ class SelfCheckView(QWidget):
             self._input.deleteLater()
             self._input = None
         self.progress.setText("Self-check finished")
-        self.prompt.setText(f"**You scored {run.credit:g} out of {total} ({share:.0%}).**")
+        self.prompt.setText(f"**You scored {score_text(run.credit, total)} ({share:.0%}).**")
         if run.mastered:
             self.how.setText("Mastered! This skill now counts as ready for the assessment.")
         else:

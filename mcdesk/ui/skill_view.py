@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mcdesk.study.states import STAGE_LABELS, SkillState
+from mcdesk.study.states import SkillState, stage_text
 from mcdesk.ui.lesson_view import LessonView
 from mcdesk.ui.selfcheck_view import SelfCheckView
 
@@ -36,7 +36,6 @@ from mcdesk.ui.selfcheck_view import SelfCheckView
 SIDE_PANEL_EM = 17  # ~300 px: a term and its definition without cramped wrapping
 NARROW_BELOW_EM = 50  # ~900 px: below this, a lesson beside the panel is too narrow to read
 OFFLINE_NOTE = "Available when online"
-STAGE_SYMBOLS = {"not_started": "○", "in_progress": "◐", "studied": "●", "mastered": "★"}
 DEFINITION_HINT = "Move to a highlighted keyword in the lesson to see what it means here."
 SHORTCUTS = "Alt+L shows the lesson, Alt+S the self-check."
 NOT_STUDIED, STUDIED = "I've finished reading", "Marked as studied"
@@ -237,7 +236,7 @@ class SkillView(QWidget):
 
     def set_state(self, state: SkillState) -> None:
         """Show the skill's stage and time, e.g. once new progress is saved."""
-        self._stage_text = f"{STAGE_SYMBOLS[state.stage]} {STAGE_LABELS[state.stage]}"
+        self._stage_text = stage_text(state.stage)
         self.set_time_spent(state.active_seconds)
 
     def set_time_spent(self, seconds: int) -> None:

@@ -163,7 +163,7 @@ def test_a_whole_self_check_by_keyboard_alone_ends_with_a_score(qtbot: QtBot) ->
     credit, total, responses = done.args
     assert (credit, total) == (6.0, 7)
     assert set(responses) == {i["id"] for i in items}
-    assert "You scored 6 out of 7 (86%)" in view.prompt.text()
+    assert "You scored 6 of 7 (86%)" in view.prompt.text()  # issue 9.14: one score format
     assert "Mastered!" in view.how.text()
     assert view.retry_button.hasFocus()
 
