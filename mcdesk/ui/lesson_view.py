@@ -100,7 +100,21 @@ class LessonView(QTextBrowser):
             probe = QTextCursor(self.document())
             probe.setPosition(cursor.selectionStart() + 1)  # the format after the first letter
             self._on_highlighted(QUrl(probe.charFormat().anchorHref()))
+            self.ensure_focus_visible()
         return moved
+
+    def ensure_focus_visible(self) -> None:
+        """Scroll so the keyword or link with focus shows whole, even across a line break."""
+        cursor = self.textCursor()
+        self.ensureCursorVisible()
+        if not cursor.hasSelection():
+            return
+        end = QTextCursor(self.document())
+        end.setPosition(cursor.selectionEnd())
+        below = self.cursorRect(end).bottom() - self.viewport().height()
+        if below > 0:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + below + 2)
 
     def keyword_count(self) -> int:
         return len(self._definitions)
@@ -127,3 +141,5 @@ class LessonView(QTextBrowser):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_reading_width()
+        if self.hasFocus():
+            self.ensure_focus_visible()  # a page that reflowed must not hide the keyword
