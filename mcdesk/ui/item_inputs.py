@@ -81,6 +81,8 @@ class ChoiceInput(ItemInput):
             self._values.append(value)
             layout.addWidget(button)
         self._many = many
+        # The group's own name: a screen reader says what the buttons are for.
+        self.setAccessibleName("Answer choices" if many else "Answer choice")
         self.setFocusProxy(self._group.buttons()[0])
         self._group.buttonToggled.connect(lambda *_: self.changed.emit())
 

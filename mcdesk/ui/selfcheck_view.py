@@ -39,7 +39,11 @@ class SelfCheckView(QWidget):
         self.how = QLabel()
         self.how.setWordWrap(True)
         self.how.setObjectName("hint")
-        self.answer_area = QVBoxLayout()
+        # The answer sits in a holder made before the buttons: a screen reader reads in the
+        # order widgets were made, so the choices come before "Check answer".
+        self.answer_holder = QWidget()
+        self.answer_area = QVBoxLayout(self.answer_holder)
+        self.answer_area.setContentsMargins(0, 0, 0, 0)
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
         self.feedback.setTextFormat(Qt.TextFormat.RichText)
@@ -65,7 +69,7 @@ class SelfCheckView(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.prompt)
         layout.addWidget(self.how)
-        layout.addLayout(self.answer_area)
+        layout.addWidget(self.answer_holder)
         layout.addWidget(self.feedback)
         layout.addLayout(buttons)
         layout.addStretch(1)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from mcdesk.study.states import SkillState, stage_text
+from mcdesk.ui.cards import ShownRowsList
 from mcdesk.ui.lesson_view import LessonView
 from mcdesk.ui.selfcheck_view import SelfCheckView
 
@@ -107,7 +108,7 @@ class _FittedLabel(QLabel):
 
 def _list(name: str, description: str) -> QListWidget:
     """A list for the keyboard whose entries wrap instead of scrolling sideways."""
-    entries = QListWidget()
+    entries = ShownRowsList()
     entries.setAccessibleName(name)
     entries.setAccessibleDescription(description)
     entries.setWordWrap(True)
