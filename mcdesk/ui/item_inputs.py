@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mcdesk.content.scoring import number_problem
+from mcdesk.content.scoring import NOT_A_NUMBER, number_problem
+
+NUMBER_EXAMPLE = NOT_A_NUMBER  # the box's example and its refusal are the same words
 
 
 class ItemInput(QWidget):
@@ -113,8 +115,8 @@ class TextInput(ItemInput):
         layout = QHBoxLayout()
         self.edit = QLineEdit()
         self.edit.setAccessibleName("Your answer" + (f", in {unit}" if unit else ""))
-        self.edit.setPlaceholderText("Type a number, e.g. 5 3/4" if numeric else "Type your answer")
-        self.edit.setMaximumWidth(360)
+        self.edit.setPlaceholderText(NUMBER_EXAMPLE if numeric else "Type your answer")
+        self._fit_box()
         self.edit.textChanged.connect(self._typed)
         layout.addWidget(self.edit)
         self.setFocusProxy(self.edit)
@@ -127,6 +129,18 @@ class TextInput(ItemInput):
         self.refusal.setWordWrap(True)
         self.refusal.hide()
         column.addWidget(self.refusal)
+
+    def _fit_box(self) -> None:
+        # Wide enough for its example at any text size; no wider, a number is short.
+        fonts = self.edit.fontMetrics()
+        room = fonts.horizontalAdvance(self.edit.placeholderText()) + 4 * fonts.averageCharWidth()
+        self.edit.setMinimumWidth(room)
+        self.edit.setMaximumWidth(max(360, room))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_box()
 
     def response(self) -> Any:
         text = self.edit.text().strip()
@@ -308,7 +322,7 @@ def instructions(item: Mapping[str, Any]) -> str:
         "single_choice": "Choose one answer.",
         "multiple_response": "Choose every answer that applies.",
         "true_false": "Choose True or False.",
-        "numeric": "Type a number." + (f" The unit is {item['unit']}." if item.get("unit") else ""),
+        "numeric": f"{NUMBER_EXAMPLE}." + (f" Unit: {item['unit']}." if item.get("unit") else ""),
         "short_text": "Type a short answer.",
         "ordering": "Put these in the right order: drag them, or use Alt+Up and Alt+Down.",
         "matching": "Choose the match for each item.",

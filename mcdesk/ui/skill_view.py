@@ -207,11 +207,7 @@ class SkillView(QWidget):
         self.pages.setAccessibleDescription(SHORTCUTS)
         self.pages.addWidget(self.lesson_page)
         self.pages.addWidget(self.selfcheck)
-        self.pages.currentChanged.connect(
-            lambda _index: self.lesson_buttons.setVisible(
-                self.pages.currentWidget() is self.lesson_page
-            )
-        )
+        self.pages.currentChanged.connect(self._on_page_changed)
         self._top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._top.addWidget(
             self.back_button, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
@@ -234,6 +230,7 @@ class SkillView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.lesson_buttons)
+        self._on_page_changed(0)
         self._arrange()  # the panel's widgets join this window, so they can join the tab order
 
         chain = [self.back_button, self.lesson, self.keyword_list, self.link_list]
@@ -350,6 +347,16 @@ class SkillView(QWidget):
         self._body.setStretchFactor(self.side_panel, 2 if narrow else 0)
         self.side_panel.setMinimumWidth(0 if narrow else SIDE_PANEL_EM * em)
         self.side_panel.setMaximumWidth(16_777_215 if narrow else SIDE_PANEL_EM * em)  # no max
+
+    def _on_page_changed(self, _index: int) -> None:
+        current = self.pages.currentWidget()
+        self.lesson_buttons.setVisible(current is self.lesson_page)
+        # A stack is as tall as its tallest page; the hidden one must not leave the shown one
+        # scrolling through empty space.
+        for page in (self.lesson_page, self.selfcheck):
+            shown = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(shown, shown)
+        self.scroll.verticalScrollBar().setValue(0)  # a new page starts at its top
 
     def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Keep what has the keyboard in sight when the page scrolls (large text)."""
