@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from mcdesk.study.prefs import ReadingPrefs
@@ -168,3 +168,20 @@ def test_the_result_page_fits(qtbot: QtBot, themed: QApplication, passed: bool) 
     view = result(qtbot, passed=passed)
     _themed_page(qtbot, view)
     assert_fits(qtbot, view, screen="result page")
+
+
+@pytest.mark.parametrize("contrast", [False, True])
+def test_a_text_field_keeps_its_size_when_it_takes_focus(
+    qtbot: QtBot, themed: QApplication, contrast: bool
+) -> None:
+    large_text(themed, high_contrast=contrast)
+    holder = QWidget()
+    field, other = QLineEdit(holder), QLineEdit(holder)
+    _themed_page(qtbot, holder, size=(400, 200))
+    other.setFocus()
+    unfocused = field.sizeHint()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    field.style().unpolish(field)
+    field.style().polish(field)
+    assert field.sizeHint() == unfocused
