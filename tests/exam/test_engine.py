@@ -279,16 +279,3 @@ def test_incidents_are_logged_and_queued(make_engine: EngineFactory, store: Path
             "SELECT body FROM outbox WHERE kind = 'exam_incident'"
         ).fetchone()
     assert json.loads(body)["incident"] == "focus_lost"
-
-
-def test_a_word_in_a_number_box_is_refused_and_nothing_is_saved(
-    make_engine: EngineFactory,
-) -> None:
-    engine = make_engine()
-    begin(engine, bank=BANK, blueprint=blueprint())
-    numeric = next(i["id"] for i in engine.form["items"] if BY_ID[i["id"]]["type"] == "numeric")
-    with pytest.raises(ExamError, match="Type a number, like 2 7/16"):
-        engine.answer(item_id=numeric, response="abc")
-    assert engine.answers == {}
-    engine.answer(item_id=numeric, response="2 7/16")
-    assert engine.answers == {numeric: "2 7/16"}
