@@ -23,6 +23,8 @@ from typing import Any
 MIXED_NUMBER = re.compile(r"^(-?\d+)\s+(\d+)\s*/\s*(\d+)$")
 FRACTION = re.compile(r"^(-?\d+)\s*/\s*(\d+)$")
 DECIMAL = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+MAX_TYPED = 40
+NOT_A_NUMBER = "Type a number, like 2 7/16"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,8 @@ def _all_or_nothing(ok: bool) -> ItemScore:
 def parse_number(text: str, *, unit: str | None = None) -> float | None:
     """A typed number: ``36``, ``1,200``, ``0.75``, ``3/4``, ``5 3/4``, with or without its unit."""
     value = " ".join(str(text).split())
+    if len(value) > MAX_TYPED:
+        return None  # int() refuses 4,300+ digits with a traceback; no length needs this many
     if unit and value.lower().endswith(unit.lower()):
         value = value[: -len(unit)].strip()
     value = value.rstrip('"').strip()  # inch marks typed after a number
@@ -53,6 +57,23 @@ def parse_number(text: str, *, unit: str | None = None) -> float | None:
     if value and value not in {"-", ".", "-."} and DECIMAL.match(value):
         return float(value.replace(",", ""))
     return None
+
+
+def number_problem(response: Any, *, unit: str | None) -> str | None:
+    """Why a response to a number item is not a number at all (None: it is one)."""
+    if isinstance(response, int | float) and not isinstance(response, bool):
+        return None
+    if isinstance(response, str) and parse_number(response, unit=unit) is not None:
+        return None
+    return NOT_A_NUMBER
+
+
+def response_problem(item: Mapping[str, Any], response: Any) -> str | None:
+    """Why a response is not an answer to this item at all (None: it can be scored)."""
+    # A word in a number box is a slip to point out, not a wrong answer to grade or save.
+    if item["type"] != "numeric" or response is None:
+        return None
+    return number_problem(response, unit=item.get("unit"))
 
 
 def _normalise(text: str) -> str:

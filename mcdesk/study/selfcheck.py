@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mcdesk.content.scoring import ItemScore, score_item
+from mcdesk.content.scoring import ItemScore, response_problem, score_item
 from mcdesk.study.states import MASTERY
 
 
@@ -78,10 +78,12 @@ class SelfCheckRun:
         return self.position >= len(self.items)
 
     def answer(self, response: Any) -> Feedback:
-        """Score the current item (once; answering again is not allowed)."""
+        """Score the current item (once); ValueError, with the reason, for a non-answer."""
         item = self.current
         if item["id"] in self.scores:
             raise ValueError("this item is already answered")
+        if problem := response_problem(item, response):
+            raise ValueError(problem)
         score = score_item(item, response)
         self.responses[item["id"]] = response
         self.scores[item["id"]] = score

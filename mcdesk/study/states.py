@@ -19,6 +19,30 @@ STAGE_LABELS: dict[SkillStage, str] = {
     "studied": "Studied",
     "mastered": "Self-check mastered",
 }
+# A shape as well as a word: the state never rests on colour alone. One set for every screen.
+STAGE_SYMBOLS: dict[SkillStage, str] = {
+    "not_started": "○",
+    "in_progress": "◐",
+    "studied": "●",
+    "mastered": "✔",
+}
+
+
+def is_studied(*, marked: bool, selfcheck_done: bool) -> bool:
+    """What "studied" means on every screen: finished reading (the button or the lesson's
+    end), or a self-check run finished on the skill (it is studied once it was checked)."""
+    return marked or selfcheck_done
+
+
+def score_text(credit: float, items: int) -> str:
+    """A self-check score on every screen: "4 of 5", partial credit as given ("5.75 of 8")."""
+    # Credit is stored in hundredths: two decimals say it exactly, and the same everywhere.
+    return f"{round(credit, 2):g} of {items}"
+
+
+def stage_text(stage: SkillStage) -> str:
+    """The stage as symbol plus words, e.g. "◐ In progress"."""
+    return f"{STAGE_SYMBOLS[stage]} {STAGE_LABELS[stage]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +91,7 @@ def skill_states(
     for skill_id in set(touched) | set(latest):
         _, studied_at, seconds = touched.get(skill_id, (skill_id, None, 0))
         score = latest.get(skill_id)
-        studied = studied_at is not None
+        studied = is_studied(marked=studied_at is not None, selfcheck_done=score is not None)
         mastered = score is not None and score[0] >= MASTERY * score[1]
         stage: SkillStage = "mastered" if mastered else "studied" if studied else "in_progress"
         states[skill_id] = SkillState(skill_id, stage, int(seconds), studied, score)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QHBoxLayout,
     QLabel,
+    QListWidget,
     QScrollArea,
     QSizePolicy,
     QStyle,
@@ -81,6 +82,50 @@ class ReadingColumn(QScrollArea):
         if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
             self.ensureWidgetVisible(watched, 0, 24)
         return super().eventFilter(watched, event)
+
+
+class ShownRowsList(QListWidget):
+    """A list whose rows a screen reader finds only while the list itself is on screen.
+
+    Qt reports a row as showing whenever it lies inside the list's rectangle, even while
+    the page holding the list is hidden: screen readers read the roster during the
+    assessment. Hidden rows report invisible, so every row hides with the list, and
+    the rows the owner had hidden stay hidden when it comes back.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._hidden_rows: set[int] = set()
+        self._away = True  # not on screen (yet, or with its page): rows wait for the show
+        self.model().rowsInserted.connect(self._on_rows_inserted)
+
+    def _on_rows_inserted(self, _parent: object, first: int, last: int) -> None:
+        if self._away:
+            shift = last - first + 1
+            self._hidden_rows = {r if r < first else r + shift for r in self._hidden_rows}
+            for row in range(first, last + 1):
+                self.setRowHidden(row, True)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if event.spontaneous():
+            return  # a minimised window: nothing changed on the page
+        if not self._away:
+            self._hidden_rows = {row for row in range(self.count()) if self.isRowHidden(row)}
+        self._away = True
+        for row in range(self.count()):
+            self.setRowHidden(row, True)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not event.spontaneous() and self._away:
+            self._away = False
+            for row in range(self.count()):
+                self.setRowHidden(row, row in self._hidden_rows)
+        super().showEvent(event)
+
+    def clear(self) -> None:
+        self._hidden_rows = set()
+        super().clear()
 
 
 def text_label(text: str, *, name: str = "", rich: bool = False) -> QLabel:

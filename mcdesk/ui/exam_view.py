@@ -300,6 +300,13 @@ class ExamView(QWidget):
         """Send the answer on screen if it differs from the one the owner has."""
         self._debounce.stop()
         item_id = self._current_id()
+        if self.question.current_input().show_problem():
+            self._saves.settle()  # "abc" for a number: the widget says so, nothing is sent
+            self._refresh_save(item_id)
+            self.question.set_save_state(
+                "⚠ Not saved", "error", retry=False, answered=item_id in self._responses
+            )
+            return
         response = self.question.response()
         if _same(response, self._responses.get(item_id)):
             self._saves.settle()  # typed, then typed back: nothing new to save

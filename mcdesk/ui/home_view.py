@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from mcdesk.study.states import STAGE_LABELS
+from mcdesk.study.states import STAGE_LABELS, STAGE_SYMBOLS
 from mcdesk.ui.cards import Card, ReadingColumn, preview_badge, text_label
-from mcdesk.ui.pack_page import STAGE_SYMBOLS
 
 if TYPE_CHECKING:
     from mcdesk.study.home import LearnerHome, PackProgress, SkillLine

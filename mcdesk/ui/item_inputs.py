@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,9 +24,14 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
+
+from mcdesk.content.scoring import NOT_A_NUMBER, number_problem
+
+NUMBER_EXAMPLE = NOT_A_NUMBER  # the box's example and its refusal are the same words
 
 
 class ItemInput(QWidget):
@@ -45,6 +50,14 @@ class ItemInput(QWidget):
 
     def _show_response(self, response: Any) -> None:
         raise NotImplementedError
+
+    def problem(self) -> str | None:
+        """Why what is on screen is not an answer at all (None: it can be checked or saved)."""
+        return None
+
+    def show_problem(self) -> bool:
+        """Show why what is on screen is not an answer; False when it is one."""
+        return self.problem() is not None
 
     def set_locked(self, locked: bool) -> None:
         for child in self.findChildren(QWidget):
@@ -70,6 +83,8 @@ class ChoiceInput(ItemInput):
             self._values.append(value)
             layout.addWidget(button)
         self._many = many
+        # The group's own name: a screen reader says what the buttons are for.
+        self.setAccessibleName("Answer choices" if many else "Answer choice")
         self.setFocusProxy(self._group.buttons()[0])
         self._group.buttonToggled.connect(lambda *_: self.changed.emit())
 
@@ -90,26 +105,65 @@ class ChoiceInput(ItemInput):
 
 
 class TextInput(ItemInput):
-    """numeric (with its unit beside the box) and short_text."""
+    """numeric (with its unit beside the box, and a number asked for) and short_text."""
 
     def __init__(self, *, unit: str | None, numeric: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self._unit, self._numeric = unit, numeric
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        layout = QHBoxLayout()
         self.edit = QLineEdit()
         self.edit.setAccessibleName("Your answer" + (f", in {unit}" if unit else ""))
-        self.edit.setPlaceholderText("Type a number, e.g. 5 3/4" if numeric else "Type your answer")
-        self.edit.setMaximumWidth(360)
-        self.edit.textChanged.connect(lambda *_: self.changed.emit())
+        self.edit.setPlaceholderText(NUMBER_EXAMPLE if numeric else "Type your answer")
+        self._fit_box()
+        self.edit.textChanged.connect(self._typed)
         layout.addWidget(self.edit)
         self.setFocusProxy(self.edit)
         if unit:
             layout.addWidget(QLabel(unit))
         layout.addStretch(1)
+        column.addLayout(layout)
+        self.refusal = QLabel()
+        self.refusal.setObjectName("error")
+        self.refusal.setWordWrap(True)
+        self.refusal.hide()
+        column.addWidget(self.refusal)
+
+    def _fit_box(self) -> None:
+        # Wide enough for its example at any text size; no wider, a number is short.
+        fonts = self.edit.fontMetrics()
+        room = fonts.horizontalAdvance(self.edit.placeholderText()) + 4 * fonts.averageCharWidth()
+        self.edit.setMinimumWidth(room)
+        self.edit.setMaximumWidth(max(360, room))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_box()
 
     def response(self) -> Any:
         text = self.edit.text().strip()
         return text or None
+
+    def problem(self) -> str | None:
+        if not self._numeric or self.response() is None:
+            return None
+        return number_problem(self.response(), unit=self._unit)
+
+    def show_problem(self) -> bool:
+        """Say under the box why it holds no number; False when it holds one (or nothing)."""
+        problem = self.problem()
+        self.refusal.setText(problem or "")
+        self.refusal.setVisible(problem is not None)
+        # The box itself says it, so a screen reader hears why on the field it is in.
+        self.edit.setAccessibleDescription(problem or "")
+        return problem is not None
+
+    def _typed(self) -> None:
+        if self.refusal.isVisible() and self.problem() is None:
+            self.show_problem()  # fixed: the warning goes as soon as the text is a number
+        self.changed.emit()
 
     def _show_response(self, response: Any) -> None:
         self.edit.setText("" if response is None else str(response))
@@ -119,6 +173,23 @@ class _OrderList(QListWidget):
     """A list whose selected entry moves with Alt+Up / Alt+Down."""
 
     move_requested = Signal(int)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        # Rows are placed once, before the style sheet's padding makes each one taller:
+        # lay them out again once polished, or they overlap on first display.
+        if event.type() in (QEvent.Type.Polish, QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self.scheduleDelayedItemsLayout()
+            self.updateGeometry()
+        return handled
+
+    def sizeHint(self) -> QSize:
+        """Tall enough for every row: a list to reorder should not scroll inside itself."""
+        rows = sum(self.sizeHintForRow(row) for row in range(self.count()))
+        return QSize(super().sizeHint().width(), rows + 2 * self.frameWidth() + 2)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         steps = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}
@@ -141,6 +212,7 @@ class OrderingInput(ItemInput):
             "Items to put in order. Alt+Up and Alt+Down move the selected item."
         )
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         for option_id, text in options:
             entry = QListWidgetItem(text)
             entry.setData(Qt.ItemDataRole.UserRole, option_id)
@@ -250,7 +322,7 @@ def instructions(item: Mapping[str, Any]) -> str:
         "single_choice": "Choose one answer.",
         "multiple_response": "Choose every answer that applies.",
         "true_false": "Choose True or False.",
-        "numeric": "Type a number." + (f" The unit is {item['unit']}." if item.get("unit") else ""),
+        "numeric": f"{NUMBER_EXAMPLE}." + (f" Unit: {item['unit']}." if item.get("unit") else ""),
         "short_text": "Type a short answer.",
         "ordering": "Put these in the right order: drag them, or use Alt+Up and Alt+Down.",
         "matching": "Choose the match for each item.",

@@ -2,7 +2,7 @@
 
 The first use of each keyword in the body text becomes a link: hovering shows its
 definition as a tool tip, and Tab moves through keywords (and links) so keyboard users
-get the same definition through ``keyword_focused``.
+get the same definition through ``keyword_focused`` as soon as a keyword has focus.
 """
 
 from __future__ import annotations
@@ -91,6 +91,31 @@ class LessonView(QTextBrowser):
         if found is not None:
             self.keyword_focused.emit(*found)
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab moves to the next keyword or link; a keyword reached says what it means."""
+        moved = super().focusNextPrevChild(next)
+        # Qt tells `highlighted` on hover only (keypad builds aside): Tab must tell it too.
+        cursor = self.textCursor()
+        if moved and cursor.hasSelection():
+            probe = QTextCursor(self.document())
+            probe.setPosition(cursor.selectionStart() + 1)  # the format after the first letter
+            self._on_highlighted(QUrl(probe.charFormat().anchorHref()))
+            self.ensure_focus_visible()
+        return moved
+
+    def ensure_focus_visible(self) -> None:
+        """Scroll so the keyword or link with focus shows whole, even across a line break."""
+        cursor = self.textCursor()
+        self.ensureCursorVisible()
+        if not cursor.hasSelection():
+            return
+        end = QTextCursor(self.document())
+        end.setPosition(cursor.selectionEnd())
+        below = self.cursorRect(end).bottom() - self.viewport().height()
+        if below > 0:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + below + 2)
+
     def keyword_count(self) -> int:
         return len(self._definitions)
 
@@ -116,3 +141,5 @@ class LessonView(QTextBrowser):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_reading_width()
+        if self.hasFocus():
+            self.ensure_focus_visible()  # a page that reflowed must not hide the keyword

@@ -29,7 +29,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QScreen,
 )
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from mcdesk.ui.code_prompt import CodePrompt
 
@@ -197,7 +197,7 @@ class ProctorOverlay(QWidget):
         return True
 
 
-class LockdownWindow(QWidget):
+class LockdownWindow(QMainWindow):  # a window to a screen reader ("frame"), not a filler
     """``content`` in a frameless full-screen window that holds the station while locked."""
 
     incident = Signal(str, str)  # kind, detail
@@ -219,9 +219,7 @@ class LockdownWindow(QWidget):
         self._focus_before: QWidget | None = None
         self.setWindowTitle("mcdesk — assessment")
         self.setAccessibleName("Assessment")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(content)
+        self.setCentralWidget(content)
         self.overlay = ProctorOverlay(self)
         self.overlay.hide()
         self.overlay.prompt.code_entered.connect(self._overlay_code)

@@ -9,19 +9,19 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from mcdesk.study.states import STAGE_LABELS, SkillStage, SkillState, readiness, state_of
+from mcdesk.study.states import (
+    STAGE_LABELS,
+    SkillState,
+    readiness,
+    score_text,
+    stage_text,
+    state_of,
+)
 from mcdesk.ui.cards import Card, ReadingColumn, left_aligned, meta_line, text_label
 
 if TYPE_CHECKING:
     from mcdesk.content.catalog import CatalogEntry
 
-# A shape as well as a word: the state never rests on colour alone.
-STAGE_SYMBOLS: dict[SkillStage, str] = {
-    "not_started": "○",
-    "in_progress": "◐",
-    "studied": "●",
-    "mastered": "✔",
-}
 READY = "You look ready. Ask your teacher when you want to take the assessment."
 PREVIEW_NOTE = "This is a preview: there is no assessment yet."
 NO_ACCESS = "Ask your teacher for access to study this micro-credential."
@@ -35,17 +35,6 @@ def format_minutes(seconds: int) -> str:
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60:02d} min"
-
-
-def state_text(state: SkillState) -> str:
-    """The skill's state as symbol plus words, e.g. "◐ In progress"."""
-    return f"{STAGE_SYMBOLS[state.stage]} {STAGE_LABELS[state.stage]}"
-
-
-def score_text(score: tuple[float, int]) -> str:
-    """A self-check score as "4 of 5"; partial credit keeps one decimal ("3.5 of 5")."""
-    credit, items = score
-    return f"{round(credit, 1):g} of {items}"
 
 
 def time_text(seconds: int) -> str:
@@ -72,10 +61,10 @@ class SkillCard(Card):
         super().__init__()
         self.skill_id: str = skill["id"]
         self.title = text_label(skill["title"], name="cardTitle")
-        self.state = text_label(state_text(state), name="skillState")
+        self.state = text_label(stage_text(state.stage), name="skillState")
         details = [time_text(state.active_seconds)]
         if state.last_score is not None:
-            details.append(f"Self-check: {score_text(state.last_score)}")
+            details.append(f"Self-check: {score_text(*state.last_score)}")
         for widget in (self.title, text_label(skill["summary"]), self.state):
             self.body.addWidget(widget)
         for line in details:

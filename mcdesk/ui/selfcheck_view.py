@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from mcdesk.study.selfcheck import SelfCheckRun
-from mcdesk.study.states import MASTERY
+from mcdesk.study.states import MASTERY, score_text
 from mcdesk.ui.item_inputs import ItemInput, instructions, make_item_input
 
 
@@ -39,7 +39,11 @@ class SelfCheckView(QWidget):
         self.how = QLabel()
         self.how.setWordWrap(True)
         self.how.setObjectName("hint")
-        self.answer_area = QVBoxLayout()
+        # The answer sits in a holder made before the buttons: a screen reader reads in the
+        # order widgets were made, so the choices come before "Check answer".
+        self.answer_holder = QWidget()
+        self.answer_area = QVBoxLayout(self.answer_holder)
+        self.answer_area.setContentsMargins(0, 0, 0, 0)
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
         self.feedback.setTextFormat(Qt.TextFormat.RichText)
@@ -65,7 +69,7 @@ class SelfCheckView(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.prompt)
         layout.addWidget(self.how)
-        layout.addLayout(self.answer_area)
+        layout.addWidget(self.answer_holder)
         layout.addWidget(self.feedback)
         layout.addLayout(buttons)
         layout.addStretch(1)
@@ -108,6 +112,10 @@ class SelfCheckView(QWidget):
 
     def check(self) -> None:
         run = self.run
+        if self.current_input().show_problem():
+            self.feedback.hide()
+            self.current_input().setFocus()  # the box says what it needs; nothing is graded
+            return
         response = self.current_input().response()
         if response is None:
             self._say("Answer the question first (or choose your best guess).", tone="hint")
@@ -147,7 +155,7 @@ class SelfCheckView(QWidget):
             self._input.deleteLater()
             self._input = None
         self.progress.setText("Self-check finished")
-        self.prompt.setText(f"**You scored {run.credit:g} out of {total} ({share:.0%}).**")
+        self.prompt.setText(f"**You scored {score_text(run.credit, total)} ({share:.0%}).**")
         if run.mastered:
             self.how.setText("Mastered! This skill now counts as ready for the assessment.")
         else:

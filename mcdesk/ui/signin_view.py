@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
     QStackedWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from mcdesk.study.home import RosterEntry
+from mcdesk.ui.cards import ShownRowsList
 
 LEARNER_ID = Qt.ItemDataRole.UserRole
 FOLDED_NAME = Qt.ItemDataRole.UserRole + 1
@@ -119,12 +119,13 @@ class SignInView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._busy = False
+        self._picked: str | None = None  # the learner the PIN field and message are for
         self.filter = _field(
             "Find your name", "Type to narrow the list; Down moves into it.", object_name="search"
         )
         self.filter.setPlaceholderText("Type part of your name")
         self.filter.setClearButtonEnabled(True)
-        self.names = QListWidget()
+        self.names = ShownRowsList()
         self.names.setObjectName("roster")
         self.names.setAccessibleName("Names")
         self.names.setAccessibleDescription("Up and Down pick your name; Enter moves to the PIN.")
@@ -212,7 +213,7 @@ class SignInView(QWidget):
         self.filter.installEventFilter(self)
         self.names.installEventFilter(self)
         self.names.itemActivated.connect(self._go_to_pin)
-        self.names.itemSelectionChanged.connect(self._sync)
+        self.names.itemSelectionChanged.connect(self._on_pick)
         self.pin.returnPressed.connect(self.submit_learner)
         self.sign_in_button.clicked.connect(self.submit_learner)
         self.teacher_button.clicked.connect(self.show_teacher_panel)
@@ -221,6 +222,7 @@ class SignInView(QWidget):
         self.password.returnPressed.connect(self.submit_teacher)
         self.teacher_sign_in_button.clicked.connect(self.submit_teacher)
         self.back_button.clicked.connect(self.show_learner_panel)
+        self.pages.currentChanged.connect(self._on_panel_changed)
 
     def show_roster(self, entries: Sequence[RosterEntry], *, station_name: str) -> None:
         """Fill the list, grouped under class headings, and start afresh (see ``reset``)."""
@@ -362,6 +364,16 @@ class SignInView(QWidget):
         selected = [item for item in self.names.selectedItems() if not item.isHidden()]
         return str(selected[0].data(LEARNER_ID)) if selected else None
 
+    def _on_pick(self) -> None:
+        picked = self._selected_id()
+        if picked != self._picked:
+            self._picked = picked
+            # A PIN typed or refused belongs to the learner it was typed for, not the next.
+            self.pin.clear()
+            if self.message.objectName() == "error":
+                self._say(self.message, "")
+        self._sync()
+
     def _enter_list(self) -> None:
         visible = self._visible_names()
         if visible and self._selected_id() is None:
@@ -387,6 +399,15 @@ class SignInView(QWidget):
                 self.filter.setFocus()  # Up from the first name goes back to typing
                 return True
         return super().eventFilter(watched, event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The list hid every row while away (see ShownRowsList): the filter says which show.
+        self._apply_filter()
+
+    def _on_panel_changed(self, _index: int) -> None:
+        if self.pages.currentWidget() is self.learner_panel:
+            self._apply_filter()  # back from the teacher panel: rows as the filter says
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.pages.currentWidget() is self.teacher_panel:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QStyle,
@@ -28,15 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mcdesk.study.states import STAGE_LABELS, SkillState
+from mcdesk.study.states import SkillState, stage_text
+from mcdesk.ui.cards import ShownRowsList
 from mcdesk.ui.lesson_view import LessonView
 from mcdesk.ui.selfcheck_view import SelfCheckView
 
 # Sizes in lines of text (a line is ~18 px at 100% text), so they grow with the text size.
 SIDE_PANEL_EM = 17  # ~300 px: a term and its definition without cramped wrapping
+LESSON_MIN_LINES = 6  # never fewer lines of lesson in sight; the page scrolls instead
 NARROW_BELOW_EM = 50  # ~900 px: below this, a lesson beside the panel is too narrow to read
 OFFLINE_NOTE = "Available when online"
-STAGE_SYMBOLS = {"not_started": "○", "in_progress": "◐", "studied": "●", "mastered": "★"}
 DEFINITION_HINT = "Move to a highlighted keyword in the lesson to see what it means here."
 SHORTCUTS = "Alt+L shows the lesson, Alt+S the self-check."
 NOT_STUDIED, STUDIED = "I've finished reading", "Marked as studied"
@@ -79,9 +81,34 @@ class _WrappedEntries(QStyledItemDelegate):
         return super().sizeHint(fitted, index)
 
 
+class _FittedLabel(QLabel):
+    """A wrapped label whose layout never gives it less height than its text needs.
+
+    Layouts ask a wrapped label for one line at least; in a grid beside a list the
+    definition came out cut to that one line at large text.
+    """
+
+    def hasHeightForWidth(self) -> bool:
+        return False  # the height comes from the hints below, for the width it has now
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        if self.width() <= 0:
+            return hint
+        return QSize(hint.width(), max(hint.height(), self.heightForWidth(self.width())))
+
+    def sizeHint(self) -> QSize:
+        return super().sizeHint().expandedTo(self.minimumSizeHint())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # a new width wraps the text anew: ask the layout again
+
+
 def _list(name: str, description: str) -> QListWidget:
     """A list for the keyboard whose entries wrap instead of scrolling sideways."""
-    entries = QListWidget()
+    entries = ShownRowsList()
     entries.setAccessibleName(name)
     entries.setAccessibleDescription(description)
     entries.setWordWrap(True)
@@ -121,7 +148,9 @@ class SkillView(QWidget):
         self.lesson.keyword_focused.connect(self._show_definition)
         self.lesson.link_activated.connect(lambda url: self._show_link(url.toString()))
         self.lesson.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-        self.definition_box = _label(DEFINITION_HINT, "definition")
+        self.definition_box = _FittedLabel(DEFINITION_HINT)
+        self.definition_box.setObjectName("definition")
+        self.definition_box.setWordWrap(True)
         self.definition_box.setTextFormat(Qt.TextFormat.RichText)
         self.definition_box.setAccessibleName("Definition")
         self.definition_box.setAccessibleDescription("What the chosen keyword or link means.")
@@ -161,7 +190,10 @@ class SkillView(QWidget):
         self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._body.addWidget(self.lesson, 1)
         self._body.addWidget(self.side_panel)
-        buttons = QHBoxLayout()
+        # The buttons stay in sight under the page, however far a short screen scrolls it.
+        self.lesson_buttons = QWidget()
+        buttons = QHBoxLayout(self.lesson_buttons)
+        buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.studied_button)
         buttons.addWidget(self.start_selfcheck_button)
         buttons.addStretch(1)
@@ -170,25 +202,44 @@ class SkillView(QWidget):
         page = QVBoxLayout(self.lesson_page)
         page.setContentsMargins(0, 0, 0, 0)
         page.addLayout(self._body, 1)
-        page.addLayout(buttons)
         self.pages = QStackedWidget()
         self.pages.setAccessibleName("Lesson and self-check")
         self.pages.setAccessibleDescription(SHORTCUTS)
         self.pages.addWidget(self.lesson_page)
         self.pages.addWidget(self.selfcheck)
-        top = QHBoxLayout()
-        top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.title, 1)
+        self.pages.currentChanged.connect(self._on_page_changed)
+        self._top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._top.addWidget(
+            self.back_button, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+        )
+        self._top.addWidget(self.title, 1)
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(self._top)
+        column.addWidget(self.state_line)
+        column.addWidget(self.pages, 1)
+        # Large text on a short screen: the page scrolls as a whole rather than squeeze the
+        # lesson to a line, the definition to a sliver and the feedback to nothing.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.state_line)
-        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.lesson_buttons)
+        self._on_page_changed(0)
         self._arrange()  # the panel's widgets join this window, so they can join the tab order
 
         chain = [self.back_button, self.lesson, self.keyword_list, self.link_list]
         chain += [self.studied_button, self.start_selfcheck_button]
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._follow_focus)
         for keys, show in (("Alt+L", self.show_lesson_page), ("Alt+S", self.show_selfcheck_page)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -237,7 +288,7 @@ class SkillView(QWidget):
 
     def set_state(self, state: SkillState) -> None:
         """Show the skill's stage and time, e.g. once new progress is saved."""
-        self._stage_text = f"{STAGE_SYMBOLS[state.stage]} {STAGE_LABELS[state.stage]}"
+        self._stage_text = stage_text(state.stage)
         self.set_time_spent(state.active_seconds)
 
     def set_time_spent(self, seconds: int) -> None:
@@ -284,6 +335,11 @@ class SkillView(QWidget):
             self._panel_grid.setRowStretch(row, stretch)
         for entries in (self.keyword_list, self.link_list):
             entries.setMinimumHeight(3 * em)  # a whole two-line entry, however short the page
+        self.lesson.setMinimumHeight(LESSON_MIN_LINES * em)
+        # A narrow page gives the title its own line instead of three beside the button.
+        self._top.setDirection(
+            QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        )
         self._body.setDirection(
             QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
         )
@@ -291,6 +347,28 @@ class SkillView(QWidget):
         self._body.setStretchFactor(self.side_panel, 2 if narrow else 0)
         self.side_panel.setMinimumWidth(0 if narrow else SIDE_PANEL_EM * em)
         self.side_panel.setMaximumWidth(16_777_215 if narrow else SIDE_PANEL_EM * em)  # no max
+
+    def _on_page_changed(self, _index: int) -> None:
+        current = self.pages.currentWidget()
+        self.lesson_buttons.setVisible(current is self.lesson_page)
+        # A stack is as tall as its tallest page; the hidden one must not leave the shown one
+        # scrolling through empty space.
+        for page in (self.lesson_page, self.selfcheck):
+            shown = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(shown, shown)
+        self.scroll.verticalScrollBar().setValue(0)  # a new page starts at its top
+
+    def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Keep what has the keyboard in sight when the page scrolls (large text)."""
+        content = self.scroll.widget()
+        if new is None or not content.isAncestorOf(new):
+            return
+        if new is self.lesson:
+            # The lesson's top at the top: the definition under it comes into sight too.
+            top = self.lesson.mapTo(content, QPoint(0, 0)).y()
+            self.scroll.verticalScrollBar().setValue(top)
+        else:
+            self.scroll.ensureWidgetVisible(new)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -304,6 +382,13 @@ class SkillView(QWidget):
 
     def _show_definition(self, term: str, definition: str) -> None:
         self.definition_box.setText(f"<b>{html.escape(term)}</b>: {html.escape(definition)}")
+        # Once laid out at its new height, the definition must be in sight (large text),
+        # and so must the keyword, in a lesson that may have become shorter.
+        QTimer.singleShot(0, self, self._keep_definition_in_sight)
+
+    def _keep_definition_in_sight(self) -> None:
+        self.lesson.ensure_focus_visible()
+        self.scroll.ensureWidgetVisible(self.definition_box, 0, 0)
 
     def _on_keyword_chosen(self, item: QListWidgetItem | None, _previous: object) -> None:
         if item is not None:

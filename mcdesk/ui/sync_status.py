@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QS
 from mcdesk.ui.sync_worker import SyncSnapshot
 
 TONE_NAMES = {"good": "good", "problem": "error", "idle": "muted", "busy": "muted"}
+# The symbol's meaning for a screen reader (its words come right after it).
+TONE_WORDS = {"good": "Synced", "problem": "Sync problem", "idle": "Sync", "busy": "Syncing"}
 COUNTDOWN_MS = 1000  # while "retrying in 40 s" is shown
 REFRESH_MS = 30_000  # "Synced 2 min ago" stays true to the minute
 BAR_STEPS = 1000  # QProgressBar holds an int: bytes past 2 GiB would not fit
@@ -90,9 +92,7 @@ class SyncStatusView(QWidget):
         row.setSpacing(4)
         self.mark = QLabel()
         self.mark.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.mark.setAccessibleName("Sync state")
         self.text = ElidedLabel()
-        self.text.setAccessibleName("Sync status")
         self.bar = QProgressBar()
         self.bar.setRange(0, BAR_STEPS)
         self.bar.setTextVisible(False)
@@ -151,8 +151,10 @@ class SyncStatusView(QWidget):
             self.mark.style().unpolish(self.mark)
             self.mark.style().polish(self.mark)
         self.mark.setText(line.mark)
+        self.mark.setAccessibleName(TONE_WORDS.get(line.tone, "Sync"))
         text = self._progress if snapshot.syncing and self._progress else line.text
         self.text.setText(text)
+        self.text.setAccessibleName(text)  # what it says, not "Sync status" with it hidden
         full = snapshot.describe(now)
         for widget in (self, self.mark, self.text):
             widget.setToolTip(full)

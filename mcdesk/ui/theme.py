@@ -130,7 +130,8 @@ QLineEdit {{
     border-radius: 6px; padding: 6px 8px; margin: 1px;
 }}
 QLineEdit#search {{ padding: 7px 10px; font-size: {pt(12)}; }}
-QLineEdit:focus {{ border: 2px solid {c.accent}; margin: 0px; }}
+/* Focus thickens the border, never the box: a field that grew on focus was squeezed. */
+QLineEdit:focus {{ border: 2px solid {c.accent}; margin: {border - 1}px; }}
 QLineEdit:disabled {{ background: {c.page}; color: {c.muted}; }}
 QListWidget, QTextBrowser, QComboBox {{
     background: {c.card}; color: {c.ink}; border: {border}px solid {c.line}; border-radius: 6px;

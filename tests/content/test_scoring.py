@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcdesk.content.scoring import parse_number, score_item
+from mcdesk.content.scoring import parse_number, response_problem, score_item
 
 CHOICE = {"type": "single_choice", "answer": "b", "options": [{"id": "a"}, {"id": "b"}]}
 MULTI = {"type": "multiple_response", "answer": ["a", "c"]}
@@ -91,3 +91,20 @@ def test_any_response_gets_a_credit_between_0_and_1(response: Any) -> None:
 )
 def test_numbers_as_learners_type_them(text: str, value: float | None) -> None:
     assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["12", "12.5", "3/4", "2 7/16", "-3", "2 7/16 in", 12, 0.5])
+def test_what_a_learner_types_for_a_length_is_an_answer(text: object) -> None:
+    item = {"type": "numeric", "answer": 12, "unit": "in"}
+    assert response_problem(item, text) is None
+
+
+@pytest.mark.parametrize("text", ["abc", "sixty", "12 feet", "3 0", "1/0", True, "9" * 5000])
+def test_anything_else_in_a_number_box_asks_for_a_number(text: object) -> None:
+    item = {"type": "numeric", "answer": 12, "unit": "in"}
+    assert response_problem(item, text) == "Type a number, like 2 7/16"
+    assert score_item(item, text).credit == 0.0  # the server's re-score never raises on it
+
+
+def test_other_item_types_take_any_response_to_score() -> None:
+    assert response_problem({"type": "short_text", "answer": {}}, "sixty") is None

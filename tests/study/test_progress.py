@@ -166,3 +166,28 @@ def test_the_demo_class_may_open_everything_and_grants_have_dates(
         assert granted_pack_ids(connection, learner_id=ADA, now=NOW) == {PACK}
         assert granted_pack_ids(connection, learner_id=ADA, now=NOW + timedelta(days=30)) == set()
         assert granted_pack_ids(connection, learner_id="demo-learner-02", now=NOW) == set()
+
+
+def test_a_minute_of_study_and_a_self_check_count_as_studied_everywhere(
+    demo_engine: Engine, home: Paths
+) -> None:
+    record_opened(demo_engine, learner_id=ADA, pack_id=PACK, skill_id="area", now=NOW)
+    add_active_time(demo_engine, learner_id=ADA, pack_id=PACK, skill_id="area", seconds=60, now=NOW)
+    with opened(home.database) as connection:
+        states = skill_states(connection, learner_id=ADA, pack_id=PACK)
+    assert (states["area"].stage, states["area"].studied) == ("in_progress", False)
+    record_selfcheck(
+        demo_engine,
+        learner_id=ADA,
+        pack_id=PACK,
+        skill_id="area",
+        credit=2.5,
+        total=5,
+        responses={},
+        now=NOW,
+    )
+    with opened(home.database) as connection:
+        states = skill_states(connection, learner_id=ADA, pack_id=PACK)
+    assert (states["area"].stage, states["area"].studied) == ("studied", True)
+    summary = readiness(["area", "cubic"], states)
+    assert (summary.studied, summary.mastered) == (1, 0)  # not "Skills studied 0 of 2"

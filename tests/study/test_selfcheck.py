@@ -101,3 +101,12 @@ def test_you_answer_before_moving_on() -> None:
 )
 def test_keys_in_words(item_id: str, text: str) -> None:
     assert right_answer_text(next(i for i in ITEMS if i["id"] == item_id)) == text
+
+
+def test_a_word_for_a_number_is_refused_not_graded() -> None:
+    run = SelfCheckRun([ITEMS[3]], seed=1)
+    with pytest.raises(ValueError, match="Type a number, like 2 7/16"):
+        run.answer("sixty")
+    assert run.scores == {}
+    assert run.responses == {}
+    assert run.answer("2 7/16").score.correct is False  # a number, so graded

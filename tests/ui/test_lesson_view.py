@@ -68,3 +68,17 @@ def test_keyboard_focus_on_a_keyword_tells_its_definition(qtbot: QtBot) -> None:
         qtbot.keyPress(view, Qt.Key.Key_Tab)
         qtbot.keyPress(view, Qt.Key.Key_Return)
     assert signal.args == ["stud", "A vertical framing member."]
+
+
+def test_tab_alone_explains_each_keyword_it_reaches(qtbot: QtBot) -> None:
+    view = _view(qtbot)
+    view.show()
+    view.setFocus()
+    told: list[tuple[str, str]] = []
+    view.keyword_focused.connect(lambda term, meaning: told.append((term, meaning)))
+    qtbot.keyPress(view, Qt.Key.Key_Tab)  # no Enter: focus is enough
+    assert told == [("stud", "A vertical framing member.")]
+    qtbot.keyPress(view, Qt.Key.Key_Tab)
+    assert told[-1] == ("tape measure", "A ruler that rolls up.")
+    qtbot.keyPress(view, Qt.Key.Key_Backtab)
+    assert told[-1] == ("stud", "A vertical framing member.")

@@ -319,3 +319,29 @@ def test_a_class_of_forty_fits_1024_by_600_at_150_percent_text(
     for widget in (view.filter, view.pin, view.sign_in_button, view.teacher_button):
         assert widget.height() >= widget.minimumSizeHint().height()
     assert view.names.height() >= 4 * view.names.sizeHintForRow(1)  # several names in sight
+
+
+def test_the_pin_and_its_refusal_do_not_carry_over_to_the_next_learner_picked(
+    qtbot: QtBot, view: SignInView
+) -> None:
+    type_text(qtbot, view, "cole")
+    view.show_learner_refused("Too many wrong tries. Wait 30 s.", 30)
+    view.pin.setFocus()
+    type_text(qtbot, view, "9876")
+    view.filter.clear()
+    view.filter.setFocus()
+    type_text(qtbot, view, "ben")  # the next learner picks their name
+    assert selected(view) == ["Ben Okafor"]
+    assert view.pin.text() == ""
+    assert not view.message.isVisible()
+    assert "Too many" not in view.message.text()
+    assert not view.wait_label.isVisible()
+    view.pin.setFocus()
+    type_text(qtbot, view, "1234")
+    view.filter.setFocus()
+    view.filter.clear()
+    press(qtbot, view, Qt.Key.Key_Down)
+    assert focused(view) is view.names
+    press(qtbot, view, Qt.Key.Key_Up)  # a different name picked from the list
+    assert selected(view) == ["Ana López"]
+    assert view.pin.text() == ""

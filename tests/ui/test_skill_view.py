@@ -373,3 +373,12 @@ def test_a_skill_filled_before_it_is_shown_needs_no_sideways_scrolling(
     apply_theme(themed, text_scale=150)
     view = _view(qtbot, size=(1024, 600))  # show_skill while hidden, then shown
     assert view.lesson.horizontalScrollBar().maximum() == 0
+
+
+def test_tab_to_a_keyword_shows_its_definition_without_enter(qtbot: QtBot) -> None:
+    view = _view(qtbot)
+    view.lesson.setFocus()
+    qtbot.keyClick(view.lesson, Qt.Key.Key_Tab)  # "area"
+    assert "<b>area</b>: The amount of flat surface" in view.definition_box.text()
+    qtbot.keyClick(view.lesson, Qt.Key.Key_Tab)  # "square foot"
+    assert "<b>square foot</b>: A square one foot on each side." in view.definition_box.text()
