@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -40,7 +40,8 @@ from mcdesk.content.versions import parse_version
 from mcdesk.keys import PublisherKey
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import Blob, Pack, RemotePack
-from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, read_json, refusal
+from mcdesk.sync.answers import signed_answer_body
+from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, refusal
 from mcdesk.sync.downloads import (
     ContentProgress,
     Meter,
@@ -51,6 +52,7 @@ from mcdesk.sync.downloads import (
     staged_size,
     sweep,
 )
+from mcdesk.sync.files import MANIFEST_KIND
 from mcdesk.sync.pull import Item, PullRefused
 
 CATALOG_STREAM = "catalog"
@@ -143,6 +145,7 @@ def _fetch_manifest(
     server: SignedServer,
     entry: RemotePack,
     *,
+    server_key: Ed25519PublicKey,
     trusted: Mapping[str, PublisherKey],
     limits: PackLimits,
 ) -> SignedManifest:
@@ -155,7 +158,13 @@ def _fetch_manifest(
         )
     if response.status_code != 200:
         raise refusal(response)
-    answer = read_json(response)
+    answer = signed_answer_body(
+        response,
+        kind=MANIFEST_KIND,
+        key=server_key,
+        what=f"the manifest of {entry.pack_id} {entry.version} from the server",
+        asked={"pack_id": entry.pack_id, "version": entry.version},
+    )
     try:
         manifest = base64.b64decode(answer["manifest"], validate=True)
         signature = base64.b64decode(answer["signature"], validate=True)
@@ -304,6 +313,7 @@ def fetch_content(
     station_key: Ed25519PrivateKey,
     station_id: str,
     server_url: str,
+    server_public_key: Ed25519PublicKey,
     trusted: Mapping[str, PublisherKey],
     session: requests.Session | None = None,
     progress: ContentProgress | None = None,
@@ -328,7 +338,11 @@ def fetch_content(
         plans: list[SignedManifest] = []
         for entry in _wanted(engine):
             try:
-                plans.append(_fetch_manifest(server, entry, trusted=trusted, limits=limits))
+                plans.append(
+                    _fetch_manifest(
+                        server, entry, server_key=server_public_key, trusted=trusted, limits=limits
+                    )
+                )
             except PackRefused as exc:
                 _note(engine, entry.pack_id, str(exc))
                 report.refused.append((entry.pack_id, str(exc)))
