@@ -52,6 +52,11 @@ class Paths:
         return self.config_dir / "settings.json"
 
     @property
+    def station_identity(self) -> Path:
+        """A copy of the station's identity and sync pin, to salvage a damaged store with."""
+        return self.data_dir / "station-identity.json"
+
+    @property
     def damaged_dir(self) -> Path:
         """Where damaged database files are moved aside (never deleted)."""
         return self.data_dir / "damaged"
