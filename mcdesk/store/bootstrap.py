@@ -1,4 +1,4 @@
-"""Open the store at start-up: check it, salvage a damaged one, upgrade it."""
+"""Open the store at start-up: check it, repair or salvage a damaged one, upgrade it."""
 
 from __future__ import annotations
 
@@ -12,15 +12,16 @@ from mcdesk.store.connection import connect
 from mcdesk.store.health import diagnose, quarantine
 from mcdesk.store.identity import remember_identity
 from mcdesk.store.migrate import HEAD_REVISION, current_revision, upgrade
+from mcdesk.store.repair import repair_in_place
 from mcdesk.store.salvage import WORDS, SalvageReport, salvage
 
 
 @dataclass(frozen=True, slots=True)
 class DamagedStore:
-    """A store that could not be used, where it was moved, and what was salvaged from it."""
+    """A store found damaged: repaired in place, or moved aside and salvaged."""
 
     reason: str
-    moved_to: Path
+    moved_to: Path | None  # None when it was repaired in place
     salvaged: SalvageReport | None = None
 
     @property
@@ -39,6 +40,12 @@ class DamagedStore:
     def message(self) -> str:
         """What happened, what was recovered and what was lost, in one paragraph."""
         report = self.salvaged
+        if self.moved_to is None:
+            return (
+                f"The local database was damaged: {self.reason}. Only its indexes were (the "
+                "search index and the like, made from the data), so they were rebuilt in "
+                "place: nothing was lost and this station kept its identity."
+            )
         found = f"The local database was damaged: {self.reason}. It was moved to {self.moved_to}"
         if report is None or (sum(report.copied.values()) == 0 and not report.identity_from_copy):
             return (
@@ -96,7 +103,10 @@ def open_store(paths: Paths, *, now: datetime) -> OpenedStore:
     damaged = None
     reason = diagnose(paths.database)
     if reason is not None:
-        damaged = _salvage(paths, reason, now=now)
+        if repair_in_place(paths.database) and diagnose(paths.database) is None:
+            damaged = DamagedStore(reason=reason, moved_to=None)
+        else:
+            damaged = _salvage(paths, reason, now=now)
     connection = connect(paths.database)
     try:
         before = current_revision(connection)

@@ -20,10 +20,10 @@ from pathlib import Path
 from mcdesk.content.search_index import rebuild_search_index
 from mcdesk.store.identity import CURSOR_PREFIX, read_identity
 from mcdesk.store.migrate import EXPECTED_TABLES, current_revision
+from mcdesk.store.repair import SEARCH_INDEX
 
 MIN_ROWID = -(2**63)
 MAX_ROWID = 2**63 - 1
-REBUILT = "catalog_search"  # the FTS5 index and its shadow tables (catalog_search_*)
 NOT_COPIED = ("alembic_version", "sqlite_")
 
 # What a person calls each table; a table not named here is called by its name.
@@ -82,7 +82,7 @@ def _columns(connection: sqlite3.Connection, table: str) -> list[str]:
 
 def _tables(connection: sqlite3.Connection) -> list[str]:
     rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-    return [str(name) for (name,) in rows if not str(name).startswith((REBUILT, *NOT_COPIED))]
+    return [str(name) for (name,) in rows if not str(name).startswith((SEARCH_INDEX, *NOT_COPIED))]
 
 
 def _readable_from(connection: sqlite3.Connection, table: str, first: int) -> bool:
@@ -140,7 +140,8 @@ def _copy_table(
     source: sqlite3.Connection, target: sqlite3.Connection, table: str, report: SalvageReport
 ) -> None:
     try:
-        columns = [c for c in _columns(source, table) if c in set(_columns(target, table))]
+        kept = set(_columns(target, table))
+        columns = [name for name in _columns(source, table) if name in kept]
     except sqlite3.DatabaseError:
         columns = []
     if not columns:
@@ -162,9 +163,7 @@ def _copy_table(
         report.damaged.append(table)
 
 
-def _open_source(
-    work: Path, wanted: set[str]
-) -> tuple[sqlite3.Connection | None, set[str], set[str]]:
+def _open_source(work: Path, wanted: set[str]) -> tuple[sqlite3.Connection, set[str], set[str]]:
     """The damaged copy opened, its readable tables, and the tables it should have had."""
     source = sqlite3.connect(work)
     try:
@@ -193,6 +192,8 @@ def _restore_identity(
             [kept.station[c] for c in columns],
         )
         report.identity_from_copy = True
+    if "sync_state" not in report.damaged + report.unreadable:
+        return  # kept whole: a key missing from it was removed on purpose
     present = {str(key) for (key,) in target.execute("SELECT key FROM sync_state")}
     missing = {key: value for key, value in kept.sync_state.items() if key not in present}
     if missing:
@@ -222,14 +223,13 @@ def salvage(*, damaged: Path, target: Path, identity_file: Path) -> SalvageRepor
             source, found, expected = _open_source(work, wanted)
             try:
                 for table in sorted(wanted):
-                    if table in found and source is not None:
+                    if table in found:
                         _copy_table(source, destination, table, report)
                     elif table in expected:
                         report.unreadable.append(table)
                         report.copied[table] = 0
             finally:
-                if source is not None:
-                    source.close()
+                source.close()
             _restore_identity(destination, identity_file, report)
             if report.damaged or report.unreadable:
                 # Rows pulled from the server may be among those lost: pull everything again.

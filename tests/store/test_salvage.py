@@ -190,7 +190,7 @@ def test_each_damaged_table_costs_only_its_rows_and_the_station_stays_itself(
     assert _query(station, "SELECT count(*) FROM sync_state WHERE key LIKE 'cursor:%'") == [(0,)]
 
 
-def test_a_bad_page_in_the_search_index_loses_nothing(station: Paths) -> None:
+def test_a_bad_page_in_the_search_index_is_repaired_in_place(station: Paths) -> None:
     before = {
         table: _query(station, f"SELECT count(*) FROM {table}")
         for table in ("outbox", "attempt_answer", "exam_event", "blob", "exam_key_slot")
@@ -203,14 +203,37 @@ def test_a_bad_page_in_the_search_index_loses_nothing(station: Paths) -> None:
     store = open_store(station, now=NOW)
 
     assert store.damaged is not None
-    message = store.damaged.message()
-    assert "nothing was lost; the search index was rebuilt." in message
-    assert "this station kept its identity" in message
+    assert store.damaged.moved_to is None  # repaired where it is, not moved aside
+    assert not station.damaged_dir.exists()
+    assert "rebuilt in place: nothing was lost and this station kept its identity" in (
+        store.damaged.message()
+    )
     for table, count in before.items():
         assert _query(station, f"SELECT count(*) FROM {table}") == count
     with opened(station.database, read_only=True) as connection:
         assert search_catalog(connection, "access") == hits
+        assert [tuple(row) for row in connection.execute("PRAGMA integrity_check")] == [("ok",)]
     # Pulled data was not touched, so nothing has to come again.
+    assert _query(station, "SELECT value FROM sync_state WHERE key = 'cursor:roster'") == [("9",)]
+
+
+def test_a_damaged_sql_index_loses_nothing(station: Paths) -> None:
+    unsent = set(_query(station, UNSENT_QUERY))
+    with sqlite3.connect(station.database) as connection:
+        indexes = [
+            str(name)
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox'"
+            )
+        ]
+    _damage(station.database, _pages(station.database, tuple(indexes)))
+
+    store = open_store(station, now=NOW)
+
+    # REINDEX cannot free pages it cannot read, so the rows are copied into a new store.
+    assert store.damaged is not None
+    assert "nothing was lost" in store.damaged.message()
+    assert set(_query(station, UNSENT_QUERY)) == unsent
     assert _query(station, "SELECT value FROM sync_state WHERE key = 'cursor:roster'") == [("9",)]
 
 
