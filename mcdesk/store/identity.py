@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mcdesk.jsonread import JsonRefused, read_json
+from mcdesk.store.connection import connect
 
 IDENTITY_FORMAT = 1
 MAX_IDENTITY_BYTES = 64 * 1024
@@ -57,7 +58,7 @@ def _document(identity: StationIdentity) -> bytes:
 
 def remember_identity(database: Path, identity_file: Path) -> None:
     """Write the store's identity beside it when the copy differs (atomically, owner-only)."""
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    connection = connect(database, read_only=True)
     try:
         identity = read_identity_from_store(connection)
     except sqlite3.Error:
@@ -73,12 +74,15 @@ def remember_identity(database: Path, identity_file: Path) -> None:
     except OSError:
         pass
     partial = identity_file.with_name(identity_file.name + ".part")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, identity_file)
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, identity_file)
+    except OSError:
+        pass  # a spare copy: a full or read-only disk must not stop the start
 
 
 def read_identity(identity_file: Path) -> StationIdentity | None:
