@@ -19,10 +19,10 @@ from mcdesk.jsonread import read_json as read_untrusted
 from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, read_json
 from mcdesk.sync.files import FileRefused, open_signed
 from mcdesk.sync.signing import NONCE_HEADER, STATION_HEADER
+from mcdesk.sync.status import NOTHING_USED
 
 # A pull page is at most 500 items; code slots and roster hashes are a few hundred bytes.
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
-NOTHING_USED = "nothing of it was used"
 
 
 def signed_answer_body(

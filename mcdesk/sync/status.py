@@ -48,6 +48,8 @@ LOCAL_NETWORKS = (
     "fc00::/7",
 )
 NOT_ENCRYPTED = "not encrypted"
+# How mcdesk.sync.answers ends the reason for a server answer it refused.
+NOTHING_USED = "nothing of it was used"
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +223,8 @@ def short_reason(reason: str) -> str:
             return words
     if "presents a different key" in reason:
         return "server key changed"
+    if reason.endswith(NOTHING_USED):
+        return "server answer refused"
     return "sync failed"
 
 

@@ -165,6 +165,18 @@ def test_success_failure_and_retry_in_words() -> None:
         ("the server refused the request (401): unknown station", "refused by the server", False),
         ("the server at x presents a different key from the one", "server key changed", False),
         ("response was not understood", "unexpected answer", False),
+        (
+            "a roster page from the server was not signed by the server this station trusts "
+            "(it may have been changed on the way); nothing of it was used",
+            "server answer refused",
+            False,
+        ),
+        (
+            "a grants page from the server answers an earlier request (it was recorded and "
+            "sent again); nothing of it was used",
+            "server answer refused",
+            False,
+        ),
     ],
 )
 def test_reasons_are_shortened_and_sorted_into_network_or_not(
