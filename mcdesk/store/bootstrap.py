@@ -92,7 +92,7 @@ def _salvage(paths: Paths, reason: str, *, now: datetime) -> DamagedStore:
         report = salvage(
             damaged=moved_to, target=paths.database, identity_file=paths.station_identity
         )
-    except (sqlite3.Error, OSError):
+    except (sqlite3.Error, OSError, ValueError):
         report = None  # the copy was rolled back: the new store is empty, the old one kept
     return DamagedStore(reason=reason, moved_to=moved_to, salvaged=report)
 

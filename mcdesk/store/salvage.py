@@ -10,10 +10,11 @@ lost. The damaged file itself is never written to.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,6 +137,32 @@ def _rows(
             start = resume
 
 
+def _blob_intact(row: dict[str, object]) -> bool:
+    """A damaged overflow page reads back as other bytes, with no error: check the hash."""
+    data, sha256 = row.get("data"), row.get("sha256")
+    return isinstance(data, bytes) and hashlib.sha256(data).hexdigest() == sha256
+
+
+# Checks a row must pass to be copied, where damage can read back without an error.
+ROW_CHECKS: dict[str, Callable[[dict[str, object]], bool]] = {"blob": _blob_intact}
+
+
+def _drop_incomplete_packs(target: sqlite3.Connection, report: SalvageReport) -> None:
+    """Packs missing a file are removed, so they install again (bundled, or the next sync)."""
+    incomplete = [
+        str(pack_id)
+        for (pack_id,) in target.execute(
+            "SELECT id FROM pack WHERE NOT EXISTS (SELECT 1 FROM pack_file WHERE pack_id = pack.id)"
+            " OR EXISTS (SELECT 1 FROM pack_file WHERE pack_id = pack.id AND NOT EXISTS "
+            "(SELECT 1 FROM blob WHERE blob.sha256 = pack_file.sha256))"
+        )
+    ]
+    target.executemany("DELETE FROM pack WHERE id = ?", [(pack_id,) for pack_id in incomplete])
+    target.execute("DELETE FROM pack_file WHERE pack_id NOT IN (SELECT id FROM pack)")
+    if incomplete and "pack" not in report.damaged + report.unreadable:
+        report.damaged.append("pack")
+
+
 def _copy_table(
     source: sqlite3.Connection, target: sqlite3.Connection, table: str, report: SalvageReport
 ) -> None:
@@ -149,9 +176,10 @@ def _copy_table(
         return
     names = ", ".join(f'"{name}"' for name in columns)
     insert = f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+    intact = ROW_CHECKS.get(table)
     copied, gaps = 0, 0
     for row in _rows(source, table, columns):
-        if row is None:
+        if row is None or (intact is not None and not intact(dict(zip(columns, row, strict=True)))):
             gaps += 1
             continue
         target.execute(insert, row)
@@ -231,6 +259,7 @@ def salvage(*, damaged: Path, target: Path, identity_file: Path) -> SalvageRepor
             finally:
                 source.close()
             _restore_identity(destination, identity_file, report)
+            _drop_incomplete_packs(destination, report)
             if report.damaged or report.unreadable:
                 # Rows pulled from the server may be among those lost: pull everything again.
                 destination.execute(

@@ -279,3 +279,26 @@ def test_the_command_line_says_what_was_recovered_and_lost(
     assert err.startswith("warning: The local database was damaged: SQLite")
     assert "this station kept its identity; lost: assessment results;" in err
     assert "Access" in out  # the rebuilt search index answers
+
+
+def test_a_file_damaged_without_a_read_error_is_caught_by_its_hash(station: Paths) -> None:
+    with sqlite3.connect(station.database) as connection:
+        overflow = [
+            int(page)
+            for (page,) in connection.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'blob' AND pagetype = 'overflow'"
+            )
+        ]
+    assert overflow, "the sample pack has a file longer than a page"
+    installed = _query(station, "SELECT id FROM pack")
+    _damage(station.database, overflow[-1:])
+
+    store = open_store(station, now=NOW)
+
+    assert store.damaged is not None
+    message = store.damaged.message()
+    assert "lost: micro-credential files, installed micro-credentials" in message
+    # The damaged pack is not half-installed: it is gone, to install again whole.
+    assert _query(station, "SELECT id FROM pack") == []
+    assert _query(station, "SELECT count(*) FROM pack_file") == [(0,)]
+    assert installed
