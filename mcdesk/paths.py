@@ -17,6 +17,10 @@ import platformdirs
 APP_NAME = "mcdesk"
 
 
+# Beside the database, so code that knows only the database can keep the copy current.
+STATION_IDENTITY_FILE = "station-identity.json"
+
+
 @dataclass(frozen=True, slots=True)
 class Paths:
     """Folders the station writes to."""
@@ -54,7 +58,7 @@ class Paths:
     @property
     def station_identity(self) -> Path:
         """A copy of the station's identity and sync pin, to salvage a damaged store with."""
-        return self.data_dir / "station-identity.json"
+        return self.database.with_name(STATION_IDENTITY_FILE)
 
     @property
     def damaged_dir(self) -> Path:

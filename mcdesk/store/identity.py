@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mcdesk.jsonread import JsonRefused, read_json
+from mcdesk.paths import STATION_IDENTITY_FILE
 from mcdesk.store.connection import connect
 
 IDENTITY_FORMAT = 1
@@ -22,6 +23,9 @@ MAX_IDENTITY_BYTES = 64 * 1024
 # Cursors are never restored from a copy: a cursor ahead of the rows it covers would
 # skip data for good, while a missing one only pulls again.
 CURSOR_PREFIX = "cursor:"
+# Not kept either: the last round's times and outcome (mcdesk.sync.status) change every
+# round and say nothing about who the station is.
+NOT_KEPT = (CURSOR_PREFIX, "last_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +46,7 @@ def read_identity_from_store(connection: sqlite3.Connection) -> StationIdentity 
     state = {
         str(key): str(value)
         for key, value in connection.execute("SELECT key, value FROM sync_state")
-        if not str(key).startswith(CURSOR_PREFIX)
+        if not str(key).startswith(NOT_KEPT)
     }
     return StationIdentity(station=dict(zip(names, tuple(row), strict=True)), sync_state=state)
 
@@ -56,8 +60,14 @@ def _document(identity: StationIdentity) -> bytes:
     return json.dumps(body, sort_keys=True, indent=1, default=str).encode("utf-8")
 
 
-def remember_identity(database: Path, identity_file: Path) -> None:
+def identity_file_for(database: Path) -> Path:
+    """Where the copy of this store's identity lives (``Paths.station_identity``)."""
+    return database.with_name(STATION_IDENTITY_FILE)
+
+
+def remember_identity(database: Path, identity_file: Path | None = None) -> None:
     """Write the store's identity beside it when the copy differs (atomically, owner-only)."""
+    identity_file = identity_file or identity_file_for(database)
     connection = connect(database, read_only=True)
     try:
         identity = read_identity_from_store(connection)
@@ -100,5 +110,5 @@ def read_identity(identity_file: Path) -> StationIdentity | None:
     station, state = document.get("station"), document.get("sync_state")
     if not isinstance(station, dict) or not isinstance(state, dict):
         return None
-    kept = {str(k): str(v) for k, v in state.items() if not str(k).startswith(CURSOR_PREFIX)}
+    kept = {str(k): str(v) for k, v in state.items() if not str(k).startswith(NOT_KEPT)}
     return StationIdentity(station=station, sync_state=kept)

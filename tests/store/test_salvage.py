@@ -26,6 +26,7 @@ from mcdesk.store.connection import opened
 from mcdesk.store.engine import make_engine
 from mcdesk.store.salvage import WORDS
 from mcdesk.sync.outbox import add_event
+from mcdesk.sync.pinning import pin_enrolled_key
 from tests.conftest import NOW
 from tests.exam.bank import BLUEPRINT, LEARNER, PACK, VERSION, make_bank, right
 from tests.exam.conftest import ROSTER, FakeMonotonic, FakeWall
@@ -302,3 +303,20 @@ def test_a_file_damaged_without_a_read_error_is_caught_by_its_hash(station: Path
     assert _query(station, "SELECT id FROM pack") == []
     assert _query(station, "SELECT count(*) FROM pack_file") == [(0,)]
     assert installed
+
+
+def test_a_pin_made_since_the_last_start_is_in_the_copy(station: Paths) -> None:
+    key = Ed25519PrivateKey.generate().public_key()
+    pin_enrolled_key(database=station.database, server_url="https://new.example", key=key)
+    with opened(station.database) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _damage(station.database, _pages(station.database, ("station", "sync_state")))
+
+    store = open_store(station, now=NOW)
+
+    assert store.damaged is not None
+    assert "this station kept its identity" in store.damaged.message()
+    assert _query(station, "SELECT id FROM station") == [(STATION_ID,)]
+    assert _query(station, "SELECT value FROM sync_state WHERE key = 'server_public_key'") == [
+        (public_key_b64(key),)
+    ]
