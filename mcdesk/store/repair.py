@@ -64,10 +64,7 @@ def _drop_search_index(database: Path) -> None:
 
 
 def repair_in_place(database: Path) -> bool:
-    """Rebuild a damaged search index in place; False (nothing changed) when more is damaged.
-
-    True means SQLite's whole-file check passes afterwards.
-    """
+    """Rebuild a damaged search index in place; False (nothing changed) when more is damaged."""
     connection = sqlite3.connect(database, isolation_level=None)
     try:
         damaged = damaged_tables(connection)

@@ -230,12 +230,8 @@ def _restore_identity(
 
 
 def salvage(*, damaged: Path, target: Path, identity_file: Path) -> SalvageReport:
-    """Copy every readable row of ``damaged`` into ``target`` (a fresh store at the head
-    revision), restore the identity from its copy if lost, and rebuild the search index.
-
-    ``damaged`` is read from a scratch copy, so the file kept for the administrator stays
-    exactly as it was found.
-    """
+    """Copy what can be read of ``damaged`` into ``target``, a fresh store at the head revision."""
+    # Read from a scratch copy: the file kept for the administrator stays as it was found.
     report = SalvageReport()
     with tempfile.TemporaryDirectory(prefix="mcdesk-salvage-") as scratch:
         work = Path(scratch) / damaged.name

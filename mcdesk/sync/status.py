@@ -131,12 +131,9 @@ def read_status_or_none(database: Path, *, settings_url: str | None = None) -> S
 
 
 def exposed_server(url: str) -> bool:
-    """Whether sync with ``url`` is unencrypted beyond the local network.
-
-    True for a URL that is not https:// unless its host is loopback, RFC 1918,
-    link-local, a ``.local`` (mDNS) name or ``localhost``. Names are not resolved: a
-    plain name could point anywhere, so it counts as exposed.
-    """
+    """Whether sync with ``url`` is unencrypted (not https) and leaves the local network."""
+    # Local: loopback, RFC 1918, link-local, fc00::/7, ``localhost`` and ``.local`` names.
+    # Names are not resolved (no I/O here): a plain name could point anywhere.
     import ipaddress  # here, not at the top: the start-up path imports this module
 
     parts = urlsplit(url.strip())
