@@ -32,14 +32,16 @@ def signed_answer_body(
     key: Ed25519PublicKey,
     what: str,
     asked: Mapping[str, object],
-) -> dict[str, Any]:
-    """The checked body of a signed answer to ``response``'s request; SyncError otherwise.
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The envelope and its checked body, answering ``response``'s request; SyncError otherwise.
 
     ``asked`` holds what the request asked for (stream, cursor, pack); the station and the
-    nonce are taken from the request as it was sent.
+    nonce are taken from the request as it was sent. Fields of the envelope beside the
+    body are not signed: a caller trusts one only through a hash the body holds.
     """
+    envelope = read_json(response)
     try:
-        body = open_signed(read_json(response), kind=kind, key=key, what=what)
+        body = open_signed(envelope, kind=kind, key=key, what=what)
         answer = read_untrusted(body, what=what, max_bytes=MAX_ANSWER_BYTES)
     except (FileRefused, JsonRefused) as exc:
         raise SyncError(f"{exc}; {NOTHING_USED}") from None
@@ -58,4 +60,4 @@ def signed_answer_body(
                 f"{what} answers another request ({name} {answer.get(name)!r}, "
                 f"asked {wanted!r}); {NOTHING_USED}"
             )
-    return answer
+    return envelope, answer

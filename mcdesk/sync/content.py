@@ -54,6 +54,7 @@ from mcdesk.sync.downloads import (
 )
 from mcdesk.sync.files import MANIFEST_KIND
 from mcdesk.sync.pull import Item, PullRefused
+from mcdesk.sync.status import NOTHING_USED
 
 CATALOG_STREAM = "catalog"
 PACKS_PATH = "/api/v1/packs/"
@@ -158,18 +159,23 @@ def _fetch_manifest(
         )
     if response.status_code != 200:
         raise refusal(response)
-    answer = signed_answer_body(
+    what = f"the manifest of {entry.pack_id} {entry.version} from the server"
+    envelope, answer = signed_answer_body(
         response,
         kind=MANIFEST_KIND,
         key=server_key,
-        what=f"the manifest of {entry.pack_id} {entry.version} from the server",
+        what=what,
         asked={"pack_id": entry.pack_id, "version": entry.version},
     )
     try:
-        manifest = base64.b64decode(answer["manifest"], validate=True)
+        # The manifest travels beside the signed body (base64 once, not twice); the body
+        # holds its SHA-256.
+        manifest = base64.b64decode(envelope["manifest"], validate=True)
         signature = base64.b64decode(answer["signature"], validate=True)
     except (KeyError, TypeError, binascii.Error):
         raise SyncError(NOT_UNDERSTOOD) from None
+    if hashlib.sha256(manifest).hexdigest() != answer.get("manifest_sha256"):
+        raise SyncError(f"{what} is not the one the server signed; {NOTHING_USED}")
     if hashlib.sha256(manifest).hexdigest() != entry.manifest_sha256:
         raise PackRefused(
             f"the manifest the server sent for {entry.pack_id} {entry.version} does not match "

@@ -116,7 +116,7 @@ def pull_streams(
                 )
                 if response.status_code != 200:
                     raise refusal(response)
-                answer = signed_answer_body(
+                _, answer = signed_answer_body(
                     response,
                     kind=PULL_PAGE_KIND,
                     key=server_public_key,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -185,11 +186,38 @@ def test_a_replayed_old_page_is_refused_and_the_cursor_stays(
     assert ("okafor",) in station.query("SELECT username FROM teacher")
 
 
+def _edit_signed_hash(answer: bytes) -> bytes:
+    def change(document: dict[str, object]) -> None:
+        document["manifest_sha256"] = hashlib.sha256(EDITED_MANIFEST).hexdigest()
+
+    return _edit_body(answer, change)
+
+
+def _swap_manifest(answer: bytes) -> bytes:
+    """Replace the manifest that travels beside the signed body; leave the body alone."""
+    head, envelope = _split(answer)
+    envelope["manifest"] = base64.b64encode(EDITED_MANIFEST).decode()
+    return _join(head, envelope)
+
+
+EDITED_MANIFEST = b'{"title":"edited on the way"}'
+
+
+@pytest.mark.parametrize(
+    ("tamper", "refusal"),
+    [
+        (_edit_signed_hash, "was not signed by the server this station trusts"),
+        (_swap_manifest, "is not the one the server signed"),
+    ],
+    ids=["signed body edited", "manifest beside it swapped"],
+)
 def test_a_tampered_manifest_is_refused_before_any_file(
     server: RunningServer,
     tmp_path: Path,
     publisher_key: Path,
     trusted: dict[str, PublisherKey],
+    tamper: Callable[[bytes], bytes],
+    refusal: str,
 ) -> None:
     school = set_up_school(server.engine)
     station = enrolled_station(server, tmp_path, school_id=school.school_id)
@@ -207,20 +235,13 @@ def test_a_tampered_manifest_is_refused_before_any_file(
     pull_streams(**common, server_url=server.base_url, appliers={CATALOG_STREAM: apply_catalog})
     asked: list[bytes] = []
 
-    def swap_title(request: bytes, answer: bytes) -> bytes:
+    def on_answer(request: bytes, answer: bytes) -> bytes:
         asked.append(request.split(b"\r\n")[0])
-        if b"/api/v1/packs/" not in asked[-1]:
-            return answer
-
-        def change(document: dict[str, object]) -> None:
-            document["version"] = "1.0.0"  # the same pack, with the bytes edited on the way
-            document["manifest"] = base64.b64encode(b'{"title":"edited"}').decode()
-
-        return _edit_body(answer, change)
+        return tamper(answer) if b"/api/v1/packs/" in asked[-1] else answer
 
     with (
-        fault_proxy(server.base_url, modes=[REWRITE], seed=1, rewrite=swap_title) as mitm,
-        pytest.raises(SyncError, match=r"manifest of sample-pack 1\.0\.0 .* was not signed by the"),
+        fault_proxy(server.base_url, modes=[REWRITE], seed=1, rewrite=on_answer) as mitm,
+        pytest.raises(SyncError, match=rf"manifest of sample-pack 1\.0\.0 .*{refusal}"),
     ):
         fetch_content(**common, server_url=mitm.url, trusted=trusted)
     assert not any(b"/api/v1/blobs/" in line for line in asked)  # no file was asked for

@@ -8,6 +8,7 @@ writer of ``content_blob``), so only files of published packs are ever served.
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
@@ -26,7 +27,13 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
-@router.get("/packs/{pack_id}/{version}", response_model=SignedAnswer)
+class SignedManifest(SignedAnswer):
+    """The server-signed envelope, and beside it the manifest bytes its body names by hash."""
+
+    manifest: str  # base64 of the publisher-signed manifest (canonical JSON)
+
+
+@router.get("/packs/{pack_id}/{version}", response_model=SignedManifest)
 def pack_manifest(
     pack_id: str,
     version: str,
@@ -34,7 +41,7 @@ def pack_manifest(
     station: StationDep,
     session: SessionDep,
     signer: SignerDep,
-) -> SignedAnswer:
+) -> SignedManifest:
     """A version's publisher-signed manifest, in an envelope the server signs for this request."""
     pack = session.get(PublishedPack, (pack_id, version))
     session.commit()
@@ -46,12 +53,16 @@ def pack_manifest(
     document = {
         "pack_id": pack.pack_id,
         "version": pack.version,
-        "manifest": base64.b64encode(pack.manifest).decode("ascii"),
+        "manifest_sha256": hashlib.sha256(pack.manifest).hexdigest(),
         "signature": base64.b64encode(pack.signature).decode("ascii"),
         "station_id": station.id,
         "nonce": request.headers[NONCE_HEADER],
     }
-    return signed_answer(signer, kind=MANIFEST_KIND, document=document)
+    # The manifest itself goes beside the signed body, bound by its hash: base64 once.
+    signed = signed_answer(signer, kind=MANIFEST_KIND, document=document)
+    return SignedManifest(
+        **signed.model_dump(), manifest=base64.b64encode(pack.manifest).decode("ascii")
+    )
 
 
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
