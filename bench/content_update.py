@@ -46,7 +46,7 @@ from mcdesk.server.config import ServerSettings
 from mcdesk.server.db import make_engine
 from mcdesk.server.publish import publish_file
 from mcdesk.store.migrate import upgrade
-from mcdesk.sync.client import SyncError
+from mcdesk.sync.client import SyncError, fetch_server_key
 from mcdesk.sync.content import CATALOG_STREAM, apply_catalog, fetch_content
 from mcdesk.sync.pull import pull_streams
 from tests.contentpacks import build_version
@@ -126,6 +126,7 @@ class Station:
             "station_key": self.key,
             "station_id": self.id,
             "server_url": url,
+            "server_public_key": fetch_server_key(url),
         }
         pull_streams(**common, appliers={CATALOG_STREAM: apply_catalog})
         report = fetch_content(**common, trusted=trusted)

@@ -434,6 +434,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from mcdesk.settings import load_settings
     from mcdesk.sync.client import SyncError
     from mcdesk.sync.round import run_round, server_url_to_use
+    from mcdesk.sync.status import exposure_warning
 
     if not args.once:
         print(
@@ -452,6 +453,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_REFUSED
+    warning = exposure_warning(server_url)
+    if warning is not None:
+        print(f"warning: {warning}", file=sys.stderr)
     try:
         report = run_round(
             database=paths.database, station_key_path=paths.station_key, server_url=server_url

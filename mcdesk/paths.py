@@ -17,6 +17,10 @@ import platformdirs
 APP_NAME = "mcdesk"
 
 
+# Beside the database, so code that knows only the database can keep the copy current.
+STATION_IDENTITY_FILE = "station-identity.json"
+
+
 @dataclass(frozen=True, slots=True)
 class Paths:
     """Folders the station writes to."""
@@ -50,6 +54,11 @@ class Paths:
     @property
     def settings_file(self) -> Path:
         return self.config_dir / "settings.json"
+
+    @property
+    def station_identity(self) -> Path:
+        """A copy of the station's identity and sync pin, to salvage a damaged store with."""
+        return self.database.with_name(STATION_IDENTITY_FILE)
 
     @property
     def damaged_dir(self) -> Path:

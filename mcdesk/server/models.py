@@ -355,6 +355,15 @@ class PullResponse(BaseModel):
     more: bool
 
 
+class SignedAnswer(BaseModel):
+    """A server answer in the signed-file envelope (mcdesk.sync.files), signed by the server key."""
+
+    kind: str
+    format: int
+    body: str  # base64 of canonical JSON
+    signature: str  # base64 Ed25519 by the server key over the body bytes
+
+
 class TeacherThrottle(ServerTable, table=True):
     """Wrong passwords on the server's teacher page, per name (written by mcdesk.throttle)."""
 

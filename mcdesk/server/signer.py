@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from mcdesk.canonical import canonical_json
 from mcdesk.keys import key_id, public_key_b64
-from mcdesk.server.models import ServerKey
+from mcdesk.server.models import ServerKey, SignedAnswer
+from mcdesk.sync.files import signed_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +78,9 @@ def ensure_signer(session: Session, *, now: datetime) -> ServerSigner:
 def public_key_from_b64(text: str) -> Ed25519PublicKey:
     """A raw 32-byte Ed25519 public key from base64; ValueError if it is not one."""
     return Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True))
+
+
+def signed_answer(signer: ServerSigner, *, kind: str, document: Mapping[str, Any]) -> SignedAnswer:
+    """``document`` as canonical JSON in the signed envelope stations check before use."""
+    body = canonical_json(dict(document))
+    return SignedAnswer(**signed_document(kind, body, signer.private_key))

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -40,7 +40,8 @@ from mcdesk.content.versions import parse_version
 from mcdesk.keys import PublisherKey
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import Blob, Pack, RemotePack
-from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, read_json, refusal
+from mcdesk.sync.answers import signed_answer_body
+from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, refusal
 from mcdesk.sync.downloads import (
     ContentProgress,
     Meter,
@@ -51,7 +52,9 @@ from mcdesk.sync.downloads import (
     staged_size,
     sweep,
 )
+from mcdesk.sync.files import MANIFEST_KIND
 from mcdesk.sync.pull import Item, PullRefused
+from mcdesk.sync.status import NOTHING_USED
 
 CATALOG_STREAM = "catalog"
 PACKS_PATH = "/api/v1/packs/"
@@ -143,6 +146,7 @@ def _fetch_manifest(
     server: SignedServer,
     entry: RemotePack,
     *,
+    server_key: Ed25519PublicKey,
     trusted: Mapping[str, PublisherKey],
     limits: PackLimits,
 ) -> SignedManifest:
@@ -155,12 +159,23 @@ def _fetch_manifest(
         )
     if response.status_code != 200:
         raise refusal(response)
-    answer = read_json(response)
+    what = f"the manifest of {entry.pack_id} {entry.version} from the server"
+    envelope, answer = signed_answer_body(
+        response,
+        kind=MANIFEST_KIND,
+        key=server_key,
+        what=what,
+        asked={"pack_id": entry.pack_id, "version": entry.version},
+    )
     try:
-        manifest = base64.b64decode(answer["manifest"], validate=True)
+        # The manifest travels beside the signed body (base64 once, not twice); the body
+        # holds its SHA-256.
+        manifest = base64.b64decode(envelope["manifest"], validate=True)
         signature = base64.b64decode(answer["signature"], validate=True)
     except (KeyError, TypeError, binascii.Error):
         raise SyncError(NOT_UNDERSTOOD) from None
+    if hashlib.sha256(manifest).hexdigest() != answer.get("manifest_sha256"):
+        raise SyncError(f"{what} is not the one the server signed; {NOTHING_USED}")
     if hashlib.sha256(manifest).hexdigest() != entry.manifest_sha256:
         raise PackRefused(
             f"the manifest the server sent for {entry.pack_id} {entry.version} does not match "
@@ -304,6 +319,7 @@ def fetch_content(
     station_key: Ed25519PrivateKey,
     station_id: str,
     server_url: str,
+    server_public_key: Ed25519PublicKey,
     trusted: Mapping[str, PublisherKey],
     session: requests.Session | None = None,
     progress: ContentProgress | None = None,
@@ -328,7 +344,11 @@ def fetch_content(
         plans: list[SignedManifest] = []
         for entry in _wanted(engine):
             try:
-                plans.append(_fetch_manifest(server, entry, trusted=trusted, limits=limits))
+                plans.append(
+                    _fetch_manifest(
+                        server, entry, server_key=server_public_key, trusted=trusted, limits=limits
+                    )
+                )
             except PackRefused as exc:
                 _note(engine, entry.pack_id, str(exc))
                 report.refused.append((entry.pack_id, str(exc)))

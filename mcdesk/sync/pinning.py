@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from mcdesk.keys import public_key_b64
 from mcdesk.store.engine import make_engine
+from mcdesk.store.identity import remember_identity
 from mcdesk.store.tables import SyncState
 from mcdesk.sync.client import SyncError
 from mcdesk.sync.status import SERVER_PUBLIC_KEY as SERVER_PUBLIC_KEY
@@ -65,6 +66,7 @@ def pin_server_key(
             session.commit()
     finally:
         engine.dispose()
+    remember_identity(database)  # the copy a damaged store is salvaged with
     return offered
 
 
@@ -82,3 +84,4 @@ def pin_enrolled_key(*, database: Path, server_url: str, key: Ed25519PublicKey) 
             session.commit()
     finally:
         engine.dispose()
+    remember_identity(database)  # the copy a damaged store is salvaged with

@@ -35,6 +35,7 @@ from mcdesk.content.errors import PackRefused
 from mcdesk.exam.logpush import EXAM_LOG_KIND, QUEUED_THROUGH_KEY
 from mcdesk.keys import PublisherKey, key_id, public_key_b64, verify_signature, write_private_key
 from mcdesk.store.engine import make_engine
+from mcdesk.store.identity import remember_identity
 from mcdesk.store.tables import Station, SyncState
 from mcdesk.sync.appliers import STREAM_APPLIERS
 from mcdesk.sync.content import install_parts
@@ -357,6 +358,7 @@ def import_provision(
                 f"the station was provisioned but its new key could not replace {key_path} "
                 f"({exc.strerror or exc}); move {staged} there by hand before syncing"
             ) from None
+    remember_identity(database)  # the new id and pin, for salvaging a damaged store
     for manifest, signature, blobs in file.packs:
         try:
             result = install_parts(database, manifest, signature, blobs, trusted=trusted, now=now)

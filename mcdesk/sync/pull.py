@@ -3,6 +3,9 @@
 A page's items are applied and the stream's cursor advanced in one local transaction, so
 an interruption leaves the station either before or after the page, never half-way; the
 next pull asks again from the stored cursor. Appliers (one per stream) own their tables.
+
+Every page is checked against the pinned server key and the request it answers
+(mcdesk.sync.answers) before any of it is applied.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlmodel import Session
 
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import SyncState
-from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, endpoint, read_json, refusal, send
+from mcdesk.sync.answers import signed_answer_body
+from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, endpoint, refusal, send
+from mcdesk.sync.files import PULL_PAGE_KIND
 from mcdesk.sync.signing import signed_headers
 
 PULL_PATH = "/api/v1/pull/"
@@ -73,6 +78,7 @@ def pull_streams(
     station_key: Ed25519PrivateKey,
     station_id: str,
     server_url: str,
+    server_public_key: Ed25519PublicKey,
     appliers: Mapping[str, Applier],
     session: requests.Session | None = None,
     timeout: float = 30,
@@ -81,6 +87,7 @@ def pull_streams(
     """Pull every stream in ``appliers`` (in that order) to its end; SyncError on failure.
 
     Pages applied before a failure stay applied (their cursor is stored with them).
+    Every page must be signed by ``server_public_key`` (the pinned key) for this request.
     """
     http = session or requests.Session()
     report = PullReport()
@@ -109,7 +116,14 @@ def pull_streams(
                 )
                 if response.status_code != 200:
                     raise refusal(response)
-                items, cursor, more = _items(read_json(response), stream)
+                _, answer = signed_answer_body(
+                    response,
+                    kind=PULL_PAGE_KIND,
+                    key=server_public_key,
+                    what=f"a {stream} page from the server",
+                    asked={"stream": stream, "after": after},
+                )
+                items, cursor, more = _items(answer, stream)
                 if cursor < after:
                     raise SyncError(NOT_UNDERSTOOD)
                 with Session(engine) as db:

@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mcdesk.store.connection import opened
 
@@ -32,6 +33,23 @@ NETWORK_PREFIXES = (
     "server did not answer within",
     "the connection broke before the server answered",
 )
+
+
+# Networks a school's own traffic stays on: loopback, RFC 1918, link-local, and their
+# IPv6 counterparts (unique local fc00::/7). Plain http:// beyond them is exposed.
+LOCAL_NETWORKS = (
+    "127.0.0.0/8",
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "169.254.0.0/16",
+    "::1/128",
+    "fe80::/10",
+    "fc00::/7",
+)
+NOT_ENCRYPTED = "not encrypted"
+# How mcdesk.sync.answers ends the reason for a server answer it refused.
+NOTHING_USED = "nothing of it was used"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +130,37 @@ def read_status_or_none(database: Path, *, settings_url: str | None = None) -> S
         return None
 
 
+def exposed_server(url: str) -> bool:
+    """Whether sync with ``url`` is unencrypted (not https) and leaves the local network."""
+    # Local: loopback, RFC 1918, link-local, fc00::/7, ``localhost`` and ``.local`` names.
+    # Names are not resolved (no I/O here): a plain name could point anywhere.
+    import ipaddress  # here, not at the top: the start-up path imports this module
+
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() == "https":
+        return False
+    host = (parts.hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith((".localhost", ".local")):
+        return False
+    try:
+        address = ipaddress.ip_address(host.split("%")[0])  # fe80::1%eth0: drop the zone
+    except ValueError:
+        return True
+    return not any(address in ipaddress.ip_network(network) for network in LOCAL_NETWORKS)
+
+
+def exposure_warning(url: str | None) -> str | None:
+    """The words warning that sync with ``url`` is readable on the way, or None."""
+    if url is None or not exposed_server(url):
+        return None
+    host = urlsplit(url.strip()).hostname or url
+    return (
+        f"Sync with {host} is {NOT_ENCRYPTED} (http://) and leaves the local network: "
+        "anyone on the way can read learners' results. Signed pages and receipts stop "
+        "changes, not reading. Ask your administrator for an https:// address"
+    )
+
+
 def network_problem(reason: str) -> bool:
     """Whether a SyncError reason means the server could not be reached at all."""
     return reason.startswith(NETWORK_PREFIXES)
@@ -171,6 +220,8 @@ def short_reason(reason: str) -> str:
             return words
     if "presents a different key" in reason:
         return "server key changed"
+    if reason.endswith(NOTHING_USED):
+        return "server answer refused"
     return "sync failed"
 
 
@@ -210,6 +261,9 @@ def describe(status: SyncStatus, now: datetime, *, retry_in: float | None = None
         parts.append(f"{records(status.refused)} refused by the server (tell your administrator)")
     if retry_in is not None:
         parts.append(f"trying again in {wait_words(retry_in)}")
+    warning = exposure_warning(status.server_url)
+    if warning is not None:
+        parts.append(warning)
     return " · ".join(parts)
 
 
@@ -234,9 +288,16 @@ def headline(
         return Headline("○", "Checking sync…", "idle")
     if not status.connected:
         return Headline("○", "Not connected to a school server", "idle")
-    waiting = f"{status.events_waiting} waiting"
     if syncing:
         return Headline("↻", "Syncing…", "busy")
+    line = _headline(status, now, retry_in=retry_in)
+    if status.server_url is not None and exposed_server(status.server_url):
+        return Headline("▲", f"{line.text} · {NOT_ENCRYPTED}", "problem")
+    return line
+
+
+def _headline(status: SyncStatus, now: datetime, *, retry_in: float | None) -> Headline:
+    waiting = f"{status.events_waiting} waiting"
     if status.failing and status.last_error is not None:
         reason = short_reason(status.last_error)
         text = f"{waiting} · {reason}" if status.events_waiting else reason.capitalize()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -29,6 +29,7 @@ from mcdesk.store.migrate import upgrade
 from mcdesk.store.tables import Station
 from mcdesk.sync.appliers import STREAM_APPLIERS
 from mcdesk.sync.enrol import enrol_station
+from mcdesk.sync.pinning import pinned_server_key
 from mcdesk.sync.pull import Applier, PullReport, pull_streams
 from tests.server.conftest import RunningServer
 
@@ -93,8 +94,15 @@ class EnrolledStation:
             station_key=self.key,
             station_id=self.station_id,
             server_url=self.server.base_url,
+            server_public_key=self.server_key(),
             appliers=appliers,
         )
+
+    def server_key(self) -> Ed25519PublicKey:
+        """The key pinned at enrolment."""
+        key = pinned_server_key(self.database)
+        assert key is not None
+        return key
 
     def query(self, sql: str, *parameters: object) -> list[tuple[object, ...]]:
         with opened(self.database, read_only=True) as connection:

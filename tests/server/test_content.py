@@ -188,7 +188,9 @@ def test_manifests_and_files_are_served_to_signed_stations(
     with Session(server.engine) as session:
         stored = session.exec(select(PublishedPack)).one()
     assert base64.b64decode(answer.json()["manifest"]) == stored.manifest
-    assert base64.b64decode(answer.json()["signature"]) == stored.signature
+    # The publisher's signature is inside the server-signed envelope (issue 10 item 7).
+    signed = json.loads(base64.b64decode(answer.json()["body"]))
+    assert base64.b64decode(signed["signature"]) == stored.signature
     missing = get(server, station, "/api/v1/packs/sample-pack/9.9.9")
     assert missing.status_code == 404
     assert missing.json()["detail"] == "sample-pack 9.9.9 is not published on this server"

@@ -8,7 +8,7 @@ import struct
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 PASS = "pass"
@@ -18,6 +18,10 @@ DELAY = "delay"  # forward after a few milliseconds
 DUPLICATE = "duplicate"  # send the same request to the server twice at once
 ERROR_503 = "503"  # answer 503 without forwarding
 GARBAGE = "garbage"  # answer 200 with a body that is not JSON
+REWRITE = "rewrite"  # forward, then hand (request, answer) to ``rewrite``: a network in the middle
+
+# (request bytes, answer bytes) -> the answer the station gets instead.
+Rewrite = Callable[[bytes, bytes], bytes]
 
 CANNED = {
     ERROR_503: b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
@@ -54,8 +58,16 @@ def read_request(conn: socket.socket) -> bytes | None:
 class FaultProxy:
     """Forwards to ``target``; each request meets a fault drawn from ``modes`` (seeded)."""
 
-    def __init__(self, target: tuple[str, int], *, modes: Sequence[str], seed: int) -> None:
+    def __init__(
+        self,
+        target: tuple[str, int],
+        *,
+        modes: Sequence[str],
+        seed: int,
+        rewrite: Rewrite | None = None,
+    ) -> None:
         self.target = target
+        self.rewrite = rewrite
         self.modes = list(modes)
         self.rng = random.Random(seed)
         self.seen: Counter[str] = Counter()
@@ -116,6 +128,8 @@ class FaultProxy:
                 twin.join()
             else:
                 answer = self._forward(request)
+            if mode == REWRITE and self.rewrite is not None:
+                answer = self.rewrite(request, answer)
             if mode == RESET:
                 conn.sendall(answer[: len(answer) // 2])
                 # Linger 0: close sends RST, as a crashed router or a pulled cable would.
@@ -125,10 +139,12 @@ class FaultProxy:
 
 
 @contextmanager
-def fault_proxy(target_url: str, *, modes: Sequence[str], seed: int) -> Iterator[FaultProxy]:
+def fault_proxy(
+    target_url: str, *, modes: Sequence[str], seed: int, rewrite: Rewrite | None = None
+) -> Iterator[FaultProxy]:
     """A running FaultProxy in front of ``target_url`` (http://host:port)."""
     host, port = target_url.removeprefix("http://").split(":")
-    proxy = FaultProxy((host, int(port)), modes=modes, seed=seed)
+    proxy = FaultProxy((host, int(port)), modes=modes, seed=seed, rewrite=rewrite)
     thread = threading.Thread(target=proxy.serve, daemon=True)
     thread.start()
     try:

@@ -65,3 +65,13 @@ def test_sync_without_a_server_says_how_to_set_one(
 ) -> None:
     assert main(["sync", "--once"]) == 1
     assert "set server_url" in capsys.readouterr().err
+
+
+def test_sync_warns_when_the_server_is_plain_http_beyond_the_school(
+    home: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Port 9 (discard) on a TEST-NET address: nothing answers, the warning comes first.
+    assert main(["sync", "--once", "--server", "http://192.0.2.1:9"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("warning: Sync with 192.0.2.1 is not encrypted (http://)")
+    assert "sync failed" in err

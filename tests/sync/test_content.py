@@ -20,7 +20,7 @@ from mcdesk.server.publish import PublishResult, current_pack_parts, publish_fil
 from mcdesk.store.connection import opened
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import Pack, RemotePack
-from mcdesk.sync.client import SyncError
+from mcdesk.sync.client import SyncError, fetch_server_key
 from mcdesk.sync.content import (
     CATALOG_STREAM,
     ContentReport,
@@ -67,6 +67,7 @@ def sync_content(
         "station_key": store.identity.key,
         "station_id": store.identity.id,
         "server_url": url,
+        "server_public_key": fetch_server_key(url),
     }
     pull_streams(**common, appliers={CATALOG_STREAM: apply_catalog})
     sink = None if progress is None else lambda d, t, detail: progress.append((d, t, detail))
@@ -114,6 +115,7 @@ def test_a_published_pack_arrives_installed_and_searchable(
         "station_key": station_store.identity.key,
         "station_id": station_store.identity.id,
         "server_url": server.base_url,
+        "server_public_key": fetch_server_key(server.base_url),
     }
     pull_streams(**common, appliers={CATALOG_STREAM: apply_catalog})
     # The index alone installs nothing: the catalog the learner sees is still empty.
@@ -387,6 +389,7 @@ def test_a_manifest_that_does_not_match_its_catalog_entry_is_refused(
         "station_key": station_store.identity.key,
         "station_id": station_store.identity.id,
         "server_url": server.base_url,
+        "server_public_key": fetch_server_key(server.base_url),
     }
     pull_streams(**common, appliers={CATALOG_STREAM: apply_catalog})
     with opened(station_store.database) as connection:

@@ -20,6 +20,8 @@ from mcdesk.sync.status import (
     SyncStatus,
     ago,
     describe,
+    exposed_server,
+    exposure_warning,
     headline,
     network_problem,
     read_status,
@@ -163,6 +165,18 @@ def test_success_failure_and_retry_in_words() -> None:
         ("the server refused the request (401): unknown station", "refused by the server", False),
         ("the server at x presents a different key from the one", "server key changed", False),
         ("response was not understood", "unexpected answer", False),
+        (
+            "a roster page from the server was not signed by the server this station trusts "
+            "(it may have been changed on the way); nothing of it was used",
+            "server answer refused",
+            False,
+        ),
+        (
+            "a grants page from the server answers an earlier request (it was recorded and "
+            "sent again); nothing of it was used",
+            "server answer refused",
+            False,
+        ),
     ],
 )
 def test_reasons_are_shortened_and_sorted_into_network_or_not(
@@ -197,3 +211,51 @@ def test_a_station_that_joined_a_server_goes_by_the_name_the_server_gave_it(
         assert joined_station_name(raw) is None  # not joined: the settings' name stands
         raw.execute("INSERT INTO sync_state (key, value) VALUES ('server_public_key', 'AAAA')")
         assert joined_station_name(raw) == "Lab 1"
+
+
+@pytest.mark.parametrize(
+    ("url", "exposed"),
+    [
+        ("https://sync.example.org", False),
+        ("HTTPS://203.0.113.9:8443/mcdesk", False),
+        ("http://sync.example.org", True),
+        ("http://203.0.113.9:8000", True),
+        ("http://8.8.8.8", True),
+        ("http://school-server:8000", True),  # a bare name could resolve anywhere
+        ("http://172.32.0.1", True),  # just past 172.16.0.0/12
+        ("http://127.0.0.1:8765", False),
+        ("http://localhost:8000", False),
+        ("http://10.20.30.40", False),
+        ("http://172.16.5.4", False),
+        ("http://172.31.255.254", False),
+        ("http://192.168.1.20:8000", False),
+        ("http://169.254.10.1", False),
+        ("http://lab-server.local:8000", False),
+        ("http://lab-server.local.:8000", False),
+        ("http://[::1]:8000", False),
+        ("http://[fe80::1%25eth0]:8000", False),
+        ("http://[fd12:3456::1]", False),
+        ("http://[2001:db8::1]", True),
+    ],
+)
+def test_a_plain_http_server_beyond_the_local_network_is_exposed(url: str, exposed: bool) -> None:
+    assert exposed_server(url) is exposed
+    assert (exposure_warning(url) is not None) is exposed
+
+
+def test_the_plain_http_warning_is_in_words_in_the_headline_and_the_story() -> None:
+    plain = status(server_url="http://sync.example.org:8000")
+    assert exposure_warning(plain.server_url) == (
+        "Sync with sync.example.org is not encrypted (http://) and leaves the local network: "
+        "anyone on the way can read learners' results. Signed pages and receipts stop "
+        "changes, not reading. Ask your administrator for an https:// address"
+    )
+    line = headline(plain, NOW + timedelta(minutes=2))
+    assert (line.mark, line.text, line.tone) == ("▲", "Synced 2 min ago · not encrypted", "problem")
+    assert describe(plain, NOW).endswith("Ask your administrator for an https:// address")
+    assert exposure_warning(None) is None
+    # An https:// server, or one in the lab, reads as before.
+    assert headline(status(), NOW).text == "Synced just now"
+    lab = status(server_url="http://192.168.1.20:8000")
+    assert headline(lab, NOW) == headline(status(), NOW)
+    assert "not encrypted" not in describe(lab, NOW)

@@ -153,3 +153,14 @@ def test_the_app_shows_the_indicator_idle_and_stops_the_worker_on_close(
     assert worker.wait(10_000)
     worker.sync_now()
     assert not worker.running
+
+
+def test_a_plain_http_server_beyond_the_school_is_flagged_in_the_status_bar(
+    qtbot: QtBot, themed: QApplication
+) -> None:
+    view = make_view(qtbot, Clock())
+    plain = "http://sync.example.org"
+    view.show_snapshot(SyncSnapshot(status=status(server_url=plain, enrolled_url=plain)))
+    assert (view.mark.text(), view.mark.objectName()) == ("▲", "error")
+    assert view.text.text() == "Synced 2 min ago · not encrypted"
+    assert "Sync with sync.example.org is not encrypted (http://)" in view.toolTip()

@@ -8,14 +8,17 @@ writer of ``content_blob``), so only files of published packs are ever served.
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
-from pydantic import BaseModel
 from sqlmodel import col, func, select
 
-from mcdesk.server.api.deps import SessionDep, StationDep
-from mcdesk.server.models import ContentBlob, PublishedPack
+from mcdesk.server.api.deps import SessionDep, SignerDep, StationDep
+from mcdesk.server.models import ContentBlob, PublishedPack, SignedAnswer
+from mcdesk.server.signer import signed_answer
+from mcdesk.sync.files import MANIFEST_KIND
+from mcdesk.sync.signing import NONCE_HEADER
 
 router = APIRouter(tags=["content"])
 
@@ -24,19 +27,22 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
-class PackManifest(BaseModel):
-    pack_id: str
-    version: str
-    manifest: str  # base64 of the signed manifest bytes (canonical JSON)
-    signature: str  # base64 of the publisher's 64-byte Ed25519 signature
+class SignedManifest(SignedAnswer):
+    """The server-signed envelope, and beside it the manifest bytes its body names by hash."""
+
+    manifest: str  # base64 of the publisher-signed manifest (canonical JSON)
 
 
-@router.get("/packs/{pack_id}/{version}", response_model=PackManifest)
+@router.get("/packs/{pack_id}/{version}", response_model=SignedManifest)
 def pack_manifest(
-    pack_id: str, version: str, station: StationDep, session: SessionDep
-) -> PackManifest:
-    """The signed manifest of one published version; a station checks it before any file."""
-    del station  # signed by a known, unrevoked station: that is all this needs
+    pack_id: str,
+    version: str,
+    request: Request,
+    station: StationDep,
+    session: SessionDep,
+    signer: SignerDep,
+) -> SignedManifest:
+    """A version's publisher-signed manifest, in an envelope the server signs for this request."""
     pack = session.get(PublishedPack, (pack_id, version))
     session.commit()
     if pack is None:
@@ -44,11 +50,18 @@ def pack_manifest(
             status.HTTP_404_NOT_FOUND,
             detail=f"{pack_id} {version} is not published on this server",
         )
-    return PackManifest(
-        pack_id=pack.pack_id,
-        version=pack.version,
-        manifest=base64.b64encode(pack.manifest).decode("ascii"),
-        signature=base64.b64encode(pack.signature).decode("ascii"),
+    document = {
+        "pack_id": pack.pack_id,
+        "version": pack.version,
+        "manifest_sha256": hashlib.sha256(pack.manifest).hexdigest(),
+        "signature": base64.b64encode(pack.signature).decode("ascii"),
+        "station_id": station.id,
+        "nonce": request.headers[NONCE_HEADER],
+    }
+    # The manifest itself goes beside the signed body, bound by its hash: base64 once.
+    signed = signed_answer(signer, kind=MANIFEST_KIND, document=document)
+    return SignedManifest(
+        **signed.model_dump(), manifest=base64.b64encode(pack.manifest).decode("ascii")
     )
 
 

@@ -1,4 +1,9 @@
-"""GET /api/v1/pull/{stream}: a station's changes in one stream after its cursor."""
+"""GET /api/v1/pull/{stream}: a station's changes in one stream after its cursor.
+
+The page is signed by the server key and names the station, the stream, the cursor asked
+from and the request's nonce, so a station can refuse a page that was edited on the way,
+meant for another station, or recorded from an earlier request.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +13,25 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from mcdesk.server import changes
-from mcdesk.server.api.deps import SessionDep, StationDep
-from mcdesk.server.models import STREAMS, PullResponse
+from mcdesk.server.api.deps import SessionDep, SignerDep, StationDep
+from mcdesk.server.models import STREAMS, SignedAnswer
+from mcdesk.server.signer import signed_answer
+from mcdesk.sync.files import PULL_PAGE_KIND
+from mcdesk.sync.signing import NONCE_HEADER
 
 router = APIRouter(tags=["sync"])
 
 
-@router.get("/pull/{stream}", response_model=PullResponse)
+@router.get("/pull/{stream}", response_model=SignedAnswer)
 def pull(
     stream: str,
     request: Request,
     station: StationDep,
     session: SessionDep,
+    signer: SignerDep,
     after: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=changes.MAX_PULL)] = changes.MAX_PULL,
-) -> PullResponse:
+) -> SignedAnswer:
     if stream not in STREAMS:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND,
@@ -36,4 +45,7 @@ def pull(
         session, stream=stream, station=station, after=after, limit=limit, renderers=renderers
     )
     session.commit()  # renderers may top up per-station state (code slots)
-    return response
+    binding = {"station_id": station.id, "after": after, "nonce": request.headers[NONCE_HEADER]}
+    return signed_answer(
+        signer, kind=PULL_PAGE_KIND, document=response.model_dump(mode="json") | binding
+    )
