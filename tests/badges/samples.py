@@ -59,7 +59,9 @@ def sample_award(
     """Ana's pass of Basic Construction Math, issued by Lincoln High with `key`."""
     return Award(
         credential_id="urn:uuid:0193f5a2-7c1e-7d3a-9a51-3c2b1e0f4d11",
-        issuer=IssuerProfile(did=key.did, name="Lincoln High School", url="https://lincoln.example.org"),
+        issuer=IssuerProfile(
+            did=key.did, name="Lincoln High School", url="https://lincoln.example.org"
+        ),
         micro_credential=SPEC,
         recipient=make_recipient(
             identity=EMAIL, kind=IdentityKind.EMAIL, salt="f3b1c2", display_name=display_name
@@ -76,6 +78,8 @@ def sample_award(
             active_minutes=143,
             self_check_mastery=0.86,
         ),
-        status=StatusEntry(list_url=LIST_URL, index=status_index) if status_index is not None else None,
+        status=StatusEntry(list_url=LIST_URL, index=status_index)
+        if status_index is not None
+        else None,
         valid_until=valid_until,
     )
