@@ -142,7 +142,7 @@ def bake_png(*, image: bytes, text: str, version: BadgeVersion) -> bytes:
     info.add_itxt(keyword, text, zip=False)
     out = io.BytesIO()
     # Pillow writes only the chunks given in pnginfo, so an old badge chunk is not carried over.
-    picture.save(out, format="PNG", pnginfo=info)
+    picture.save(out, format="PNG", pnginfo=info, optimize=True)
     return out.getvalue()
 
 
