@@ -8,10 +8,13 @@ import struct
 from dataclasses import dataclass
 from enum import Enum
 from xml.etree.ElementTree import Element, ParseError
+from xml.sax.saxutils import quoteattr
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from PIL import Image, PngImagePlugin, UnidentifiedImageError
+
+from mcdesk.badges.jws import COMPACT_JWS
 
 # One credential is a few KB; a chunk past 1 MiB is an attack or a mistake.
 MAX_CHUNK_BYTES = 1024 * 1024
@@ -175,7 +178,11 @@ def bake_svg(
     if opening is None:
         raise BakeRefused("the SVG's opening tag could not be found")
     if version is BadgeVersion.OB3:
-        element = f"<openbadges:credential><![CDATA[{text}]]></openbadges:credential>"
+        # OB 3.0 §5.3.2: a VC-JWT goes in `verify`; a JSON credential in the body, as CDATA.
+        if COMPACT_JWS.match(text):
+            element = f"<openbadges:credential verify={quoteattr(text)}></openbadges:credential>"
+        else:
+            element = f"<openbadges:credential><![CDATA[{text}]]></openbadges:credential>"
         namespace = OB3_SVG_NS
     else:
         # The 2.0 signed form: the JWS in `verify`, the readable assertion beside it.
@@ -183,7 +190,8 @@ def bake_svg(
         if "]]>" in shown:
             raise BakeRefused("the displayed assertion cannot be carried in an SVG")
         element = (
-            f'<openbadges:assertion verify="{text}"><![CDATA[{shown}]]></openbadges:assertion>'
+            f"<openbadges:assertion verify={quoteattr(text)}>"
+            f"<![CDATA[{shown}]]></openbadges:assertion>"
         )
         namespace = OB2_SVG_NS
     tag = opening.group(0)

@@ -70,6 +70,7 @@ def test_svg_bake_then_unbake_returns_the_credential_byte_for_byte(
         assert found.displayed == '{"a": 1}'
     else:
         assert b'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"' in baked
+        assert f'<openbadges:credential verify="{token}"></openbadges:credential>'.encode() in baked
 
 
 def test_rebaking_a_png_replaces_the_old_badge(token: str) -> None:
