@@ -9,6 +9,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from mcdesk.badges.didkey import DidRefused, public_key_from_did
 from mcdesk.badges.issuer_key import IssuerKey
@@ -37,9 +38,24 @@ def b64url_decode(text: str) -> bytes:
         raise JwsRefused("a part of the token is not base64url") from None
 
 
+def public_jwk(public_key: Ed25519PublicKey) -> dict[str, str]:
+    """The public key as an OKP JWK (RFC 8037); never the private part."""
+    raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return {"kty": "OKP", "crv": "Ed25519", "x": b64url(raw)}
+
+
 def sign_compact(*, payload: dict[str, Any], key: IssuerKey, typ: str) -> str:
-    """Sign `payload` (serialized canonically) as a compact JWS with kid = the did:key method."""
-    header = {"alg": "EdDSA", "kid": key.method, "typ": typ}
+    """Sign `payload` (serialized canonically) as a compact JWS naming the key twice.
+
+    `kid` is the did:key method (resolved offline); `jwk` carries the same public key for
+    verifiers that only dereference HTTP key URLs, as OB 3.0 §8.2 allows.
+    """
+    header = {
+        "alg": "EdDSA",
+        "kid": key.method,
+        "jwk": public_jwk(key.private_key.public_key()),
+        "typ": typ,
+    }
     signing_input = f"{b64url(canonical_json(header))}.{b64url(canonical_json(payload))}"
     signature = key.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{b64url(signature)}"
@@ -90,9 +106,12 @@ def signer_key(parsed: ParsedJws) -> tuple[str, Ed25519PublicKey]:
     if not isinstance(kid, str):
         raise JwsRefused("the token header names no key (kid)")
     try:
-        return kid, public_key_from_did(kid)
+        public_key = public_key_from_did(kid)
     except DidRefused as exc:
         raise JwsRefused(f"the signing key cannot be resolved offline: {exc}") from None
+    if "jwk" in parsed.header and parsed.header["jwk"] != public_jwk(public_key):
+        raise JwsRefused("the header's jwk is not the key its kid names")
+    return kid, public_key
 
 
 def signature_holds(parsed: ParsedJws, public_key: Ed25519PublicKey) -> bool:

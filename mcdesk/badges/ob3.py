@@ -15,7 +15,8 @@ OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB_SCHEMA = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )
-JWT_TYPE = "vc+jwt"
+# OB 3.0 §8.2: "typ", if present, MUST be "JWT".
+JWT_TYPE = "JWT"
 ENVELOPE_PREFIX = "data:application/vc+jwt,"
 # JWT registered claims that mirror credential members (VC-JOSE-COSE / OB 3.0 §8.2).
 JWT_CLAIMS = ("iss", "jti", "nbf", "exp", "sub", "iat")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -70,6 +72,21 @@ def test_the_vc_jwt_verifies_with_pyjwt_and_the_issuer_public_key() -> None:
     assert claims["iss"] == key.did == claims["issuer"]["id"]
     assert claims["jti"] == issued.credential["id"]
     header = jwt.get_unverified_header(issued.jwt)
-    assert header == {"alg": "EdDSA", "kid": key.method, "typ": "vc+jwt"}
+    raw = _raw(key.private_key.public_key())
+    x = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    assert header == {
+        "alg": "EdDSA",
+        "kid": key.method,
+        "jwk": {"kty": "OKP", "crv": "Ed25519", "x": x},
+        "typ": "JWT",
+    }
+    # PyJWT can also take the key from the header's JWK alone.
+    from_header = jwt.PyJWK(header["jwk"]).key
+    assert (
+        jwt.decode(
+            issued.jwt, key=from_header, algorithms=["EdDSA"], options={"verify_nbf": False}
+        )["jti"]
+        == issued.credential["id"]
+    )
     with pytest.raises(jwt.InvalidSignatureError):
         jwt.decode(issued.jwt, key=Ed25519PrivateKey.generate().public_key(), algorithms=["EdDSA"])

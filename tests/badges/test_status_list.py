@@ -92,7 +92,7 @@ def test_a_gzip_bomb_is_refused_before_it_is_inflated() -> None:
             "credentialSubject": {"statusPurpose": "revocation", "encodedList": encoded},
         },
         key=key,
-        typ="vc+jwt",
+        typ="JWT",
     )
     with pytest.raises(StatusRefused, match="16 MiB"):
         read_status(document=document.encode(), issuer_did=key.did, list_url=LIST_URL, index=7)

@@ -219,7 +219,7 @@ def test_a_badge_re_signed_by_another_key_is_invalid_and_says_why(key: IssuerKey
     thief = new_issuer_key()
     credential = build_credential(award=sample_award(key))
     credential["credentialSubject"]["achievement"]["name"] = "Master Electrician"
-    forged = sign_compact(payload={**credential, "iss": key.did}, key=thief, typ="vc+jwt")
+    forged = sign_compact(payload={**credential, "iss": key.did}, key=thief, typ="JWT")
     verdict = verify_badge(forged.encode(), now=NOW, fetch_status=_lists(key))
     assert verdict.outcome is Outcome.INVALID
     assert "issuer.id" in verdict.reason
@@ -284,6 +284,11 @@ def _deep(levels: int) -> bytes:
     return b'{"a":' * levels + b"1" + b"}" * levels
 
 
+def _header(token: str) -> dict[str, Any]:
+    head = token.split(".")[0]
+    return json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+
+
 def _unsigned(header: dict[str, Any], token: str) -> bytes:
     _, body, sig = token.split(".")
     return f"{b64url(json.dumps(header).encode())}.{body}.{sig}".encode()
@@ -327,6 +332,18 @@ HOSTILE: list[tuple[str, Callable[[str], bytes], str]] = [
     ("unsigned JSON", lambda t: json.dumps(_payload(t)).encode(), "carries no signature"),
     ("alg none", lambda t: _unsigned({"alg": "none", "kid": "x"}, t), "'none' is not EdDSA"),
     ("alg HS256", lambda t: _unsigned({"alg": "HS256", "kid": "x"}, t), "'HS256' is not EdDSA"),
+    (
+        "jwk and kid disagree",
+        lambda t: _unsigned(
+            {
+                "alg": "EdDSA",
+                "kid": _header(t)["kid"],
+                "jwk": {"kty": "OKP", "crv": "Ed25519", "x": "AAAA"},
+            },
+            t,
+        ),
+        "jwk is not the key its kid names",
+    ),
     (
         "kid not a did:key",
         lambda t: _unsigned({"alg": "EdDSA", "kid": "https://evil.example/key"}, t),
