@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from mcdesk.badges.award import IdentityKind, identity_hash, parse_iso
+from mcdesk.badges.award import IdentityKind, identity_hash, normalise_identity, parse_iso
 from mcdesk.badges.baking import BadgeVersion
 from mcdesk.badges.jws import JwsRefused, parse_compact, signature_holds, signer_key
 from mcdesk.badges.ob3 import JWT_CLAIMS, VC_CONTEXT, jwt_claims
@@ -159,6 +159,7 @@ def _check_content(
 
 
 def _identifiers(payload: Mapping[str, Any], version: BadgeVersion) -> list[dict[str, Any]]:
+    """The recipient entries as {hashed, identityHash, salt}; 3.0's display name is left out."""
     if version is BadgeVersion.OB2:
         recipient = payload.get("recipient")
         if not isinstance(recipient, dict):
@@ -168,15 +169,12 @@ def _identifiers(payload: Mapping[str, Any], version: BadgeVersion) -> list[dict
                 "hashed": recipient.get("hashed"),
                 "identityHash": recipient.get("identity"),
                 "salt": recipient.get("salt"),
-                "kind": recipient.get("type"),
             }
         ]
     subject = payload.get("credentialSubject")
     found = subject.get("identifier") if isinstance(subject, dict) else None
     entries = [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
-    return [
-        {**e, "kind": e.get("identityType")} for e in entries if e.get("identityType") != "name"
-    ]
+    return [e for e in entries if e.get("identityType") != "name"]
 
 
 def _matches(entry: dict[str, Any], identity: str) -> bool:
@@ -185,15 +183,19 @@ def _matches(entry: dict[str, Any], identity: str) -> bool:
         return False
     kind = IdentityKind.EMAIL if "@" in identity else IdentityKind.LEARNER_ID
     if entry.get("hashed") is not True:
-        return hmac.compare_digest(
-            stated.strip().lower() if "@" in identity else stated,
-            identity.strip().lower() if "@" in identity else identity,
+        mine, theirs = (
+            normalise_identity(identity, kind=kind),
+            normalise_identity(stated, kind=kind),
         )
-    if not stated.lower().startswith("sha256$"):
+    elif stated.lower().startswith("sha256$"):
+        salt = entry.get("salt")
+        mine = identity_hash(identity, salt=salt if isinstance(salt, str) else "", kind=kind)
+        theirs = stated.lower()
+    else:
+        # md5 identity hashes are allowed by the spec but never issued here: not trusted.
         return False
-    salt = entry.get("salt")
-    computed = identity_hash(identity, salt=salt if isinstance(salt, str) else "", kind=kind)
-    return hmac.compare_digest(computed.lower(), stated.lower())
+    # Compared as bytes: compare_digest refuses non-ASCII text.
+    return hmac.compare_digest(mine.encode("utf-8"), theirs.encode("utf-8"))
 
 
 def _check_recipient(

@@ -135,6 +135,12 @@ def test_the_recipient_check_names_who_it_is_not_for(key: IssuerKey, token: str)
     )
     assert verdict.outcome is Outcome.INVALID
     assert "not issued to someone@else.org" in verdict.reason
+    accented = verify_badge(token.encode(), now=NOW, identity="Zoë Ñúñez", fetch_status=_lists(key))
+    assert "not issued to Zoë Ñúñez" in accented.reason
+    named = issue_credential(award=sample_award(key, display_name="Ana López"), key=key).jwt
+    # The display name is shown, never accepted as proof of who the badge belongs to.
+    by_name = verify_badge(named.encode(), now=NOW, identity="Ana López", fetch_status=_lists(key))
+    assert by_name.outcome is Outcome.INVALID
     unchecked = verify_badge(token.encode(), now=NOW, fetch_status=_lists(key))
     assert _state(unchecked, "recipient") is CheckState.NOT_CHECKED
     assert unchecked.outcome is Outcome.VERIFIED
