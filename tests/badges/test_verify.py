@@ -12,6 +12,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mcdesk.badges.baking import BadgeVersion, bake_png, bake_svg
 from mcdesk.badges.images import BadgeArt, badge_png, badge_svg
@@ -373,3 +375,29 @@ def test_hostile_input_gets_a_verdict_in_words(
     assert verdict.reason
     assert re.search(words, verdict.reason), verdict.reason
     assert all(check.state is not CheckState.PASSED for check in verdict.checks[-1:])
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=4096))
+def test_any_bytes_get_a_verdict_and_never_verified(data: bytes) -> None:
+    verdict = verify_badge(data, now=NOW)
+    assert verdict.outcome is Outcome.INVALID
+    assert verdict.reason
+
+
+@settings(max_examples=150, deadline=None)
+@given(position=st.integers(min_value=0), flip=st.integers(min_value=1, max_value=255))
+def test_a_flipped_byte_anywhere_in_a_baked_png_is_never_verified(position: int, flip: int) -> None:
+    baked = bytearray(_FUZZ_PNG)
+    index = position % len(baked)
+    baked[index] ^= flip
+    verdict = verify_badge(bytes(baked), now=NOW, fetch_status=_lists(_FUZZ_KEY))
+    # Every PNG chunk carries a CRC that unbaking checks, so no flipped byte goes unnoticed.
+    assert verdict.outcome is not Outcome.VERIFIED
+
+
+_FUZZ_KEY = new_issuer_key()
+_FUZZ_TOKEN = issue_credential(award=sample_award(_FUZZ_KEY), key=_FUZZ_KEY).jwt
+_FUZZ_PNG = bake_png(image=badge_png(ART), text=_FUZZ_TOKEN, version=BadgeVersion.OB3)
