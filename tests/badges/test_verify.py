@@ -403,3 +403,13 @@ def test_a_flipped_byte_anywhere_in_a_baked_png_is_never_verified(
     verdict = verify_badge(bytes(baked), now=NOW, fetch_status=_lists(key))
     # Every PNG chunk carries a CRC that unbaking checks, so no flipped byte goes unnoticed.
     assert verdict.outcome is not Outcome.VERIFIED
+
+
+def test_signed_claims_that_disagree_with_the_credential_are_named(key: IssuerKey) -> None:
+    credential = build_credential(award=sample_award(key))
+    claims = {"iss": key.did, "jti": credential["id"], "nbf": 0}
+    token = sign_compact(payload={**credential, **claims}, key=key, typ="JWT")
+    verdict = verify_badge(token.encode(), now=NOW, fetch_status=_lists(key))
+    assert verdict.outcome is Outcome.INVALID
+    assert verdict.changed_fields == ("nbf",)
+    assert "inconsistent: nbf" in verdict.reason
