@@ -219,11 +219,17 @@ def _check_recipient(
     )
 
 
+def _started(payload: Mapping[str, Any], version: BadgeVersion, now: datetime) -> bool:
+    """Whether the badge's validity has begun (validFrom, or 2.0's issuedOn, is past)."""
+    start = parse_iso(payload.get("validFrom" if version is BadgeVersion.OB3 else "issuedOn"))
+    return start is None or start <= now
+
+
 def _check_dates(payload: Mapping[str, Any], version: BadgeVersion, now: datetime) -> Check:
     start = parse_iso(payload.get("validFrom" if version is BadgeVersion.OB3 else "issuedOn"))
     end_field = "validUntil" if version is BadgeVersion.OB3 else "expires"
     end = parse_iso(payload.get(end_field))
-    if start is not None and start > now:
+    if not _started(payload, version, now) and start is not None:
         return Check("expiry", CheckState.FAILED, f"not valid until {start.isoformat()}")
     if end is None:
         return Check("expiry", CheckState.PASSED, "does not expire")
@@ -292,7 +298,8 @@ def verify_badge(
     )
     checks.append(content)
     checks.append(_check_recipient(payload, version, identity))
-    checks.append(_check_dates(payload, version, now))
+    dates = _check_dates(payload, version, now)
+    checks.append(dates)
     checks.append(
         check_revocation(
             payload=payload,
@@ -301,8 +308,13 @@ def verify_badge(
             issuer_did=kid.partition("#")[0],
         )
     )
+    early = dates.state is CheckState.FAILED and not _started(payload, version, now)
     return _conclude(
-        checks, version=version, credential=_credential_part(payload, version), changed=changed
+        checks,
+        version=version,
+        credential=_credential_part(payload, version),
+        changed=changed,
+        not_yet_valid=early,
     )
 
 
@@ -312,6 +324,7 @@ def _conclude(
     version: BadgeVersion,
     credential: dict[str, Any],
     changed: tuple[str, ...],
+    not_yet_valid: bool,
 ) -> Verdict:
     by_name = {check.name: check for check in checks}
     extra: dict[str, Any] = {
@@ -323,7 +336,7 @@ def _conclude(
         if by_name[name].state is CheckState.FAILED:
             return _invalid(checks, f"{name}: {by_name[name].words}", **extra)
     expiry, revocation = by_name["expiry"], by_name["revocation"]
-    if expiry.state is CheckState.FAILED and expiry.words.startswith("not valid until"):
+    if not_yet_valid:
         return _invalid(checks, expiry.words, **extra)
     if revocation.state is CheckState.FAILED:
         return Verdict(Outcome.REVOKED, revocation.words, tuple(checks), **extra)
