@@ -30,6 +30,7 @@ def cmd_badge_verify(args: argparse.Namespace) -> int:
         now=datetime.now(UTC),
         identity=args.identity,
         fetch_status=offline if args.offline else fetch_status_list,
+        trusted_issuers=frozenset(args.issuer) if args.issuer else None,
     )
     for line in verdict.lines():
         print(line)
@@ -47,6 +48,12 @@ def add_badge_commands(commands: Any) -> None:
     )
     verify.add_argument("file", help="the badge file")
     verify.add_argument("--identity", help="the e-mail or learner id it should belong to")
+    verify.add_argument(
+        "--issuer",
+        action="append",
+        metavar="DID",
+        help="the school's did:key as it publishes it; repeat for several (any other fails)",
+    )
     verify.add_argument(
         "--offline", action="store_true", help="do not fetch the revocation list (says so)"
     )

@@ -88,6 +88,12 @@ def test_verified_revoked_offline_and_wrong_identity(tmp_path: Path, base_url: s
     assert "revocation: could not check" in run.stdout
     assert "VERIFIED" not in run.stdout
 
+    run = _verify(str(good), "--issuer", key.did)
+    assert run.returncode == 0, run.stdout
+    run = _verify(str(good), "--issuer", new_issuer_key().did)
+    assert run.returncode == 1
+    assert "is not an issuer this verifier trusts" in run.stdout
+
     run = _verify(str(good), "--identity", "someone@else.org")
     assert run.returncode == 1
     assert "result: INVALID — recipient: not issued to someone@else.org" in run.stdout
