@@ -13,6 +13,7 @@ CLI_COMMANDS = {
     "server",
     "sync",
     "admin",
+    "badge",
     "station",
     "--version",
     "-h",

@@ -563,6 +563,9 @@ def build_parser() -> argparse.ArgumentParser:
     from mcdesk.admin_cli import add_commands  # admin and station: kept out of this file
 
     add_commands(commands)
+    from mcdesk.badge_cli import add_badge_commands
+
+    add_badge_commands(commands)
     return parser
 
 
