@@ -6,6 +6,7 @@ import argparse
 import getpass
 import shutil
 import sys
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -257,10 +258,36 @@ def add_teacher_code_options(parser: argparse.ArgumentParser) -> None:
         "--from", dest="start", type=int, help="first code number (default: the next unused)"
     )
     parser.add_argument("--count", type=int, default=10, help="how many codes (default 10)")
+    add_teacher_sign_in_options(parser)
+
+
+SIGN_IN_HELP = (
+    "A teacher of this station signs in first: --user NAME, and the password typed at the "
+    "prompt or, with --password-stdin, read from standard input (scripts, no terminal). "
+    "The demo station's teacher is 'teacher', password 'mcdesk-demo'."
+)
+NO_TERMINAL = (
+    "no terminal to type the password in: add --password-stdin and give the password on "
+    "standard input (e.g. --user NAME --password-stdin < password.txt)"
+)
+
+
+def add_teacher_sign_in_options(parser: argparse.ArgumentParser) -> None:
+    """``--user`` and ``--password-stdin``: how every ``mcdesk teacher`` command signs in."""
+    parser.description = f"{parser.description or ''} {SIGN_IN_HELP}".strip()
     parser.add_argument("--user", help="teacher user name (asked for if missing)")
     parser.add_argument(
-        "--password-stdin", action="store_true", help="read the password from standard input"
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input instead of asking",
     )
+
+
+def _line_from_stdin(*, missing: str) -> str:
+    line = sys.stdin.readline()
+    if not line:  # end of input, not even an empty line: nobody is there to answer
+        raise CommandRefused(missing)
+    return line.rstrip("\r\n")
 
 
 def _ask_credentials(args: argparse.Namespace) -> tuple[str, str]:
@@ -268,12 +295,20 @@ def _ask_credentials(args: argparse.Namespace) -> tuple[str, str]:
     if not username:
         # The prompt goes to stderr so that standard output holds only the codes.
         print("Teacher user name: ", end="", file=sys.stderr, flush=True)
-        username = sys.stdin.readline().strip()
+        username = _line_from_stdin(missing="no teacher user name: give --user NAME").strip()
     if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass("Password: ")
-    return username, password
+        return username, _line_from_stdin(missing="no password on standard input")
+    with warnings.catch_warnings():
+        # getpass falls back to reading stdin with echo when there is no terminal; refuse
+        # instead, in words, rather than echo a password or die on end of input.
+        warnings.simplefilter("error", getpass.GetPassWarning)
+        try:
+            return username, getpass.getpass("Password: ")
+        except getpass.GetPassWarning:
+            raise CommandRefused(NO_TERMINAL) from None
+        except EOFError:  # Ctrl-D at the prompt
+            print(file=sys.stderr)
+            raise CommandRefused("no password typed") from None
 
 
 def teacher_codes(args: argparse.Namespace) -> TeacherCodes:
@@ -522,20 +557,31 @@ def build_parser() -> argparse.ArgumentParser:
     teacher = commands.add_parser("teacher", help="teacher tools").add_subparsers(
         dest="sub", required=True
     )
-    codes = teacher.add_parser("codes", help="list a station's next unlock codes")
+    codes = teacher.add_parser(
+        "codes",
+        help="list a station's next unlock codes",
+        description="List a station's next unlock codes.",
+    )
     add_teacher_code_options(codes)
     codes.set_defaults(func=cmd_teacher_codes)
-    sheet = teacher.add_parser("code-sheet", help="write a printable PDF of unlock codes")
+    sheet = teacher.add_parser(
+        "code-sheet",
+        help="write a printable PDF of unlock codes",
+        description="Write a printable PDF of unlock codes.",
+    )
     add_teacher_code_options(sheet)
     sheet.add_argument("-o", "--output", required=True, help="PDF file to write")
     sheet.set_defaults(func=cmd_teacher_code_sheet)
-    extra = teacher.add_parser("accommodate", help="give a learner extra time on assessments")
+    extra = teacher.add_parser(
+        "accommodate",
+        help="give a learner extra time on assessments",
+        description="Give a learner extra time on assessments, from their next attempt.",
+    )
     extra.add_argument("--learner", required=True, help="the learner's name as on the roster")
     extra.add_argument(
         "--multiplier", type=float, required=True, help="e.g. 1.5 for time and a half"
     )
-    extra.add_argument("--user", help="teacher user name (asked for if missing)")
-    extra.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add_teacher_sign_in_options(extra)
     extra.set_defaults(func=cmd_teacher_accommodate)
 
     server = commands.add_parser("server", help="run the central sync server")
@@ -569,6 +615,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return int(args.func(args))
+    except CommandRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     except (SettingsError, NewerDatabaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
