@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import math
 import shutil
+import socket
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +22,28 @@ if TYPE_CHECKING:
     from mcdesk.paths import Paths
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandRefused(Exception):
+    """A command cannot go ahead; the message says why and what to do. main() prints it."""
+
+
+def number_in(low: float, high: float, *, whole: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number from ``low`` to ``high`` (a whole one if asked)."""
+
+    def parse(text: str) -> float:
+        kind = "a whole number" if whole else "a number"
+        try:
+            value = float(text) if len(text) <= 24 else math.nan  # 5,000 digits: not a count
+            if whole and value.is_integer():
+                value = int(value)
+        except ValueError:
+            value = math.nan
+        if not (low <= value <= high) or (whole and not isinstance(value, int)):
+            raise argparse.ArgumentTypeError(f"{text[:24]!r}: give {kind} from {low:g} to {high:g}")
+        return value
+
+    return parse
 
 
 def _now() -> datetime:
@@ -237,10 +261,6 @@ def cmd_catalog_rebuild_bundled(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-class CommandRefused(Exception):
-    """A command cannot go ahead; the message says why and what to do."""
-
-
 @dataclass(frozen=True, slots=True)
 class TeacherCodes:
     """Unlock codes a teacher asked for, with what a printed sheet shows beside them."""
@@ -298,14 +318,19 @@ def _ask_credentials(args: argparse.Namespace) -> tuple[str, str]:
         username = _line_from_stdin(missing="no teacher user name: give --user NAME").strip()
     if args.password_stdin:
         return username, _line_from_stdin(missing="no password on standard input")
+    return username, ask_password("Password: ", no_terminal=NO_TERMINAL)
+
+
+def ask_password(prompt: str, *, no_terminal: str) -> str:
+    """A password typed at the terminal without echo; CommandRefused(no_terminal) if none."""
     with warnings.catch_warnings():
         # getpass falls back to reading stdin with echo when there is no terminal; refuse
         # instead, in words, rather than echo a password or die on end of input.
         warnings.simplefilter("error", getpass.GetPassWarning)
         try:
-            return username, getpass.getpass("Password: ")
+            return getpass.getpass(prompt)
         except getpass.GetPassWarning:
-            raise CommandRefused(NO_TERMINAL) from None
+            raise CommandRefused(no_terminal) from None
         except EOFError:  # Ctrl-D at the prompt
             print(file=sys.stderr)
             raise CommandRefused("no password typed") from None
@@ -446,13 +471,22 @@ def cmd_server(args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    from mcdesk.admin_cli import checked_database_url, database_opens
     from mcdesk.server.app import prepare_database
     from mcdesk.server.config import DB_ENV, load_server_settings
 
     settings = load_server_settings(database_url=args.db, host=args.host, port=args.port)
+    checked_database_url(settings.database_url)
+    try:  # uvicorn reports a bad address in log lines after starting; say it in one line first
+        socket.create_server((settings.host, settings.port)).close()
+    except OSError as exc:
+        raise CommandRefused(
+            f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}"
+        ) from None
     # Migrate once here so --workers N processes do not all start by migrating; they
     # read the URL from the environment because uvicorn builds each worker's app itself.
-    prepare_database(settings)
+    with database_opens(settings.database_url):
+        prepare_database(settings)
     os.environ[DB_ENV] = settings.database_url
     uvicorn.run(
         "mcdesk.server.app:app_from_environment",
@@ -547,7 +581,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search = catalog.add_parser("search", help="search titles, skills, keywords and lessons")
     search.add_argument("query", nargs="+")
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=number_in(1, 1000, whole=True), default=20)
     search.set_defaults(func=cmd_catalog_search)
     rebuild = catalog.add_parser("rebuild-bundled", help="(publishers) rebuild content_cache/packs")
     rebuild.add_argument("--content-cache", default="content_cache")
@@ -587,8 +621,12 @@ def build_parser() -> argparse.ArgumentParser:
     server = commands.add_parser("server", help="run the central sync server")
     server.add_argument("--db", help="database URL (default: $MCDESK_SERVER_DB or SQLite)")
     server.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    server.add_argument("--port", type=int, help="port to listen on (default 8765)")
-    server.add_argument("--workers", type=int, default=1, help="worker processes")
+    server.add_argument(
+        "--port", type=number_in(1, 65535, whole=True), help="port to listen on (default 8765)"
+    )
+    server.add_argument(
+        "--workers", type=number_in(1, 64, whole=True), default=1, help="worker processes"
+    )
     server.set_defaults(func=cmd_server)
 
     sync = commands.add_parser(
@@ -620,4 +658,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_REFUSED
     except (SettingsError, NewerDatabaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except OSError as exc:  # a path given that cannot be read or written: say which and why
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_REFUSED

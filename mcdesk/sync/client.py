@@ -65,7 +65,14 @@ def _utc_now() -> datetime:
 def endpoint(server_url: str, path: str) -> tuple[str, str]:
     """The full URL and the path the server sees (and the station signs)."""
     base = server_url.rstrip("/")
-    return base + path, urlsplit(base).path + path
+    try:
+        parts = urlsplit(base)
+        parts.port  # noqa: B018  (reading it checks it: a port past 65535 raises here)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SyncError(f"{server_url[:200]!r} is not a server address (http(s)://host[:port])")
+    return base + path, parts.path + path
 
 
 def send(
