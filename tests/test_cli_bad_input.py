@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -293,3 +294,41 @@ def test_no_command_prints_a_traceback_for_bad_input(
             outcomes.update(found)
     failures = [f"{every[n].name}: {what}" for n, what in sorted(outcomes.items()) if what]
     assert not failures, f"{len(failures)} of {len(every)} cases:\n\n" + "\n\n".join(failures)
+
+
+def test_each_command_alone_answers_in_words_in_a_fresh_process(
+    home: Paths, publisher_key: Path, source: Path, tmp_path: Path
+) -> None:
+    """The same rule for the command alone, each in a new `python -m mcdesk` process:
+    what one process of many cases cannot show (start-up, exit, warnings at shutdown)."""
+    prepared_home(home, publisher_key, source, tmp_path)
+    template = Path(os.environ["MCDESK_HOME"])
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "pycache")  # compile mcdesk once, not per case
+    env.pop("MCDESK_SERVER_DB", None)
+    alone = [Case(c.words, c.words, may_succeed=True) for c in walk(build_parser())]
+    alone = [case for case in alone if case.words != ("server",)]  # alone, it serves
+
+    def run_alone(numbered: tuple[int, Case]) -> str | None:
+        number, case = numbered
+        case_home = tmp_path / f"alone-{number}"
+        shutil.copytree(template, case_home)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "mcdesk", *case.argv],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                cwd=case_home,
+                env={**env, "MCDESK_HOME": str(case_home)},
+                timeout=GROUP_TIMEOUT,
+                check=False,
+            )
+        finally:
+            shutil.rmtree(case_home, ignore_errors=True)
+        return verdict(case, done.returncode, done.stdout, done.stderr)
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        outcomes = list(pool.map(run_alone, enumerate(alone)))
+    failures = [f"{case.name}: {what}" for case, what in zip(alone, outcomes, strict=True) if what]
+    assert not failures, "\n\n".join(failures)
