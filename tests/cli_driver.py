@@ -42,7 +42,7 @@ def main() -> None:
             home = scratch / f"case-{number}"
             shutil.copytree(template, home)
             os.environ["MCDESK_HOME"] = str(home)
-            os.chdir(scratch)
+            os.chdir(home)  # what a case writes by a relative name goes with its home
             results.write(json.dumps({"case": number, "started": True}) + "\n")
             results.flush()  # a case that hangs is then known by its number
             began = time.perf_counter()

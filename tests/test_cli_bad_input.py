@@ -108,9 +108,11 @@ class Case:
 class Files:
     """Bad files and folders, made once and shared by the cases (they only read them)."""
 
-    def __init__(self, root: Path, pack: Path) -> None:
+    def __init__(self, root: Path, pack: Path, *, good: dict[str, Path]) -> None:
         root.mkdir()
         self.root = root
+        # Good files for the arguments a case is not about, so a case reaches its own.
+        self.good = good
         self.reads: list[Path] = [root / "missing.json", root / "a-folder"]
         (root / "a-folder").mkdir()
         contents = {
@@ -158,9 +160,9 @@ def filler(action: argparse.Action, files: Files, busy_port: int) -> str:
     if action.type in (int, float):
         return "1"
     if action.dest in READS:
-        return str(files.reads[2])
+        return str(files.good.get(action.dest, files.reads[2]))
     if action.dest in WRITES:
-        return str(files.root / "new" / "out")
+        return "written/out"  # in the case's own folder (the driver runs each case there)
     return "x"
 
 
@@ -185,8 +187,10 @@ def cases(files: Files, busy_port: int) -> list[Case]:
                         argv += with_value(action, value)
                     elif action.required or action.dest == "port" or not action.option_strings:
                         argv += with_value(action, filler(action, files, busy_port))
-                # A password file holds any text; a password it holds may be a fine one.
+                # A password file holds any text, so what it holds may be a fine password;
+                # a pack key file that is not there yet is made (pack build --pack-key).
                 text = value in BAD_TEXT or (bad.dest == "password_file" and Path(value).is_file())
+                text |= bad.dest == "pack_key" and not Path(value).exists()
                 found.append(Case(command.words, tuple(argv), may_succeed=text))
     return found
 
@@ -275,7 +279,19 @@ def test_no_command_prints_a_traceback_for_bad_input(
     home: Paths, publisher_key: Path, source: Path, tmp_path: Path, busy_port: int
 ) -> None:
     pack = prepared_home(home, publisher_key, source, tmp_path)
-    files = Files(tmp_path / "files", pack)
+    password = tmp_path / "password.txt"
+    password.write_text("a long enough password\n", encoding="utf-8")
+    good = {
+        "file": pack,
+        "public_file": publisher_key.with_suffix(".pub.json"),
+        "source": source,
+        "key": publisher_key,
+        "pack_key": pack.with_name("sample.packkey.json"),
+        "publishers": publisher_key.parent,
+        "password_file": password,
+    }
+    assert all(path.exists() for path in good.values())
+    files = Files(tmp_path / "files", pack, good=good)
     template = Path(os.environ["MCDESK_HOME"])
     every = cases(files, busy_port)
     assert len({case.words for case in every}) >= 30  # the walk found the whole tree
