@@ -2,8 +2,10 @@
 with a reason in words and exit code 1 or 2: never a traceback.
 
 The commands come from walking the argument parser, so a new command is covered the day
-it is added. Each case runs in a process of its own with no standard input, the way a
-script or a scheduled job runs it, against its own copy of a prepared station and server.
+it is added. The cases run in four driver processes with no standard input (the way a
+script or a scheduled job runs mcdesk), one after another in each, every case in its own
+copy of a prepared station and server (tests/cli_driver.py): one process per case would
+spend minutes starting Python. Each command alone also runs in a fresh process.
 """
 
 from __future__ import annotations
