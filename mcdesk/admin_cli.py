@@ -8,7 +8,6 @@ commands (enrol, provision) in mcdesk.station_cli.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -25,6 +24,41 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_REFUSED = 0, 1
 
 
+NOT_A_DATABASE_URL = (
+    "the server database address (--db or MCDESK_SERVER_DB) is not a database URL; give "
+    "one like sqlite:///path/server.sqlite3 or postgresql+psycopg://user@host/mcdesk"
+)
+
+
+def checked_database_url(url: str) -> str:
+    """``url`` if it names a database SQLAlchemy can drive; CommandRefused in words if not."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from mcdesk.cli import CommandRefused
+
+    try:
+        make_url(url).get_dialect()
+    except (ArgumentError, ValueError):  # unparsable, or no such driver
+        raise CommandRefused(NOT_A_DATABASE_URL) from None
+    return url
+
+
+@contextmanager
+def database_opens(url: str) -> Iterator[None]:
+    """Turn a database that cannot be reached or opened into a refusal that names it."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    from mcdesk.cli import CommandRefused
+
+    try:
+        yield
+    except OperationalError as exc:
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise CommandRefused(f"cannot open the server database {shown}: {exc.orig}") from None
+
+
 @contextmanager
 def _server_session(url: str | None) -> Iterator[Session]:
     """A session on the server database (--db, else MCDESK_SERVER_DB, else SQLite), migrated."""
@@ -33,9 +67,11 @@ def _server_session(url: str | None) -> Iterator[Session]:
     from mcdesk.server.config import load_server_settings
     from mcdesk.server.db import make_engine, migrate
 
-    engine = make_engine(load_server_settings(database_url=url).database_url)
+    database_url = checked_database_url(load_server_settings(database_url=url).database_url)
+    engine = make_engine(database_url)
     try:
-        migrate(engine)
+        with database_opens(database_url):
+            migrate(engine)
         with Session(engine) as session:
             yield session
     finally:
@@ -66,8 +102,11 @@ def _password(args: argparse.Namespace, username: str) -> str | None:
             print(f"error: cannot read {args.password_file}: {exc}", file=sys.stderr)
             return None
         return lines[0] if lines else ""
-    first = getpass.getpass(f"Password for {username}: ")
-    if getpass.getpass("The same password again: ") != first:
+    from mcdesk.cli import ask_password
+
+    no_terminal = "no terminal to type the password in: give --password-file FILE"
+    first = ask_password(f"Password for {username}: ", no_terminal=no_terminal)
+    if ask_password("The same password again: ", no_terminal=no_terminal) != first:
         print("error: the two passwords differ; nothing was changed", file=sys.stderr)
         return None
     return first
@@ -317,6 +356,7 @@ def _password_option(parser: argparse.ArgumentParser) -> None:
 def add_commands(commands: Any) -> None:
     """Add ``admin`` and ``station`` to the ``mcdesk`` parser's subcommands."""
     from mcdesk import access_cli, sneakernet_cli, station_cli
+    from mcdesk.cli import number_in
 
     admin = commands.add_parser("admin", help="server administration").add_subparsers(
         dest="sub", required=True
@@ -359,7 +399,9 @@ def add_commands(commands: Any) -> None:
     token = admin.add_parser("enrol-token", help="make a one-time station enrolment token")
     token.add_argument("--school", required=True)
     token.add_argument("--station-name", required=True)
-    token.add_argument("--hours", type=float, default=24, help="valid for (default 24)")
+    token.add_argument(
+        "--hours", type=number_in(0.01, 24 * 366), default=24, help="valid for (default 24)"
+    )
     _db(token, cmd_enrol_token)
     revoke = admin.add_parser("revoke-station", help="refuse a station's requests from now on")
     revoke.add_argument("station_id")

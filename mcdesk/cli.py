@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import math
 import shutil
+import socket
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +22,28 @@ if TYPE_CHECKING:
     from mcdesk.paths import Paths
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandRefused(Exception):
+    """A command cannot go ahead; the message says why and what to do. main() prints it."""
+
+
+def number_in(low: float, high: float, *, whole: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number from ``low`` to ``high`` (a whole one if asked)."""
+
+    def parse(text: str) -> float:
+        kind = "a whole number" if whole else "a number"
+        try:
+            value = float(text) if len(text) <= 24 else math.nan  # 5,000 digits: not a count
+            if whole and value.is_integer():
+                value = int(value)
+        except ValueError:
+            value = math.nan
+        if not (low <= value <= high) or (whole and not isinstance(value, int)):
+            raise argparse.ArgumentTypeError(f"{text[:24]!r}: give {kind} from {low:g} to {high:g}")
+        return value
+
+    return parse
 
 
 def _now() -> datetime:
@@ -236,10 +261,6 @@ def cmd_catalog_rebuild_bundled(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-class CommandRefused(Exception):
-    """A command cannot go ahead; the message says why and what to do."""
-
-
 @dataclass(frozen=True, slots=True)
 class TeacherCodes:
     """Unlock codes a teacher asked for, with what a printed sheet shows beside them."""
@@ -257,10 +278,36 @@ def add_teacher_code_options(parser: argparse.ArgumentParser) -> None:
         "--from", dest="start", type=int, help="first code number (default: the next unused)"
     )
     parser.add_argument("--count", type=int, default=10, help="how many codes (default 10)")
+    add_teacher_sign_in_options(parser)
+
+
+SIGN_IN_HELP = (
+    "A teacher of this station signs in first: --user NAME, and the password typed at the "
+    "prompt or, with --password-stdin, read from standard input (scripts, no terminal). "
+    "The demo station's teacher is 'teacher', password 'mcdesk-demo'."
+)
+NO_TERMINAL = (
+    "no terminal to type the password in: add --password-stdin and give the password on "
+    "standard input (e.g. --user NAME --password-stdin < password.txt)"
+)
+
+
+def add_teacher_sign_in_options(parser: argparse.ArgumentParser) -> None:
+    """``--user`` and ``--password-stdin``: how every ``mcdesk teacher`` command signs in."""
+    parser.description = f"{parser.description or ''} {SIGN_IN_HELP}".strip()
     parser.add_argument("--user", help="teacher user name (asked for if missing)")
     parser.add_argument(
-        "--password-stdin", action="store_true", help="read the password from standard input"
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input instead of asking",
     )
+
+
+def _line_from_stdin(*, missing: str) -> str:
+    line = sys.stdin.readline()
+    if not line:  # end of input, not even an empty line: nobody is there to answer
+        raise CommandRefused(missing)
+    return line.rstrip("\r\n")
 
 
 def _ask_credentials(args: argparse.Namespace) -> tuple[str, str]:
@@ -268,12 +315,25 @@ def _ask_credentials(args: argparse.Namespace) -> tuple[str, str]:
     if not username:
         # The prompt goes to stderr so that standard output holds only the codes.
         print("Teacher user name: ", end="", file=sys.stderr, flush=True)
-        username = sys.stdin.readline().strip()
+        username = _line_from_stdin(missing="no teacher user name: give --user NAME").strip()
     if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass("Password: ")
-    return username, password
+        return username, _line_from_stdin(missing="no password on standard input")
+    return username, ask_password("Password: ", no_terminal=NO_TERMINAL)
+
+
+def ask_password(prompt: str, *, no_terminal: str) -> str:
+    """A password typed at the terminal without echo; CommandRefused(no_terminal) if none."""
+    with warnings.catch_warnings():
+        # getpass falls back to reading stdin with echo when there is no terminal; refuse
+        # instead, in words, rather than echo a password or die on end of input.
+        warnings.simplefilter("error", getpass.GetPassWarning)
+        try:
+            return getpass.getpass(prompt)
+        except getpass.GetPassWarning:
+            raise CommandRefused(no_terminal) from None
+        except EOFError:  # Ctrl-D at the prompt
+            print(file=sys.stderr)
+            raise CommandRefused("no password typed") from None
 
 
 def teacher_codes(args: argparse.Namespace) -> TeacherCodes:
@@ -411,13 +471,22 @@ def cmd_server(args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    from mcdesk.admin_cli import checked_database_url, database_opens
     from mcdesk.server.app import prepare_database
     from mcdesk.server.config import DB_ENV, load_server_settings
 
     settings = load_server_settings(database_url=args.db, host=args.host, port=args.port)
+    checked_database_url(settings.database_url)
+    try:  # uvicorn reports a bad address in log lines after starting; say it in one line first
+        socket.create_server((settings.host, settings.port)).close()
+    except OSError as exc:
+        raise CommandRefused(
+            f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}"
+        ) from None
     # Migrate once here so --workers N processes do not all start by migrating; they
     # read the URL from the environment because uvicorn builds each worker's app itself.
-    prepare_database(settings)
+    with database_opens(settings.database_url):
+        prepare_database(settings)
     os.environ[DB_ENV] = settings.database_url
     uvicorn.run(
         "mcdesk.server.app:app_from_environment",
@@ -516,7 +585,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search = catalog.add_parser("search", help="search titles, skills, keywords and lessons")
     search.add_argument("query", nargs="+")
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=number_in(1, 1000, whole=True), default=20)
     search.set_defaults(func=cmd_catalog_search)
     rebuild = catalog.add_parser("rebuild-bundled", help="(publishers) rebuild content_cache/packs")
     rebuild.add_argument("--content-cache", default="content_cache")
@@ -526,27 +595,42 @@ def build_parser() -> argparse.ArgumentParser:
     teacher = commands.add_parser("teacher", help="teacher tools").add_subparsers(
         dest="sub", required=True
     )
-    codes = teacher.add_parser("codes", help="list a station's next unlock codes")
+    codes = teacher.add_parser(
+        "codes",
+        help="list a station's next unlock codes",
+        description="List a station's next unlock codes.",
+    )
     add_teacher_code_options(codes)
     codes.set_defaults(func=cmd_teacher_codes)
-    sheet = teacher.add_parser("code-sheet", help="write a printable PDF of unlock codes")
+    sheet = teacher.add_parser(
+        "code-sheet",
+        help="write a printable PDF of unlock codes",
+        description="Write a printable PDF of unlock codes.",
+    )
     add_teacher_code_options(sheet)
     sheet.add_argument("-o", "--output", required=True, help="PDF file to write")
     sheet.set_defaults(func=cmd_teacher_code_sheet)
-    extra = teacher.add_parser("accommodate", help="give a learner extra time on assessments")
+    extra = teacher.add_parser(
+        "accommodate",
+        help="give a learner extra time on assessments",
+        description="Give a learner extra time on assessments, from their next attempt.",
+    )
     extra.add_argument("--learner", required=True, help="the learner's name as on the roster")
     extra.add_argument(
         "--multiplier", type=float, required=True, help="e.g. 1.5 for time and a half"
     )
-    extra.add_argument("--user", help="teacher user name (asked for if missing)")
-    extra.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add_teacher_sign_in_options(extra)
     extra.set_defaults(func=cmd_teacher_accommodate)
 
     server = commands.add_parser("server", help="run the central sync server")
     server.add_argument("--db", help="database URL (default: $MCDESK_SERVER_DB or SQLite)")
     server.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    server.add_argument("--port", type=int, help="port to listen on (default 8765)")
-    server.add_argument("--workers", type=int, default=1, help="worker processes")
+    server.add_argument(
+        "--port", type=number_in(1, 65535, whole=True), help="port to listen on (default 8765)"
+    )
+    server.add_argument(
+        "--workers", type=number_in(1, 64, whole=True), default=1, help="worker processes"
+    )
     server.set_defaults(func=cmd_server)
 
     sync = commands.add_parser(
@@ -576,6 +660,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return int(args.func(args))
+    except CommandRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     except (SettingsError, NewerDatabaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except OSError as exc:  # a path given that cannot be read or written: say which and why
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_REFUSED

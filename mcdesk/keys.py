@@ -13,6 +13,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from mcdesk.jsonread import read_json
+
+# A publisher file holds a name and a 32-byte key: a few hundred bytes.
+MAX_KEY_FILE_BYTES = 64 * 1024
+
 
 class KeyFileError(Exception):
     """A key file is missing, unreadable or not the kind expected."""
@@ -101,7 +106,7 @@ def new_publisher(private_key_path: Path, *, name: str) -> PublisherKey:
 def read_publisher(path: Path) -> PublisherKey:
     """Read a publisher's public JSON file."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = read_json(path.read_bytes(), what="it", max_bytes=MAX_KEY_FILE_BYTES)
         raw = base64.b64decode(document["public_key"], validate=True)
         public_key = Ed25519PublicKey.from_public_bytes(raw)
         name = str(document["name"])

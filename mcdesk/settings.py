@@ -13,7 +13,11 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from mcdesk.jsonread import JsonRefused, read_json
+
 SETTINGS_SCHEMA_VERSION = 1
+# A handful of short values; anything near this size is not a settings file.
+MAX_SETTINGS_BYTES = 1024 * 1024
 
 
 class SettingsError(Exception):
@@ -68,7 +72,7 @@ def load_settings(path: Path) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = read_json(path.read_bytes(), what="the file", max_bytes=MAX_SETTINGS_BYTES)
         if not isinstance(raw, dict):
             raise SettingsError("the file must hold a JSON object")
         known = {f.name for f in fields(Settings)}
@@ -76,7 +80,7 @@ def load_settings(path: Path) -> Settings:
         if unknown:
             raise SettingsError(f"unknown setting {unknown[0]!r}")
         return Settings(**_upgrade(raw))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, SettingsError) as exc:
+    except (OSError, JsonRefused, SettingsError) as exc:
         raise SettingsError(
             f"cannot use the settings in {path}: {exc}. Fix the file, or remove it to "
             "start from the defaults."

@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 import re
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
 from mcdesk.__main__ import CLI_COMMANDS, main
+from mcdesk.cli import _prepare_store
 from mcdesk.demo import DEMO_TEACHER_PASSWORD
 from mcdesk.exam.unlock import UnlockDesk
 from mcdesk.paths import Paths
@@ -154,3 +157,50 @@ def test_a_teacher_gives_a_learner_extra_time_for_the_next_attempt(
     monkeypatch.setattr("sys.stdin", io.StringIO("wrong\n"))
     assert main(["teacher", "accommodate", "--learner", "Grace Kim", "--multiplier", "2", *auth])
     assert "not right" in capsys.readouterr().err
+
+
+TEACHER_COMMANDS = (
+    ("codes", "--station", "Demo station"),
+    ("code-sheet", "--station", "Demo station", "-o", "sheet.pdf"),
+    ("accommodate", "--learner", "Grace Kim", "--multiplier", "1.5"),
+)
+
+
+def mcdesk(home: Paths, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """``mcdesk`` in a process of its own with no terminal, as a script or a cron job runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "mcdesk", *args],
+        input=stdin.decode() if stdin is not None else None,
+        stdin=subprocess.DEVNULL if stdin is None else None,
+        capture_output=True,
+        text=True,
+        cwd=home.ensure().data_dir,  # MCDESK_HOME is in the environment (the home fixture)
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", TEACHER_COMMANDS, ids=[c[0] for c in TEACHER_COMMANDS])
+def test_with_no_terminal_and_no_password_a_teacher_command_says_how_in_one_line(
+    home: Paths, command: tuple[str, ...]
+) -> None:
+    _prepare_store()  # here, where first-run scrypt is cheap (the fast_scrypt fixture)
+    for sign_in in ((), ("--user", "teacher")):
+        done = mcdesk(home, "teacher", *command, *sign_in)
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "Error" not in done.stderr  # no EOFError, no GetPassWarning
+        reason = done.stderr.strip().splitlines()
+        assert len(reason) == 1, done.stderr
+        assert "--user NAME" in reason[0]
+    assert "--password-stdin" in reason[0]
+
+
+@pytest.mark.parametrize("command", TEACHER_COMMANDS, ids=[c[0] for c in TEACHER_COMMANDS])
+def test_the_help_says_how_a_teacher_signs_in(home: Paths, command: tuple[str, ...]) -> None:
+    done = mcdesk(home, "teacher", command[0], "--help")
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    assert "--user NAME" in text
+    assert "--password-stdin" in text
+    assert "read from standard input" in text

@@ -16,6 +16,7 @@ from mcdesk.content.errors import SourceError
 from mcdesk.content.manifest import validate_manifest
 from mcdesk.content.sealing import (
     PackKey,
+    SealError,
     bank_aad,
     new_pack_key,
     read_pack_key,
@@ -49,7 +50,12 @@ def default_pack_key_path(output: Path) -> Path:
 def _pack_key_for(pack_id: str, path: Path) -> PackKey:
     """Reuse the pack's key when its file exists (reproducible builds), else make one."""
     if path.exists():
-        pack_key = read_pack_key(path)
+        try:
+            pack_key = read_pack_key(path)
+        except SealError as exc:  # a damaged or foreign key file: the builder's to fix
+            raise SourceError(
+                f"{exc}; give the pack's own key file, or none for a new key"
+            ) from None
         if pack_key.pack_id != pack_id:
             raise SourceError(f"{path} is the key of pack {pack_key.pack_id}, not {pack_id}")
         return pack_key

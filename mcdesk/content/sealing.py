@@ -21,6 +21,9 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from mcdesk.jsonread import read_json
+from mcdesk.keys import MAX_KEY_FILE_BYTES
+
 NONCE_BYTES = 12
 
 
@@ -59,7 +62,7 @@ def write_pack_key(path: Path, pack_key: PackKey) -> None:
 
 def read_pack_key(path: Path) -> PackKey:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = read_json(path.read_bytes(), what="it", max_bytes=MAX_KEY_FILE_BYTES)
         key = base64.b64decode(document["key"], validate=True)
         pack_key = PackKey(pack_id=str(document["pack_id"]), key=key)
     except (OSError, ValueError, KeyError, TypeError) as exc:

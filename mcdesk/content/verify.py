@@ -12,7 +12,6 @@ file is fetched, ``verify_parts`` once every file is at hand.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import stat
 import zipfile
@@ -25,6 +24,7 @@ from mcdesk.content.build import MANIFEST_NAME, SIGNATURE_NAME
 from mcdesk.content.errors import PackRefused
 from mcdesk.content.limits import DEFAULT_LIMITS, PackLimits
 from mcdesk.content.manifest import validate_manifest
+from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.keys import PublisherKey, verify_signature
 
 DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
@@ -157,13 +157,15 @@ class SignedManifest:
 
 
 def _signed_manifest(
-    manifest_bytes: bytes, signature: bytes, trusted: Mapping[str, PublisherKey]
+    manifest_bytes: bytes, signature: bytes, trusted: Mapping[str, PublisherKey], limits: PackLimits
 ) -> SignedManifest:
     """The signature against a trusted publisher, then the schema and the rules."""
     try:
-        manifest = json.loads(manifest_bytes)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PackRefused(f"the manifest is not valid JSON: {exc}") from exc
+        manifest = read_json(
+            manifest_bytes, what="the manifest", max_bytes=limits.max_manifest_bytes
+        )
+    except JsonRefused as exc:
+        raise PackRefused(f"{exc}. Do not use this pack; get a fresh copy.") from None
     publisher = _publisher_for(manifest, trusted)
     if len(signature) != 64 or not verify_signature(
         publisher.public_key, signature, manifest_bytes
@@ -204,7 +206,7 @@ def verify_manifest(
             f"the manifest is {len(manifest_bytes)} bytes; at most "
             f"{limits.max_manifest_bytes} are allowed"
         )
-    signed = _signed_manifest(manifest_bytes, signature, trusted)
+    signed = _signed_manifest(manifest_bytes, signature, trusted, limits)
     entries = signed.files
     for entry in entries:
         _check_path(entry["path"])
@@ -275,7 +277,7 @@ def verify_pack(
             archive, entries.pop(MANIFEST_NAME), at_most=limits.max_manifest_bytes
         )
         signature = _read(archive, entries.pop(SIGNATURE_NAME), at_most=64)
-        signed = _signed_manifest(manifest_bytes, signature, trusted)
+        signed = _signed_manifest(manifest_bytes, signature, trusted, limits)
         listed = {entry["path"]: entry for entry in signed.files}
         for name in sorted(entries):
             if name not in listed:

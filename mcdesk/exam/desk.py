@@ -20,11 +20,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from mcdesk.content.catalog import load_manifest
 from mcdesk.exam import accommodations, records
+from mcdesk.exam.access import require_grant
 from mcdesk.exam.engine import ExamEngine
 from mcdesk.exam.keyring import KeyringError, open_bank
 from mcdesk.exam.results import ExamResult
 from mcdesk.exam.retake import RetakeDecision, retake_allowed
-from mcdesk.exam.states import ACTIVE, ENDED, AttemptState, ExamError
+from mcdesk.exam.states import ACTIVE, ENDED, AttemptState, ExamError, NotGrantedError
 from mcdesk.exam.unlock import LOW_SLOTS, UnlockDesk, UnlockResult
 from mcdesk.store.connection import opened
 from mcdesk.study.states import Readiness, readiness, skill_states
@@ -240,6 +241,18 @@ class ExamDesk:
         """A teacher's start code: draw a form, unlock and start the clock."""
         with opened(self._database) as connection:
             manifest = _manifest(connection, pack_id)
+            try:  # before the code is tried, so a refused start does not use it up
+                require_grant(
+                    connection,
+                    learner_id=learner_id,
+                    pack_id=pack_id,
+                    title=str(manifest["title"]),
+                    now=self._wall(),
+                )
+            except NotGrantedError as exc:
+                return CodeOutcome(
+                    ok=False, message=str(exc), next_counter=self._unlock.next_counter()
+                )
             decision = retake_allowed(
                 connection,
                 learner_id=learner_id,

@@ -57,6 +57,10 @@ class ExamError(Exception):
     """An assessment operation that cannot be done, with the reason."""
 
 
+class NotGrantedError(ExamError):
+    """The learner was never granted the micro-credential (or the grant is not open now)."""
+
+
 class ExamStateError(ExamError):
     """The operation is not allowed in the attempt's current state."""
 

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import exists
 from sqlmodel import Session, col, func, select
 
+from mcdesk import jsonread
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import OutboxEvent, SyncReceipt, SyncState
 from mcdesk.sync.signing import signed_headers
@@ -33,6 +34,9 @@ SERVER_KEY_PATH = "/api/v1/server-key"
 MAX_BATCH = 500  # the server refuses more per request
 LAST_PUSH_KEY = "last_push_at"
 NOT_UNDERSTOOD = "response was not understood"
+# Bounds on what the server may answer: a pull page or push answer, and one receipt.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+MAX_RECEIPT_BYTES = 64 * 1024
 
 
 class SyncError(Exception):
@@ -61,7 +65,14 @@ def _utc_now() -> datetime:
 def endpoint(server_url: str, path: str) -> tuple[str, str]:
     """The full URL and the path the server sees (and the station signs)."""
     base = server_url.rstrip("/")
-    return base + path, urlsplit(base).path + path
+    try:
+        parts = urlsplit(base)
+        parts.port  # noqa: B018  (reading it checks it: a port past 65535 raises here)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SyncError(f"{server_url[:200]!r} is not a server address (http(s)://host[:port])")
+    return base + path, parts.path + path
 
 
 def send(
@@ -82,17 +93,20 @@ def send(
 
 
 def read_json(response: requests.Response) -> Any:
+    """The server's answer as JSON, bounded like every JSON from outside; SyncError if not."""
     try:
-        return response.json()
-    except ValueError:
+        return jsonread.read_json(
+            response.content, what="the server's answer", max_bytes=MAX_ANSWER_BYTES
+        )
+    except jsonread.JsonRefused:
         raise SyncError(NOT_UNDERSTOOD) from None
 
 
 def refusal(response: requests.Response) -> SyncError:
     """A 4xx answer in words, with the server's own reason when it gave one."""
     try:
-        detail = response.json().get("detail")
-    except (ValueError, AttributeError):
+        detail = read_json(response).get("detail")
+    except (SyncError, AttributeError):
         detail = None
     why = f": {detail}" if isinstance(detail, str) else ""
     return SyncError(f"the server refused the request ({response.status_code}){why}")
@@ -130,7 +144,7 @@ def _verified_receipt(
         event_id = raw["event_id"]
         body = raw["body"].encode("utf-8")
         signature = base64.b64decode(raw["signature"], validate=True)
-        fields = json.loads(body)
+        fields = jsonread.read_json(body, what="a receipt", max_bytes=MAX_RECEIPT_BYTES)
         received_at = fields["received_at"]
     except (KeyError, TypeError, AttributeError, ValueError, binascii.Error):
         raise SyncError(NOT_UNDERSTOOD) from None

@@ -12,6 +12,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from mcdesk.jsonread import JsonRefused, read_json
+
 EXPORT_KIND = "mcdesk-sync-export"
 RECEIPTS_KIND = "mcdesk-sync-receipts"
 FORMAT = 1
@@ -56,12 +58,12 @@ def read_signed_file(path: Path, kind: str) -> tuple[bytes, bytes]:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise FileRefused(f"{path} is over {MAX_FILE_BYTES // 2**20} MiB: not a sync file")
-        document = json.loads(path.read_bytes())
+        document = read_json(path.read_bytes(), what="it", max_bytes=MAX_FILE_BYTES)
     except OSError as exc:
         raise FileRefused(f"cannot read {path}: {exc.strerror or exc}") from None
-    except ValueError:
+    except JsonRefused as exc:
         raise FileRefused(
-            f"{path} is not a sync file (not JSON): it may be damaged; export it again"
+            f"{path} is not a sync file (not JSON): {exc}; it may be damaged; export it again"
         ) from None
     if not isinstance(document, dict) or document.get("kind") != kind:
         found = document.get("kind") if isinstance(document, dict) else None

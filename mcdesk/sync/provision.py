@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from sqlmodel import Session, select
 
 from mcdesk.content.errors import PackRefused
 from mcdesk.exam.logpush import EXAM_LOG_KIND, QUEUED_THROUGH_KEY
+from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.keys import PublisherKey, key_id, public_key_b64, verify_signature, write_private_key
 from mcdesk.store.engine import make_engine
 from mcdesk.store.identity import remember_identity
@@ -109,13 +109,13 @@ def _envelope(path: Path) -> tuple[bytes, bytes]:
             raise ProvisionRefused(
                 f"{path} is over {MAX_FILE_BYTES // 2**20} MiB: not a provisioning file"
             )
-        document = json.loads(path.read_bytes())
+        document = read_json(path.read_bytes(), what="it", max_bytes=MAX_FILE_BYTES)
     except OSError as exc:
         raise ProvisionRefused(f"cannot read {path}: {exc.strerror or exc}") from None
-    except ValueError:
+    except JsonRefused as exc:
         raise ProvisionRefused(
-            f"{path} is not a provisioning file (not JSON): it may be damaged or cut short; "
-            f"{MAKE_ANOTHER}"
+            f"{path} is not a provisioning file (not JSON): {exc}; it may be damaged or cut "
+            f"short; {MAKE_ANOTHER}"
         ) from None
     kind = document.get("kind") if isinstance(document, dict) else None
     if kind != PROVISION_KIND:
@@ -128,13 +128,24 @@ def _envelope(path: Path) -> tuple[bytes, bytes]:
     return _b64(document.get("body"), "the body"), _b64(document.get("signature"), "the signature")
 
 
+def _object(payload: dict[str, Any], name: str) -> dict[str, Any]:
+    """A member that must be an object; an empty one when missing (its fields then are)."""
+    value = payload.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _damaged(f"{name} is not an object")
+    return value
+
+
 def _server_key(payload: dict[str, Any]) -> Ed25519PublicKey:
-    raw = _b64((payload.get("server_key") or {}).get("public_key"), "the server key")
+    stated = _object(payload, "server_key")
+    raw = _b64(stated.get("public_key"), "the server key")
     try:
         key = Ed25519PublicKey.from_public_bytes(raw)
     except ValueError:
         raise _damaged("the server key is not an Ed25519 key") from None
-    if key_id(key) != payload["server_key"].get("key_id"):
+    if key_id(key) != stated.get("key_id"):
         raise _damaged("the server key does not match its key id")
     return key
 
@@ -187,9 +198,9 @@ def read_provision_file(path: Path) -> ProvisionFile:
     """The checked contents of a provisioning file; ProvisionRefused with the reason."""
     body, signature = _envelope(path)
     try:
-        payload = json.loads(body)
-    except ValueError:
-        raise _damaged("the body is not JSON") from None
+        payload = read_json(body, what="the body", max_bytes=MAX_FILE_BYTES)
+    except JsonRefused as exc:
+        raise _damaged(str(exc)) from None
     if not isinstance(payload, dict):
         raise _damaged("the body is not an object")
     server_key = _server_key(payload)
@@ -219,7 +230,7 @@ def read_provision_file(path: Path) -> ProvisionFile:
         station_id=_text(station, "id", "the station"),
         station_name=_text(station, "name", "the station"),
         station_key=station_key,
-        school_name=str((payload.get("school") or {}).get("name") or ""),
+        school_name=str(_object(payload, "school").get("name") or ""),
         streams=_streams(payload),
         packs=_packs(payload),
     )

@@ -21,11 +21,13 @@ from sqlmodel import Session, select
 
 from mcdesk.canonical import canonical_json
 from mcdesk.exam.logpush import queue_log
+from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import Station, SyncReceipt
 from mcdesk.sync.client import SyncError, pending_count, read_answer, request_body, unsent_events
 from mcdesk.sync.files import (
     EXPORT_KIND,
+    MAX_FILE_BYTES,
     RECEIPTS_KIND,
     FileRefused,
     read_signed_file,
@@ -77,6 +79,13 @@ class ReceiptsReport:
     remaining: int
 
 
+def _listed(entry: Any, outbox: dict[str, Any], field: str | None = None) -> bool:
+    """Whether an answer's entry (an id, or an object whose ``field`` is one) is ours."""
+    if field is not None:
+        entry = entry.get(field) if isinstance(entry, dict) else None
+    return isinstance(entry, str) and entry in outbox
+
+
 def import_receipts(*, database: Path, path: Path) -> ReceiptsReport:
     """Store the receipts in a server's answer file; every one checked as a push checks them."""
     body, signature = read_signed_file(path, RECEIPTS_KIND)
@@ -93,11 +102,14 @@ def import_receipts(*, database: Path, path: Path) -> ReceiptsReport:
             f"{path} is not signed by this station's server: nothing was stored"
         ) from None
     try:
-        answer: dict[str, Any] = json.loads(body)
+        answer: dict[str, Any] = read_json(body, what="the receipts", max_bytes=MAX_FILE_BYTES)
         station_id = str(answer["station_id"])
-        if not isinstance(answer["receipts"], list) or not isinstance(answer["rejected"], list):
+        lists = (answer["receipts"], answer["rejected"], answer["accepted"], answer["duplicate"])
+        if not all(isinstance(entries, list) for entries in lists):
             raise TypeError
-    except (KeyError, TypeError, ValueError):
+    except JsonRefused as exc:
+        raise FileRefused(f"{path} is damaged: {exc}; nothing was stored") from None
+    except (KeyError, TypeError):
         raise FileRefused(f"{path} is damaged: the receipts cannot be read") from None
     engine = make_engine(database)
     try:
@@ -109,10 +121,10 @@ def import_receipts(*, database: Path, path: Path) -> ReceiptsReport:
                 )
             outbox = {event.id: event for event in unsent_events(session, after=0, limit=10**9)}
             answer_known = {
-                "accepted": [i for i in answer.get("accepted", []) if i in outbox],
-                "duplicate": [i for i in answer.get("duplicate", []) if i in outbox],
-                "rejected": [r for r in answer.get("rejected", []) if r.get("id") in outbox],
-                "receipts": [r for r in answer["receipts"] if r.get("event_id") in outbox],
+                "accepted": [i for i in answer["accepted"] if _listed(i, outbox)],
+                "duplicate": [i for i in answer["duplicate"] if _listed(i, outbox)],
+                "rejected": [r for r in answer["rejected"] if _listed(r, outbox, "id")],
+                "receipts": [r for r in answer["receipts"] if _listed(r, outbox, "event_id")],
             }
             answered = answer_known["accepted"] + answer_known["duplicate"]
             answered += [r.get("id") for r in answer_known["rejected"]]

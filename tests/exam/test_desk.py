@@ -58,6 +58,9 @@ def station(
             "INSERT INTO learner (id, class_id, display_name, pin_hash) "
             f"VALUES ('{LEARNER}', 'c1', 'Ada', 'x')"
         )
+        connection.execute(  # the class may take this micro-credential (see the grant test)
+            f"INSERT INTO access_grant (id, pack_id, class_id) VALUES ('g1', '{PACK}', 'c1')"
+        )
     built = build_pack(
         write_source(tmp_path / "src"), tmp_path / "p.mcpack", publisher_key=publisher_key
     )
@@ -203,3 +206,34 @@ def test_paper_items_follow_the_drawn_option_order() -> None:
 
 def test_the_station_id_is_the_issuers(station: Station) -> None:
     assert teacher_issuer(station.database).station_id == STATION_ID
+
+
+def test_no_assessment_starts_on_a_pack_the_learner_was_never_granted(station: Station) -> None:
+    """The core refuses, whatever the screens show, and the teacher's code stays unused."""
+    with opened(station.database) as connection:
+        connection.execute("DELETE FROM access_grant")
+    desk = station.desk()
+    refused = desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(1))
+    assert not refused.ok
+    assert "is not open to this learner" in refused.message
+    assert "A teacher can grant it" in refused.message
+    assert refused.next_counter == desk.next_counter() == 1  # the code was not used up
+    with opened(station.database) as connection:
+        assert connection.execute("SELECT count(*) FROM attempt").fetchone()[0] == 0
+        # A grant to another pack, or one that closed yesterday, opens nothing either.
+        connection.execute(
+            "INSERT INTO access_grant (id, pack_id, class_id) VALUES ('other', 'other-pack', 'c1')"
+        )
+        connection.execute(
+            "INSERT INTO access_grant (id, pack_id, learner_id, closes_at) "
+            f"VALUES ('closed', '{PACK}', '{LEARNER}', '2026-11-21 00:00:00')"
+        )
+    assert not desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(1)).ok
+    with opened(station.database) as connection:
+        connection.execute(
+            "INSERT INTO access_grant (id, pack_id, learner_id) "
+            f"VALUES ('g2', '{PACK}', '{LEARNER}')"
+        )
+    started = desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(1))
+    assert started.ok, started.message
+    desk.close()
