@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer
 from mcdesk.exam.desk import CodeOutcome, Evidence, ExamDesk, Interrupted, Outcome, Sitting
 from mcdesk.ui.background import run_in_background
 from mcdesk.ui.code_prompt import CodePrompt
+from mcdesk.ui.exam_hold import MainWindowHold
 from mcdesk.ui.exam_view import ExamView
 from mcdesk.ui.lockdown import LockdownWindow
 from mcdesk.ui.main_window import MainWindow
@@ -57,6 +58,12 @@ class ExamFlow(QObject):
         self._timer.timeout.connect(self._tick)
         self.prompt = CodePrompt()
         self.prompt.code_entered.connect(self._on_code)
+        self.hold = MainWindowHold(
+            window,
+            locked=lambda: self.lockdown is not None and self.lockdown.locked,
+            bring_lock_back=self._bring_lock_back,
+            on_close_attempt=lambda: self._on_incident("close_attempt", "main window"),
+        )
         window.pack_page.ready_requested.connect(self._ready_for_current_pack)
         window.ready_view.back.connect(self._back_from_ready)
         window.result_view.done.connect(self._after_result)
@@ -69,20 +76,39 @@ class ExamFlow(QObject):
             self._desk_instance = self._make_desk()
         return self._desk_instance
 
-    def _run(self, task: Callable[[ExamDesk], Any], on_success: Callable[[Any], None]) -> None:
+    def _run(
+        self,
+        task: Callable[[ExamDesk], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[Exception], None] | None = None,
+    ) -> None:
         run_in_background(
             parent=self,
             pool=self._pool,
             task=lambda: task(self._desk()),
             on_success=on_success,
-            on_failure=self._on_failure,
+            on_failure=on_failure or self._on_failure,
         )
 
     def _on_failure(self, error: Exception) -> None:
-        self.prompt.set_busy(False)
         if self.view is not None:
             self.view.set_busy(False)
-        self._window.show_notice(f"The assessment could not do that: {error}")
+        self._say(f"The assessment could not do that: {error}")
+
+    def _say(self, text: str) -> None:
+        """A problem in words where the learner looks: the lock's overlay, or the window."""
+        if self.lockdown is not None:
+            self.lockdown.show_overlay(text)
+        else:
+            self._window.show_notice(text)
+
+    def _code_failed(self, prompt: CodePrompt) -> Callable[[Exception], None]:
+        """A code check that failed ends in words on the prompt that asked, never "Checking…"."""
+
+        def failed(error: Exception) -> None:
+            prompt.show_refused(f"The code could not be checked: {error}", 0)
+
+        return failed
 
     def close(self) -> None:
         """Stop the clock and close the desk (app shutdown); the attempt stays resumable."""
@@ -159,12 +185,16 @@ class ExamFlow(QObject):
     def _on_code(self, code: str, action: str, _minutes: int) -> None:
         self.prompt.set_busy(True)
         attempt_id, pack_id, learner_id = self._attempt_id, self._pack_id, self._learner()
+        failed = self._code_failed(self.prompt)
         if action == "resume" and attempt_id is not None:
-            self._run(lambda desk: desk.resume(attempt_id=attempt_id, code=code), self._on_opened)
+            self._run(
+                lambda desk: desk.resume(attempt_id=attempt_id, code=code), self._on_opened, failed
+            )
         elif action == "start" and pack_id is not None and learner_id is not None:
             self._run(
                 lambda desk: desk.start(learner_id=learner_id, pack_id=pack_id, code=code),
                 self._on_opened,
+                failed,
             )
         else:
             self.prompt.set_busy(False)
@@ -203,7 +233,13 @@ class ExamFlow(QObject):
         )
         self._paused = False
         lockdown.lock()
+        self.hold.hold()
         self._timer.start()
+
+    def _bring_lock_back(self) -> None:
+        if self.lockdown is not None:
+            self.lockdown.raise_()
+            self.lockdown.activateWindow()
 
     def call_teacher(self, reason: str) -> None:
         """Raise the proctor overlay: a code then continues, adds time, pauses or leaves."""
@@ -265,15 +301,19 @@ class ExamFlow(QObject):
         if self.lockdown is None:
             return
         prompt = self.lockdown.overlay.prompt
+        failed = self._code_failed(prompt)
         action = "resume" if self._paused else prompt.chosen_action
         minutes = prompt.minutes.value() if action == "extend" else 0
         if action == "resume":
             attempt_id = self._attempt_id or ""
-            self._run(lambda desk: desk.resume(attempt_id=attempt_id, code=code), self._on_overlay)
+            self._run(
+                lambda desk: desk.resume(attempt_id=attempt_id, code=code), self._on_overlay, failed
+            )
             return
         self._run(
             lambda desk: desk.authorise(code=code, action=action, minutes=minutes),
             lambda outcome: self._on_overlay(outcome, action),
+            failed,
         )
 
     def _on_overlay(self, outcome: CodeOutcome, action: str = "resume") -> None:
@@ -322,6 +362,7 @@ class ExamFlow(QObject):
             lockdown.release()
             lockdown.close()
             lockdown.deleteLater()
+        self.hold.let_go()
 
     # After -----------------------------------------------------------------------------
 

@@ -338,10 +338,27 @@ class LockdownWindow(QWidget):
         self.raise_()
         self.activateWindow()
 
+    def _on_screen(self) -> bool:
+        handle = self.windowHandle()
+        return handle is not None and handle.isExposed() and not self.isMinimized()
+
+    def _come_back(self) -> None:
+        """Hidden (show desktop, minimised, unmapped): back in front at once, and say so."""
+        if not self._locked or self._on_screen():
+            return
+        self._focus_lost("the assessment window was hidden")
+        # Mapped anew: a window manager's "show desktop" ends when a window maps, and
+        # raising a window it has hidden does nothing.
+        self.hide()
+        self._refit()
+        self._take_focus()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Runs for every event of the application while locked: leave early.
         kind = event.type()
         if kind not in _FILTERED:
+            if kind == E.Expose and watched is self.windowHandle() and not self._on_screen():
+                QTimer.singleShot(0, self._come_back)
             return False
         if kind == E.ContextMenu:
             return True  # no Copy/Paste menus anywhere
@@ -389,7 +406,7 @@ class LockdownWindow(QWidget):
         elif self._locked and event.type() == E.WindowDeactivate:
             self._deactivated()
         elif self._locked and event.type() == E.WindowStateChange and self.isMinimized():
-            QTimer.singleShot(0, self._refit)  # put it back: a locked window is never minimized
+            QTimer.singleShot(0, self._come_back)  # a locked window is never minimized
         return super().event(event)
 
     def _deactivated(self) -> None:

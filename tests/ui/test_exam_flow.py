@@ -206,3 +206,56 @@ def test_a_teacher_adds_time_then_pauses_and_resumes_with_codes(
     with sqlite3.connect(home.database) as connection:
         actions = [r[0] for r in connection.execute("SELECT action FROM code_entry WHERE ok = 1")]
     assert actions == ["start", "extend:+5", "pause", "resume"]
+
+
+def _locked(start_app: StartApp, qtbot: QtBot, home: Paths) -> tuple[MainWindow, ExamFlow]:
+    window, exam = _started(start_app, qtbot, home)
+    _sign_in_and_get_ready(qtbot, window)
+    _type_code(qtbot, exam, _code(home, 1))
+    qtbot.waitUntil(lambda: exam.lockdown is not None and exam.lockdown.locked, timeout=WAIT)
+    return window, exam
+
+
+def test_the_main_window_can_neither_close_nor_come_forward_while_an_attempt_is_locked(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, exam = _locked(start_app, qtbot, home)
+    assert not window.isVisible()  # nothing for Alt+Tab to bring up behind the lock
+    assert not window.close()  # Alt+F4 on it, as the window manager would send it
+    assert exam.lockdown is not None
+    assert exam.lockdown.locked
+    qtbot.waitUntil(
+        lambda: (
+            _count(
+                home,
+                "SELECT count(*) FROM outbox WHERE kind = 'exam_incident' "
+                "AND CAST(body AS TEXT) LIKE '%close_attempt%'",
+            )
+            == 1
+        ),
+        timeout=WAIT,
+    )
+    window.show()  # something maps it anyway: it goes straight back behind the lock
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT)
+    assert exam.view is not None
+    exam.view.submit_requested.emit()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.result_view, timeout=WAIT)
+    assert window.isVisible()  # the result is shown where the learner can read it
+
+
+def test_a_code_check_that_fails_ends_in_words_on_the_overlay_that_asked(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, exam = _locked(start_app, qtbot, home)
+    assert exam.view is not None
+    assert exam.lockdown is not None
+    exam.view.teacher_requested.emit()
+    overlay = exam.lockdown.overlay
+    qtbot.waitUntil(overlay.isVisible, timeout=WAIT)
+    exam.close()  # the store goes away under the attempt (what Alt+F4 used to do)
+    _overlay_code(qtbot, exam, _code(home, 2), "extend")
+    prompt = overlay.prompt
+    qtbot.waitUntil(lambda: "could not be checked" in prompt.message.text(), timeout=WAIT)
+    assert "Checking" not in prompt.message.text()
+    assert prompt.field.isEnabled()  # the teacher can try again
+    assert window.ready_view.isHidden() or "Checking" not in exam.prompt.message.text()
