@@ -23,10 +23,12 @@ from mcdesk.ui.exam_panels import ConfirmPanel, PausedPanel
 from mcdesk.ui.exam_question import QuestionPanel
 from mcdesk.ui.exam_saves import SaveLedger
 from mcdesk.ui.item_inputs import TextInput
+from mcdesk.ui.steady_button import SteadyButton
 
 TEXT_DEBOUNCE_MS = 400  # typing saves once the learner pauses, not on every key
 MIN_ITEM_WIDTH = 760  # px the question keeps before the navigator may take more columns
 MAX_NAV_COLUMNS = 3
+FLAG_TEXTS = ("⚐ Flag for review", "⚑ Flagged")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -69,7 +71,7 @@ class ExamView(QWidget):
         self.question.retry.connect(self._retry)
         self.previous_button = self._button("‹ Previous", "Previous question", "Alt+P")
         self.previous_button.clicked.connect(lambda: self.go_to(self._index - 1, focus=False))
-        self.flag_button = self._button("⚐ Flag for review", "Flag for review", "Alt+F")
+        self.flag_button = self._button(FLAG_TEXTS, "Flag for review", "Alt+F")
         self.flag_button.setCheckable(True)
         self.flag_button.toggled.connect(self._on_flag_toggled)
         self.next_button = self._button("Next ›", "Next question", "Alt+N")
@@ -125,8 +127,9 @@ class ExamView(QWidget):
             shortcut.activated.connect(action)
             self._shortcuts.append(shortcut)
 
-    def _button(self, text: str, name: str, keys: str) -> QPushButton:
-        button = QPushButton(text)
+    def _button(self, text: str | tuple[str, ...], name: str, keys: str) -> QPushButton:
+        # A button whose text changes keeps the width of its widest text: Next stays put.
+        button = QPushButton(text) if isinstance(text, str) else SteadyButton(text)
         button.setAccessibleName(name)
         button.setAutoDefault(True)  # Enter presses the focused button
         if keys:
@@ -361,7 +364,7 @@ class ExamView(QWidget):
 
     def _refresh_flag_button(self) -> None:
         on = self.flag_button.isChecked()
-        self.flag_button.setText("⚑ Flagged" if on else "⚐ Flag for review")
+        self.flag_button.setText(FLAG_TEXTS[1] if on else FLAG_TEXTS[0])
 
     def _chain_tab_order(self) -> None:
         # The answer widget is made anew per question, which puts it last in Tab order.

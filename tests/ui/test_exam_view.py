@@ -557,3 +557,19 @@ def test_an_hour_of_clock_ticks_and_answers_does_not_crash_the_station() -> None
         " to True on every Signal.emit() from Python; 6.11.3 does not."
     )
     assert "still running after an hour" in done.stdout
+
+
+def test_flagging_never_moves_next(qtbot: QtBot, themed: QApplication, view: ExamView) -> None:
+    show(view, PAPER)
+    qtbot.waitUntil(lambda: view.next_button.isVisible())
+    QApplication.processEvents()
+    before, flag_before = view.next_button.geometry(), view.flag_button.width()
+    qtbot.mouseClick(view.flag_button, Qt.MouseButton.LeftButton)
+    assert view.flag_button.text() == "⚑ Flagged"
+    QApplication.processEvents()  # let the layout settle, as it would before the next click
+    assert view.next_button.geometry() == before  # a click aimed at Next still lands on it
+    assert view.flag_button.width() == flag_before
+    qtbot.mouseClick(view.flag_button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert view.flag_button.text() == "⚐ Flag for review"
+    assert view.next_button.geometry() == before
