@@ -23,7 +23,7 @@ from mcdesk.exam import accommodations, records
 from mcdesk.exam.engine import ExamEngine
 from mcdesk.exam.keyring import KeyringError, open_bank
 from mcdesk.exam.results import ExamResult
-from mcdesk.exam.retake import RetakeDecision, retake_allowed
+from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed
 from mcdesk.exam.states import ACTIVE, ENDED, AttemptState, ExamError
 from mcdesk.exam.unlock import LOW_SLOTS, UnlockDesk, UnlockResult
 from mcdesk.store.connection import opened
@@ -122,16 +122,6 @@ def in_words(decision: RetakeDecision, titles: Mapping[str, str]) -> RetakeDecis
         return decision
     names = ", ".join(titles.get(skill, skill) for skill in decision.review)
     return replace(decision, reason=f"Review these skills before trying again: {names}.")
-
-
-def retake_text(decision: RetakeDecision, blueprint: Mapping[str, Any]) -> str:
-    """The retake rule in plain words for the result page."""
-    rule = blueprint.get("retake", {})
-    per_day = rule.get("max_attempts_per_day")
-    limit = f" You can take it at most {per_day} times a day." if per_day else ""
-    if decision.allowed:
-        return "You can take the assessment again when you are ready." + limit
-    return decision.reason + limit
 
 
 class ExamDesk:
@@ -389,7 +379,7 @@ class ExamDesk:
             proficiency=level,
             skills=skills,
             review=review,
-            retake_text=retake_text(in_words(decision, titles), manifest["assessment"]),
+            retake_text=next_try_text(in_words(decision, titles), passed=result.passed),
             ended_by=ended_by,
         )
 
