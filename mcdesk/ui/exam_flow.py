@@ -25,7 +25,11 @@ PROCTOR_ACTIONS = ("dismiss", "extend", "pause", "leave")
 
 
 class ExamFlow(QObject):
-    """Owns the locked window while an attempt runs; ``learner`` says who is signed in."""
+    """Owns the locked window while an attempt runs; ``learner`` says who is signed in.
+
+    ``continue_as(learner_id, name)`` signs in the learner whose attempt a teacher's
+    code resumed after a crash (nobody is signed in at start-up).
+    """
 
     def __init__(
         self,
@@ -36,6 +40,7 @@ class ExamFlow(QObject):
         learner: Callable[[], str | None],
         on_done: Callable[[], None],
         on_left: Callable[[], None],
+        continue_as: Callable[[str, str], None],
         policy: str = "block",
         tick_ms: int = TICK_MS,
     ) -> None:
@@ -47,6 +52,8 @@ class ExamFlow(QObject):
         self._learner = learner
         self._on_done = on_done
         self._on_left = on_left
+        self._continue_as = continue_as
+        self._interrupted: Interrupted | None = None  # resumed at start-up, nobody signed in
         self._policy = policy
         self._pack_id: str | None = None
         self._attempt_id: str | None = None
@@ -127,6 +134,7 @@ class ExamFlow(QObject):
                 return
             first = found[0]
             self._attempt_id, self._pack_id = first.attempt_id, first.pack_id
+            self._interrupted = first
             self._run(lambda desk: desk.next_counter(), lambda k: self._show_interrupted(first, k))
 
         self._run(lambda desk: desk.interrupted(), done)
@@ -157,6 +165,7 @@ class ExamFlow(QObject):
 
     def _on_evidence(self, evidence: Evidence) -> None:
         self._attempt_id = evidence.interrupted_attempt
+        self._interrupted = None  # a signed-in learner's own Ready page
         self.prompt.reset()
         self.prompt.set_actions(["resume" if self._attempt_id else "start"])
         self.prompt.set_counter(evidence.next_counter)
@@ -205,6 +214,11 @@ class ExamFlow(QObject):
             self.prompt.show_refused(outcome.message, outcome.wait_seconds)
             self.prompt.set_counter(outcome.next_counter)
             return
+        resumed, self._interrupted = self._interrupted, None
+        if resumed is not None and self._learner() != resumed.learner_id:
+            # The teacher's code let this learner back in: the result page, its review
+            # buttons and "Back to my home" are theirs, as before the crash.
+            self._continue_as(resumed.learner_id, resumed.learner_name)
         self._enter(outcome.sitting)
 
     # During: the locked window ---------------------------------------------------------

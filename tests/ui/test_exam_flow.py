@@ -259,3 +259,34 @@ def test_a_code_check_that_fails_ends_in_words_on_the_overlay_that_asked(
     assert "Checking" not in prompt.message.text()
     assert prompt.field.isEnabled()  # the teacher can try again
     assert window.ready_view.isHidden() or "Checking" not in exam.prompt.message.text()
+
+
+def test_after_a_crash_and_resume_the_result_page_keeps_the_learner(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, exam = _locked(start_app, qtbot, home)
+    _answer_current(exam)  # one answer of several: not a pass, so there is a skill to review
+    qtbot.waitUntil(lambda: _count(home, "SELECT count(*) FROM attempt_answer") == 1, timeout=WAIT)
+    exam._timer.stop()  # the station dies mid-attempt
+    assert exam.lockdown is not None
+    exam.lockdown.release()
+    exam.lockdown.close()
+    window.close()
+
+    window, exam = _started(start_app, qtbot, home)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.ready_view, timeout=WAIT)
+    _type_code(qtbot, exam, _code(home, 2))
+    qtbot.waitUntil(lambda: exam.lockdown is not None and exam.lockdown.locked, timeout=WAIT)
+    assert exam.view is not None
+    exam.view.submit_requested.emit()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.result_view, timeout=WAIT)
+    assert window.user_label.text() == "Grace Kim"  # the header says who, not "Sign in"
+    assert window.sign_out_button.isVisibleTo(window)
+    assert not window.sign_in_button.isVisibleTo(window)
+    buttons = window.result_view.review_buttons
+    assert buttons
+    qtbot.mouseClick(next(iter(buttons.values())), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.skill_view, timeout=WAIT)
+    window.show_page(window.result_view)
+    qtbot.mouseClick(window.result_view.done_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_view, timeout=WAIT)
