@@ -64,6 +64,7 @@ class Sitting:
     remaining_s: float
     state: AttemptState
     policy: str = "block"  # focus loss: "log" only, or "block" behind the proctor overlay
+    position: str | None = None  # the item the learner last had on screen
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +322,7 @@ class ExamDesk:
             remaining_s=engine.remaining_s(),
             state=engine.state,
             policy=str(manifest["assessment"].get("lockdown_policy", "block")),
+            position=engine.position,
         )
 
     def answer(self, *, item_id: str, response: Any) -> str:
@@ -330,6 +332,9 @@ class ExamDesk:
 
     def flag(self, *, item_id: str, flagged: bool) -> None:
         self._engine.flag(item_id=item_id, flagged=flagged)
+
+    def viewed(self, *, item_id: str) -> None:
+        self._engine.viewed(item_id=item_id)
 
     def incident(self, *, kind: str, detail: str) -> None:
         self._engine.incident(kind=kind, detail=detail)

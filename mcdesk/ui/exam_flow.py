@@ -228,6 +228,7 @@ class ExamFlow(QObject):
         view = ExamView()
         view.answered.connect(self._on_answered)
         view.flagged.connect(self._on_flagged)
+        view.navigated.connect(lambda index: self._on_viewed(view.item_id_at(index)))
         view.submit_requested.connect(self._on_submit)
         self._policy = sitting.policy if sitting.policy in ("log", "block") else "block"
         lockdown = LockdownWindow(view, policy=self._policy)  # type: ignore[arg-type]
@@ -244,6 +245,7 @@ class ExamFlow(QObject):
             answers=sitting.answers,
             flagged=set(sitting.flagged),
             remaining_s=sitting.remaining_s,
+            position=sitting.position,
         )
         self._paused = False
         lockdown.lock()
@@ -296,6 +298,10 @@ class ExamFlow(QObject):
             on_success=saved,
             on_failure=lambda error: view.mark_save_failed(item_id, str(error)) if view else None,
         )
+
+    def _on_viewed(self, item_id: str) -> None:
+        # Where the learner is: a failure here must not stop them (the tick reports one).
+        self._run(lambda desk: desk.viewed(item_id=item_id), lambda _n: None, lambda _e: None)
 
     def _on_flagged(self, item_id: str, flagged: bool) -> None:
         self._run(lambda desk: desk.flag(item_id=item_id, flagged=flagged), lambda _n: None)

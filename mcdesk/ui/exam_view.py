@@ -41,7 +41,7 @@ class ExamView(QWidget):
 
     answered = Signal(str, object)  # item id, response (None: cleared)
     flagged = Signal(str, bool)  # item id, flagged for review
-    navigated = Signal(int)  # index of the question now on screen (for logging only)
+    navigated = Signal(int)  # index of the question now on screen (logged: a resume opens it)
     submit_requested = Signal()
     time_warning = Signal(str)  # the banner text, once per warning
 
@@ -147,8 +147,12 @@ class ExamView(QWidget):
         answers: Mapping[str, Any],
         flagged: AbstractSet[str],
         remaining_s: float,
+        position: str | None = None,
     ) -> None:
-        """Show a form: items in order (no keys), saved answers and flags restored."""
+        """Show a form: items in order (no keys), saved answers and flags restored.
+
+        ``position`` is the item to open on (where the learner was before a crash).
+        """
         if not items:
             raise ValueError("an assessment paper needs at least one item")
         self._debounce.stop()
@@ -166,7 +170,7 @@ class ExamView(QWidget):
         self.pages.setCurrentWidget(self.exam_page)
         self._update_enabled()
         self._index = -1
-        self.go_to(0, focus=True)
+        self.go_to(ids.index(position) if position in ids else 0, focus=True)
         self.set_remaining(remaining_s)
 
     def set_remaining(self, seconds: float) -> None:
@@ -220,6 +224,9 @@ class ExamView(QWidget):
     @property
     def current_index(self) -> int:
         return self._index
+
+    def item_id_at(self, index: int) -> str:
+        return str(self._items[index]["id"])
 
     def go_to(self, index: int, *, focus: bool = True) -> None:
         """Show question ``index``; ``focus`` puts the keyboard on its answer."""

@@ -153,6 +153,25 @@ def test_a_crash_then_a_resume_code_keeps_answers_and_time(station: Station) -> 
     desk.close()
 
 
+def test_a_resume_opens_the_question_the_learner_was_on(station: Station) -> None:
+    desk = station.desk()
+    started = desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(1))
+    assert started.sitting is not None
+    assert started.sitting.position is None  # nothing viewed yet: the screen opens question 1
+    items = [item["id"] for item in started.sitting.items]
+    desk.viewed(item_id=items[1])
+    desk.answer(item_id=items[1], response="a")
+    desk.viewed(item_id=items[2])  # looked at, not answered: this is where they were
+    # The process dies here: a new desk on the same store, as after a restart.
+    again = station.desk()
+    [interrupted] = again.interrupted()
+    resumed = again.resume(attempt_id=interrupted.attempt_id, code=station.code(2))
+    assert resumed.sitting is not None
+    assert resumed.sitting.position == items[2]
+    again.close()
+    desk.close()
+
+
 def test_extend_pause_and_leave_need_codes(station: Station) -> None:
     desk = station.desk()
     desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(1))

@@ -290,3 +290,31 @@ def test_after_a_crash_and_resume_the_result_page_keeps_the_learner(
     window.show_page(window.result_view)
     qtbot.mouseClick(window.result_view.done_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_view, timeout=WAIT)
+
+
+def test_a_resume_opens_the_question_the_learner_was_on(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, exam = _locked(start_app, qtbot, home)
+    assert exam.view is not None
+    qtbot.mouseClick(exam.view.next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(exam.view.next_button, Qt.MouseButton.LeftButton)
+    assert exam.view.current_index == 2
+    on_screen = exam.view.item_id_at(2)
+    qtbot.waitUntil(
+        lambda: _count(home, "SELECT count(*) FROM exam_event WHERE kind = 'viewed'") == 3,
+        timeout=WAIT,
+    )  # stored as it happens, like an answer: the crash may come at any moment
+    exam._timer.stop()  # the station dies here
+    assert exam.lockdown is not None
+    exam.lockdown.release()
+    exam.lockdown.close()
+    window.close()
+
+    window, exam = _started(start_app, qtbot, home)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.ready_view, timeout=WAIT)
+    _type_code(qtbot, exam, _code(home, 2))
+    qtbot.waitUntil(lambda: exam.lockdown is not None and exam.lockdown.locked, timeout=WAIT)
+    assert exam.view is not None
+    assert exam.view.current_index == 2
+    assert exam.view.item_id_at(2) == on_screen
