@@ -9,18 +9,26 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QScrollArea, QSizePolicy
 GRID_SPACING = 6
 
 
-def question_text(number: int, *, answered: bool, flagged: bool, unsaved: bool = False) -> str:
+def question_text(
+    number: int, *, answered: bool, flagged: bool, unsaved: bool = False, partly: bool = False
+) -> str:
     """What a navigator button shows: a number, a symbol and a word, e.g. "3 ✔ answered"."""
     if unsaved:
         return f"{number} ⚠ not saved"
+    mark = "◐ " if answered and partly else "✔ " if answered else ""
     if flagged:
-        return f"{number} {'✔ ' if answered else ''}⚑ flagged"
-    return f"{number} ✔ answered" if answered else f"{number} ○ not answered"
+        return f"{number} {mark}⚑ flagged"
+    if answered:
+        return f"{number} {mark}{'partly answered' if partly else 'answered'}"
+    return f"{number} ○ not answered"
 
 
-def question_name(number: int, *, answered: bool, flagged: bool, unsaved: bool = False) -> str:
+def question_name(
+    number: int, *, answered: bool, flagged: bool, unsaved: bool = False, partly: bool = False
+) -> str:
     """The same state in words only: a screen reader reads "✔" as "heavy check mark"."""
-    words = ["answered" if answered else "not answered"]
+    state = "partly answered" if answered and partly else "answered"
+    words = [state if answered else "not answered"]
     if flagged:
         words.append("flagged for review")
     if unsaved:
@@ -80,15 +88,19 @@ class QuestionNavigator(QScrollArea):
             button.show()  # now, not on the next event-loop pass: Tab must find them at once
 
     def set_state(
-        self, index: int, *, answered: bool, flagged: bool, unsaved: bool = False
+        self,
+        index: int,
+        *,
+        answered: bool,
+        flagged: bool,
+        unsaved: bool = False,
+        partly: bool = False,
     ) -> None:
+        """``partly``: answered, but not all of it (a matching with rows left to choose)."""
         button = self.buttons[index]
-        button.setText(
-            question_text(index + 1, answered=answered, flagged=flagged, unsaved=unsaved)
-        )
-        button.setAccessibleName(
-            question_name(index + 1, answered=answered, flagged=flagged, unsaved=unsaved)
-        )
+        state = {"answered": answered, "flagged": flagged, "unsaved": unsaved, "partly": partly}
+        button.setText(question_text(index + 1, **state))
+        button.setAccessibleName(question_name(index + 1, **state))
         button.setToolTip(button.accessibleName())
 
     def set_current(self, index: int) -> None:
@@ -115,6 +127,7 @@ class QuestionNavigator(QScrollArea):
         for text in (
             question_text(number, answered=False, flagged=False),
             question_text(number, answered=True, flagged=True),
+            question_text(number, answered=True, flagged=False, partly=True),
             question_text(number, answered=False, flagged=False, unsaved=True),
         ):
             self._probe.setText(text)

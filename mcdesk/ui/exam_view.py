@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from mcdesk.content.items import ResponseState, response_state
 from mcdesk.ui.cards import text_label
 from mcdesk.ui.exam_header import ExamHeader
 from mcdesk.ui.exam_navigator import QuestionNavigator
@@ -269,11 +270,13 @@ class ExamView(QWidget):
         if not self._live():
             return
         self.flush_pending()
+        states = [self._state(n - 1) for n in range(1, len(self._items) + 1)]
         ids = [str(item["id"]) for item in self._items]
         self.confirm.show_summary(
             total=len(ids),
-            unanswered=[n for n, i in enumerate(ids, 1) if self._responses.get(i) is None],
+            unanswered=[n for n, state in enumerate(states, 1) if state == "unanswered"],
             flagged=[n for n, i in enumerate(ids, 1) if i in self._flags],
+            partly=[n for n, state in enumerate(states, 1) if state == "partly"],
         )
         self.pages.setCurrentWidget(self.confirm)
         self._update_enabled()
@@ -360,13 +363,19 @@ class ExamView(QWidget):
         self._refresh_navigator(self._index_of(item_id))
         self.header.set_saved(not self.unsaved())
 
+    def _state(self, index: int) -> ResponseState:
+        item = self._items[index]
+        return response_state(item, self._responses.get(str(item["id"])))
+
     def _refresh_navigator(self, index: int) -> None:
         item_id = str(self._items[index]["id"])
+        state = self._state(index)
         self.navigator.set_state(
             index,
-            answered=item_id in self._responses,
+            answered=state != "unanswered",
             flagged=item_id in self._flags,
             unsaved=bool(self._saves.error(item_id)),
+            partly=state == "partly",
         )
 
     def _refresh_flag_button(self) -> None:

@@ -573,3 +573,24 @@ def test_flagging_never_moves_next(qtbot: QtBot, themed: QApplication, view: Exa
     QApplication.processEvents()
     assert view.flag_button.text() == "⚐ Flag for review"
     assert view.next_button.geometry() == before
+
+
+def test_a_partly_answered_matching_says_so_in_the_navigator_and_before_submit(
+    qtbot: QtBot, view: ExamView
+) -> None:
+    show(view, [ITEMS["matching"], ITEMS["true_false"]])
+    box = view.question.current_input().findChildren(QComboBox)[0]
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)  # one row of two chosen
+    first = view.navigator.buttons[0]
+    assert first.text() == "1 ◐ partly answered"
+    assert first.accessibleName() == "Question 1: partly answered"
+    view.open_confirm()
+    assert view.confirm.summary.text() == (
+        "You have not answered question 2, and only partly answered question 1. Submit anyway?"
+    )
+    view.close_confirm()
+    box = view.question.current_input().findChildren(QComboBox)[1]
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)
+    assert first.text() == "1 ✔ answered"
