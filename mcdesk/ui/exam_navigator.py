@@ -110,9 +110,8 @@ class QuestionNavigator(QScrollArea):
             if not 0 <= i < len(self.buttons):
                 continue
             button = self.buttons[i]
-            font = button.font()
-            font.setBold(here)
-            button.setFont(font)
+            # Bold comes from the theme's [current="true"] rule: a font set here as well
+            # stuck to a button after it stopped being current (the style sheet kept it).
             button.setProperty("current", here)
             button.setAccessibleDescription("The question on screen now" if here else "")
             button.style().unpolish(button)
