@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QW
 from mcdesk.ui.code_prompt import CodePrompt
 
 Policy = Literal["log", "block"]
+ACTIVATE_AGAIN_MS = 250
 REPEAT_QUIET_S = 1.0  # a held-down key is one incident, not thirty a second
 TOP = Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
 
@@ -352,6 +353,9 @@ class LockdownWindow(QWidget):
         self.hide()
         self._refit()
         self._take_focus()
+        # Once mapped again: Qt does not count a remapped window as active by itself, and
+        # keys typed then (a teacher's code) would go nowhere.
+        QTimer.singleShot(ACTIVATE_AGAIN_MS, self._take_focus)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Runs for every event of the application while locked: leave early.
