@@ -19,7 +19,9 @@ def question_text(
     if flagged:
         return f"{number} {mark}⚑ flagged"
     if answered:
-        return f"{number} {mark}{'partly answered' if partly else 'answered'}"
+        # "partly", not "partly answered": one word more made the navigator too wide for
+        # 1024 px at 200 % text (the button's name says it in full).
+        return f"{number} {mark}{'partly' if partly else 'answered'}"
     return f"{number} ○ not answered"
 
 

@@ -583,7 +583,7 @@ def test_a_partly_answered_matching_says_so_in_the_navigator_and_before_submit(
     box.setFocus()
     qtbot.keyClick(box, Qt.Key.Key_Down)  # one row of two chosen
     first = view.navigator.buttons[0]
-    assert first.text() == "1 ◐ partly answered"
+    assert first.text() == "1 ◐ partly"
     assert first.accessibleName() == "Question 1: partly answered"
     view.open_confirm()
     assert view.confirm.summary.text() == (
@@ -607,3 +607,20 @@ def test_only_the_question_on_screen_is_bold_in_the_navigator(
     QApplication.processEvents()
     bold = [button.font().bold() for button in view.navigator.buttons]
     assert bold == [False, False, True]  # seen under X11: question 1 stayed bold
+
+
+def test_the_navigator_still_fits_1024_px_at_200_percent_text(
+    qtbot: QtBot, themed: QApplication
+) -> None:
+    apply_theme(themed, text_scale=200)
+    view = ExamView()
+    qtbot.addWidget(view)
+    view.resize(1024, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    items = [{**item, "id": f"{item['id']}-{n}"} for n in range(2) for item in ITEMS.values()]
+    show(view, items[:12])
+    settle(qtbot, view)
+    nav = view.navigator
+    assert view.width() == 1024  # "partly answered" on every button once made it 1066
+    assert nav.mapTo(view, nav.rect().topRight()).x() <= view.width()
