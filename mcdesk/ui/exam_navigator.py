@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QPushButton, QScrollArea, QSizePolicy, QWidget
 
 GRID_SPACING = 6
@@ -124,6 +124,10 @@ class QuestionNavigator(QScrollArea):
     def unit_width(self) -> int:
         """The width every button gets: enough for the longest text any question can show."""
         number = max(len(self.buttons), 1)
+        # The buttons' font now (the text size may have changed since), in bold.
+        bold = QFont(self.buttons[0].font() if self.buttons else self.font())
+        bold.setBold(True)
+        self._probe.setFont(bold)
         widest = 0
         for text in (
             question_text(number, answered=False, flagged=False),

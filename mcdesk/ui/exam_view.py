@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
@@ -418,3 +418,10 @@ class ExamView(QWidget):
         super().resizeEvent(event)
         if self._items:
             self._fit_navigator()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # A learner's text size can arrive after the paper is shown (a resume after a
+        # crash): the navigator's fixed width must follow, once the new font is in.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and self._items:
+            QTimer.singleShot(0, self._fit_navigator)

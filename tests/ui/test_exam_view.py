@@ -624,3 +624,18 @@ def test_the_navigator_still_fits_1024_px_at_200_percent_text(
     nav = view.navigator
     assert view.width() == 1024  # "partly answered" on every button once made it 1066
     assert nav.mapTo(view, nav.rect().topRight()).x() <= view.width()
+
+
+def test_a_text_size_chosen_after_the_paper_is_shown_refits_the_navigator(
+    qtbot: QtBot, themed: QApplication
+) -> None:
+    # After a crash the learner's 200 % arrives once the resumed paper is on screen.
+    view = ExamView()
+    qtbot.addWidget(view)
+    view.resize(1024, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    show(view, [{**item, "id": f"{item['id']}-{n}"} for n in range(2) for item in ITEMS.values()])
+    apply_theme(themed, text_scale=200)
+    settle(qtbot, view)
+    assert clipped(view) == []  # seen under X11: "1 ✔ answ" cut in a 200 px navigator
