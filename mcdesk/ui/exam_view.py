@@ -60,6 +60,10 @@ class ExamView(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(TEXT_DEBOUNCE_MS)
         self._debounce.timeout.connect(self.flush_pending)
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit_navigator)
 
         self.header = ExamHeader()
         self.header.warned.connect(self.time_warning)
@@ -424,4 +428,4 @@ class ExamView(QWidget):
         # A learner's text size can arrive after the paper is shown (a resume after a
         # crash): the navigator's fixed width must follow, once the new font is in.
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and self._items:
-            QTimer.singleShot(0, self._fit_navigator)
+            self._refit.start()  # a timer of the view's own: it never outlives the view
