@@ -12,7 +12,7 @@ from time import monotonic
 from typing import Any, Literal
 
 import shiboken6
-from PySide6.QtCore import QEvent, QKeyCombination, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QClipboard,
     QCloseEvent,
@@ -24,14 +24,16 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
-    QPen,
     QResizeEvent,
     QScreen,
 )
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QVBoxLayout,
+    QWidget,
+)
 
-from mcdesk.ui.code_prompt import CodePrompt
+from mcdesk.ui.proctor_overlay import ProctorOverlay
 
 Policy = Literal["log", "block"]
 ACTIVATE_AGAIN_MS = 250
@@ -124,80 +126,6 @@ class _Cover(QWidget):
             self.close_attempted.emit()
 
 
-class ProctorOverlay(QWidget):
-    """A dimmed pane over the whole assessment: stopped until a teacher types a code.
-
-    The clock is not paused by the overlay itself (only a teacher's pause code does
-    that), so the note under the title says so and the teacher can add time.
-    """
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setAccessibleName("Assessment stopped")
-        self.card = QWidget()
-        # A calm column that grows with the text size (at 200 % a fixed width clips).
-        self.card.setMaximumWidth(max(620, 36 * self.fontMetrics().height()))
-        title = QLabel("Assessment stopped — a teacher must enter a code")
-        title.setObjectName("pageTitle")
-        title.setWordWrap(True)
-        self.reason = QLabel()
-        self.reason.setObjectName("hint")
-        self.reason.setWordWrap(True)
-        self.prompt = CodePrompt()
-        self.prompt.set_actions(["dismiss"])
-        inside = QVBoxLayout(self.card)
-        inside.setContentsMargins(28, 24, 28, 20)
-        inside.addWidget(title)
-        inside.addWidget(self.reason)
-        inside.addWidget(self.prompt)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.card, 100)
-        row.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
-
-    def show_reason(self, reason: str, *, clock_running: bool = True) -> None:
-        note = " The clock keeps running; your teacher can add time." if clock_running else ""
-        text = f"{reason}{note}"
-        self.reason.setText(text)
-        self.reason.setAccessibleName(text)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(0, 0, 0, 176))
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        # The palette's page colours, so the high-contrast theme applies here too.
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
-        painter.setBrush(palette.color(QPalette.ColorRole.Window))
-        painter.drawRoundedRect(QRectF(self.card.geometry()).adjusted(1, 1, -1, -1), 10, 10)
-
-    def focusNextPrevChild(self, next: bool) -> bool:
-        # Tab and Shift+Tab go round the overlay's controls only, never into the content.
-        focus = QApplication.focusWidget()
-        if focus is None or not self.isAncestorOf(focus):
-            self.prompt.focus_field()
-            return True
-        candidate: QWidget | None = focus
-        for _ in range(len(self.findChildren(QWidget)) + 1):
-            assert candidate is not None  # the focus chain is a ring
-            candidate = candidate.nextInFocusChain() if next else candidate.previousInFocusChain()
-            if candidate is None or candidate is focus:
-                break
-            if (
-                self.isAncestorOf(candidate)
-                and candidate.isVisible()
-                and candidate.isEnabled()
-                and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus
-            ):
-                candidate.setFocus(Qt.FocusReason.TabFocusReason)
-                break
-        return True
-
-
 class LockdownWindow(QWidget):
     """``content`` in a frameless full-screen window that holds the station while locked."""
 
@@ -284,7 +212,7 @@ class LockdownWindow(QWidget):
         self.overlay.setGeometry(self.rect())
         self.overlay.show()
         self.overlay.raise_()
-        self.overlay.prompt.focus_field()
+        self.overlay.focus_prompt()
 
     def dismiss_overlay(self) -> None:
         """Hide the overlay and give the content back its keyboard focus."""
