@@ -231,7 +231,14 @@ class LockdownWindow(QWidget):
 
     def set_overlay_counter(self, k: int | None) -> None:
         """The overlay asks for code #k (None: no codes left)."""
-        self.overlay.prompt.set_counter(k)
+        prompt = self.overlay.prompt
+        prompt.set_counter(k)
+        # The number arrives a moment after the overlay came up, when the field was still
+        # closed and the keyboard went to a choice: the teacher's typing goes to the field.
+        focus = QApplication.focusWidget()
+        parked = focus is None or focus in (prompt, prompt.choices.checkedButton())
+        if not self.overlay.isHidden() and (parked or not self.overlay.isAncestorOf(focus)):
+            self.overlay.focus_prompt()
 
     def _overlay_code(self, code: str, action: str, minutes: int) -> None:
         self.overlay.prompt.set_busy(True)  # before emitting: a slot may answer at once

@@ -462,3 +462,17 @@ def test_the_overlay_fits_1024_by_600_at_200_percent_even_when_the_size_comes_la
         and w.objectName() != "qt_scrollarea_viewport"
     ]
     assert squeezed == []  # seen under X11: the choices overlapped, the button cut
+
+
+def test_the_code_field_takes_the_keys_once_the_code_number_arrives(
+    qtbot: QtBot, make_window: Locked
+) -> None:
+    """A fresh lock learns which code to ask for a moment after its overlay is up."""
+    window, exam, _incidents = make_window()
+    window.show_overlay("The assessment window lost focus.")  # no code number yet
+    window.set_overlay_counter(10)
+    field = window.overlay.prompt.field
+    qtbot.waitUntil(field.hasFocus)  # seen under X11: typed digits went to a radio button
+    qtbot.keyClicks(QApplication.focusWidget(), "1199")
+    assert field.text().replace(" ", "") == "1199"
+    assert exam.answer.text() == ""

@@ -141,7 +141,20 @@ def main(work: Path) -> None:
     _wait(lambda: count("SELECT elapsed_s FROM attempt") - before >= 2.0, "the clock", 60_000)
     seen["clock_running"] = True
 
+    # Super+D (show desktop): the lock comes back in front, and the keyboard reaches it
+    # (a remapped window Qt did not count as active took no keys, and the field of a
+    # fresh lock's overlay opened after the keyboard had gone to a choice).
+    _xdotool("key", "super+d")
+    QTest.qWait(1000)
+    seen["after_super_d"] = _look(lock, window)
+    seen["overlay_after_hiding"] = lock.overlay.isVisible()
+    _wait(lock.overlay.prompt.field.isEnabled, "the code field")
+    _xdotool("type", "--delay", "30", code(2))
+    _xdotool("key", "Return")
+    _wait(lambda: not lock.overlay.isVisible(), "the overlay to go after Super+D", 30_000)
+    seen["code_after_super_d"] = True
     # A teacher's code still works: five more minutes, typed as the teacher would.
+    windows_before = _visible_windows()
     assert exam.view is not None
     exam.view.teacher_requested.emit()
     _wait(lock.overlay.isVisible, "the proctor overlay")
@@ -149,24 +162,12 @@ def main(work: Path) -> None:
     lock.overlay.prompt.choose("extend")
     lock.overlay.prompt.field.setFocus()
     QTest.qWait(200)
-    _xdotool("type", "--delay", "30", code(2))
+    _xdotool("type", "--delay", "30", code(3))
     _xdotool("key", "Return")
     _wait(lambda: count("SELECT extra_s FROM attempt") == 300, "the extension", 30_000)
     _wait(lambda: not lock.overlay.isVisible(), "the overlay to go")
     seen["extended"] = True
 
-    # Super+D (show desktop): the lock comes back in front, and the keyboard reaches it
-    # (a remapped window Qt did not count as active took no keys: the code went nowhere).
-    windows_before = _visible_windows()
-    _xdotool("key", "super+d")
-    QTest.qWait(1000)
-    seen["after_super_d"] = _look(lock, window)
-    seen["overlay_after_hiding"] = lock.overlay.isVisible()
-    _wait(lock.overlay.prompt.field.isEnabled, "the code field")
-    _xdotool("type", "--delay", "30", code(3))
-    _xdotool("key", "Return")
-    _wait(lambda: not lock.overlay.isVisible(), "the overlay to go after Super+D", 30_000)
-    seen["code_after_super_d"] = True
     # A right click where the desktop would be: no window-manager menu.
     _xdotool("mousemove", "3", "3", "click", "3")
     QTest.qWait(600)
