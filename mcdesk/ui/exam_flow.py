@@ -401,6 +401,7 @@ class ExamFlow(QObject):
         )
         self._window.show_page(self._window.result_view)
         self._window.activateWindow()
+        self._window.result_view.focus_outcome()
 
     def _after_result(self) -> None:
         if self._learner() is not None:

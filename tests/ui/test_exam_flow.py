@@ -318,3 +318,17 @@ def test_a_resume_opens_the_question_the_learner_was_on(
     assert exam.view is not None
     assert exam.view.current_index == 2
     assert exam.view.item_id_at(2) == on_screen
+
+
+def test_the_result_page_opens_at_its_top_with_the_keyboard_on_the_verdict(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, exam = _locked(start_app, qtbot, home)
+    assert exam.view is not None
+    exam.view.submit_requested.emit()  # nothing answered: "Not yet", skills to review
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.result_view, timeout=WAIT)
+    result = window.result_view
+    assert result.review_buttons
+    # Seen at 1024x600: the first Review button took the focus and scrolled the verdict away.
+    assert window.focusWidget() is result.outcome
+    assert result.verticalScrollBar().value() == 0
