@@ -8,13 +8,22 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from mcdesk.exam.issuer import open_issuer
 from mcdesk.paths import Paths
+from mcdesk.ui.app import launch
 from mcdesk.ui.exam_flow import ExamFlow
+from mcdesk.ui.lockdown import LockdownWindow
 from mcdesk.ui.main_window import MainWindow
 from mcdesk.ui.study_flow import StudyFlow
 from tests.ui.conftest import Launched
@@ -332,3 +341,30 @@ def test_the_result_page_opens_at_its_top_with_the_keyboard_on_the_verdict(
     # Seen at 1024x600: the first Review button took the focus and scrolled the verdict away.
     assert window.focusWidget() is result.outcome
     assert result.verticalScrollBar().value() == 0
+
+
+def test_on_a_lockdown_station_the_shell_stands_aside_for_the_attempt_and_locks_again(
+    home: Paths, pool: QThreadPool, qtbot: QtBot, bundled: Path, themed: QApplication
+) -> None:
+    window = launch(
+        paths=home, pool=pool, finish=lambda _code: None, out=None, err=None, lockdown=True
+    )
+    shell = window.lockdown_shell
+    assert isinstance(shell, LockdownWindow)
+    qtbot.addWidget(shell, before_close_func=lambda w: w.release())
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.signin_view, timeout=WAIT)
+    qtbot.waitUntil(lambda: _count(home, "SELECT count(*) FROM exam_key_slot") > 0, timeout=WAIT)
+    exam = window.exam
+    assert isinstance(exam, ExamFlow)
+    _FLOWS.append(exam)
+    _sign_in_and_get_ready(qtbot, window)
+    _type_code(qtbot, exam, _code(home, 1))
+    qtbot.waitUntil(lambda: exam.lockdown is not None and exam.lockdown.locked, timeout=WAIT)
+    assert not shell.locked  # one lock at a time: two would fight for the front
+    assert not shell.isVisible()
+    assert not shell.close()  # and still no way out through it
+    assert exam.view is not None
+    exam.view.submit_requested.emit()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.result_view, timeout=WAIT)
+    assert shell.locked
+    assert shell.isVisible()
