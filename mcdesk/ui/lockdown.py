@@ -288,9 +288,16 @@ class LockdownWindow(QWidget):
         self.hide()
         self._refit()
         self._take_focus()
-        # Once mapped again: Qt does not count a remapped window as active by itself, and
-        # keys typed then (a teacher's code) would go nowhere.
-        QTimer.singleShot(ACTIVATE_AGAIN_MS, self._take_focus)
+        QTimer.singleShot(ACTIVATE_AGAIN_MS, self._back_in_front)
+
+    def _back_in_front(self) -> None:
+        # Qt does not count a remapped window as active by itself (no WindowActivate), so
+        # the lock asks again, and counts itself back: the next time away is an incident
+        # of its own. Late enough that the hide's own deactivation is not a second one.
+        if not self._locked or not self._on_screen():
+            return
+        self._take_focus()
+        self._away = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Runs for every event of the application while locked: leave early.

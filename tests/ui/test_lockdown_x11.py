@@ -213,6 +213,8 @@ def test_alt_tab_alt_f4_and_super_d_leave_the_assessment_locked_in_front_and_run
     assert seen["after_super_d"] == in_front
     assert seen["overlay_after_hiding"]  # being hidden is a focus loss: a teacher must look
     assert seen["code_after_super_d"]  # and the teacher's code typed then still works
+    assert seen["second_super_d"] == in_front
+    assert seen["second_super_d_overlay"]  # every time away counts, not only the first
     assert seen["after_right_click"] == in_front
     assert seen["new_visible_windows"] == 0  # no window-manager menu over the assessment
 
