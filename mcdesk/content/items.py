@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
+
+ResponseState = Literal["unanswered", "partly", "answered"]
 
 ITEM_TYPES = (
     "single_choice",
@@ -58,3 +60,20 @@ def item_problems(item: Mapping[str, Any]) -> list[str]:
             except re.error as exc:
                 problems.append(f"pattern does not compile: {exc}")
     return problems
+
+
+def response_state(item: Mapping[str, Any], response: Any) -> ResponseState:
+    """Whether ``response`` answers all of ``item``: a matching with 1 of 3 rows is "partly".
+
+    Needs only what the learner sees (type, prompts), never the key.
+    """
+    if response is None or response == [] or response == {}:
+        return "unanswered"
+    if item["type"] == "matching":
+        prompts = _ids(item.get("prompts", []))
+        chosen = response if isinstance(response, Mapping) else {}
+        filled = sum(1 for prompt in prompts if chosen.get(prompt) is not None)
+        if filled == 0:
+            return "unanswered"
+        return "answered" if filled == len(prompts) else "partly"
+    return "answered"

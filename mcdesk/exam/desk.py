@@ -24,7 +24,7 @@ from mcdesk.exam.access import require_grant
 from mcdesk.exam.engine import ExamEngine
 from mcdesk.exam.keyring import KeyringError, open_bank
 from mcdesk.exam.results import ExamResult
-from mcdesk.exam.retake import RetakeDecision, retake_allowed
+from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed
 from mcdesk.exam.states import ACTIVE, ENDED, AttemptState, ExamError, NotGrantedError
 from mcdesk.exam.unlock import LOW_SLOTS, UnlockDesk, UnlockResult
 from mcdesk.store.connection import opened
@@ -65,6 +65,7 @@ class Sitting:
     remaining_s: float
     state: AttemptState
     policy: str = "block"  # focus loss: "log" only, or "block" behind the proctor overlay
+    position: str | None = None  # the item the learner last had on screen
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,16 +124,6 @@ def in_words(decision: RetakeDecision, titles: Mapping[str, str]) -> RetakeDecis
         return decision
     names = ", ".join(titles.get(skill, skill) for skill in decision.review)
     return replace(decision, reason=f"Review these skills before trying again: {names}.")
-
-
-def retake_text(decision: RetakeDecision, blueprint: Mapping[str, Any]) -> str:
-    """The retake rule in plain words for the result page."""
-    rule = blueprint.get("retake", {})
-    per_day = rule.get("max_attempts_per_day")
-    limit = f" You can take it at most {per_day} times a day." if per_day else ""
-    if decision.allowed:
-        return "You can take the assessment again when you are ready." + limit
-    return decision.reason + limit
 
 
 class ExamDesk:
@@ -344,6 +335,7 @@ class ExamDesk:
             remaining_s=engine.remaining_s(),
             state=engine.state,
             policy=str(manifest["assessment"].get("lockdown_policy", "block")),
+            position=engine.position,
         )
 
     def answer(self, *, item_id: str, response: Any) -> str:
@@ -353,6 +345,9 @@ class ExamDesk:
 
     def flag(self, *, item_id: str, flagged: bool) -> None:
         self._engine.flag(item_id=item_id, flagged=flagged)
+
+    def viewed(self, *, item_id: str) -> None:
+        self._engine.viewed(item_id=item_id)
 
     def incident(self, *, kind: str, detail: str) -> None:
         self._engine.incident(kind=kind, detail=detail)
@@ -402,7 +397,7 @@ class ExamDesk:
             proficiency=level,
             skills=skills,
             review=review,
-            retake_text=retake_text(in_words(decision, titles), manifest["assessment"]),
+            retake_text=next_try_text(in_words(decision, titles), passed=result.passed),
             ended_by=ended_by,
         )
 

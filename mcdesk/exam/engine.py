@@ -110,6 +110,11 @@ class ExamEngine:
         return frozenset(item for item, a in self._attempt().answers.items() if a.flagged)
 
     @property
+    def position(self) -> str | None:
+        """The item the learner last had on screen (None: none logged yet)."""
+        return self._attempt().position
+
+    @property
     def bank_open(self) -> bool:
         return self._attempt().bank is not None
 
@@ -195,6 +200,7 @@ class ExamEngine:
         row = records.read_attempt(self._db, attempt_id)
         answers = records.read_answers(self._db, row.id)
         current = LoadedAttempt(row, self._new_clock(row.elapsed_s), answers)
+        current.position = records.last_viewed(self._db, row.id)
         if row.state == "running":
             with self._ledger.transaction(current):
                 current.move("paused")
@@ -324,6 +330,17 @@ class ExamEngine:
             current.answers[item_id] = SavedAnswer(None, flagged, at)
         else:
             current.answers[item_id] = SavedAnswer(saved.response, flagged, saved.saved_at)
+
+    def viewed(self, *, item_id: str) -> None:
+        """Log the question now on screen, durably, so a resume opens it again."""
+        current = self._running()
+        current.require_item(item_id)
+        if current.position == item_id or current.elapsed() >= current.total_s:
+            return  # nothing new; at time up the next tick scores the attempt
+        with self._ledger.transaction(current):
+            self._ledger.save(current)
+            self._ledger.log(current, "viewed", {"item_id": item_id})
+        current.position = item_id
 
     def incident(self, *, kind: str, detail: str) -> None:
         """Log what the lockdown saw (focus lost, screen changed, blocked keys)."""

@@ -54,6 +54,7 @@ class LoadedAttempt:
     grant: CodeAction | None = None  # what the last unlock code allows, used once
     bank: dict[str, Mapping[str, Any]] | None = None
     blueprint: Mapping[str, Any] | None = None
+    position: str | None = None  # the item on screen, as last logged ("viewed")
 
     @property
     def total_s(self) -> float:

@@ -156,6 +156,20 @@ def save_flag(
     )
 
 
+def last_viewed(connection: sqlite3.Connection, attempt_id: str) -> str | None:
+    """The item the learner last had on screen (its ``viewed`` event), if any."""
+    row = connection.execute(
+        "SELECT body FROM exam_event WHERE attempt_id = ? AND kind = 'viewed' "
+        "ORDER BY seq DESC LIMIT 1",
+        (attempt_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    data = json.loads(bytes(row[0])).get("data", {})
+    item_id = data.get("item_id") if isinstance(data, dict) else None
+    return None if item_id is None else str(item_id)
+
+
 def seen_item_ids(connection: sqlite3.Connection, *, learner_id: str, pack_id: str) -> set[str]:
     """Items the learner has been shown in earlier attempts at this micro-credential."""
     seen: set[str] = set()

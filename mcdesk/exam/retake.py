@@ -18,6 +18,7 @@ class RetakeDecision:
     reason: str
     earliest: datetime | None = None  # when the daily limit lifts, if that is the reason
     review: tuple[str, ...] = ()  # skills to study again first, if that is the reason
+    left_today: int | None = None  # tries left today under the daily limit, once one ended
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -87,13 +88,15 @@ def retake_allowed(
     rule = blueprint["retake"]
     today = local_now.date()
     used = sum(1 for moment, *_ in ended if moment.astimezone(local_now.tzinfo).date() == today)
-    if used >= int(rule["max_attempts_per_day"]):
+    left = max(0, int(rule["max_attempts_per_day"]) - used)
+    if left == 0:
         midnight = datetime.combine(today + timedelta(days=1), datetime.min.time())
         earliest = midnight.replace(tzinfo=local_now.tzinfo)
         return RetakeDecision(
             False,
             f"You have used today's {used} attempt{'s' if used != 1 else ''}; try again tomorrow.",
             earliest=earliest,
+            left_today=0,
         )
     last_end, last_id, last_form, last_passed = ended[-1]
     if rule["requires_review"] and not last_passed:
@@ -111,5 +114,33 @@ def retake_allowed(
                 False,
                 "Review the skills you missed before trying again: " + ", ".join(missing) + ".",
                 review=missing,
+                left_today=left,
             )
-    return RetakeDecision(True, "A retake is allowed.")
+    return RetakeDecision(True, "A retake is allowed.", left_today=left)
+
+
+def _tries(count: int) -> str:
+    return f"{count} {'try' if count == 1 else 'tries'}"
+
+
+def next_try_text(decision: RetakeDecision, *, passed: bool) -> str:
+    """What a result page says about trying again: nothing after a pass.
+
+    After a fail: what stands in the way (review, or the daily limit), how many tries
+    are left today, and when the next one opens.
+    """
+    if passed:
+        return ""
+    left = decision.left_today
+    today = "" if left is None else f" You have {_tries(left)} left today."
+    if decision.earliest is not None:
+        when = decision.earliest
+        return (
+            f"You have used all of today's tries. Your next try opens tomorrow, "
+            f"{when:%A} {when.day} {when:%B}."
+        )
+    if decision.review:
+        return f"{decision.reason}{today} The next one opens as soon as you have reviewed them."
+    if decision.allowed:
+        return f"You can try again as soon as you are ready.{today}"
+    return decision.reason

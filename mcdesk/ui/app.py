@@ -153,6 +153,7 @@ def launch(
             learner=lambda: study.learner_id,
             on_done=study.show_home,
             on_left=study.sign_out,
+            continue_as=study.continue_as,
         )
         window.exam = exam
         # Queued after the study flow's last time save (connected first), so nothing is cut off.

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer
 from mcdesk.exam.desk import CodeOutcome, Evidence, ExamDesk, Interrupted, Outcome, Sitting
 from mcdesk.ui.background import run_in_background
 from mcdesk.ui.code_prompt import CodePrompt
+from mcdesk.ui.exam_hold import MainWindowHold
 from mcdesk.ui.exam_view import ExamView
 from mcdesk.ui.lockdown import LockdownWindow
 from mcdesk.ui.main_window import MainWindow
@@ -24,7 +25,11 @@ PROCTOR_ACTIONS = ("dismiss", "extend", "pause", "leave")
 
 
 class ExamFlow(QObject):
-    """Owns the locked window while an attempt runs; ``learner`` says who is signed in."""
+    """Owns the locked window while an attempt runs; ``learner`` says who is signed in.
+
+    ``continue_as(learner_id, name)`` signs in the learner whose attempt a teacher's
+    code resumed after a crash (nobody is signed in at start-up).
+    """
 
     def __init__(
         self,
@@ -35,6 +40,7 @@ class ExamFlow(QObject):
         learner: Callable[[], str | None],
         on_done: Callable[[], None],
         on_left: Callable[[], None],
+        continue_as: Callable[[str, str], None],
         policy: str = "block",
         tick_ms: int = TICK_MS,
     ) -> None:
@@ -46,6 +52,8 @@ class ExamFlow(QObject):
         self._learner = learner
         self._on_done = on_done
         self._on_left = on_left
+        self._continue_as = continue_as
+        self._interrupted: Interrupted | None = None  # resumed at start-up, nobody signed in
         self._policy = policy
         self._pack_id: str | None = None
         self._attempt_id: str | None = None
@@ -57,6 +65,12 @@ class ExamFlow(QObject):
         self._timer.timeout.connect(self._tick)
         self.prompt = CodePrompt()
         self.prompt.code_entered.connect(self._on_code)
+        self.hold = MainWindowHold(
+            window,
+            locked=lambda: self.lockdown is not None and self.lockdown.locked,
+            bring_lock_back=self._bring_lock_back,
+            on_close_attempt=lambda: self._on_incident("close_attempt", "main window"),
+        )
         window.pack_page.ready_requested.connect(self._ready_for_current_pack)
         window.ready_view.back.connect(self._back_from_ready)
         window.result_view.done.connect(self._after_result)
@@ -69,20 +83,39 @@ class ExamFlow(QObject):
             self._desk_instance = self._make_desk()
         return self._desk_instance
 
-    def _run(self, task: Callable[[ExamDesk], Any], on_success: Callable[[Any], None]) -> None:
+    def _run(
+        self,
+        task: Callable[[ExamDesk], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[Exception], None] | None = None,
+    ) -> None:
         run_in_background(
             parent=self,
             pool=self._pool,
             task=lambda: task(self._desk()),
             on_success=on_success,
-            on_failure=self._on_failure,
+            on_failure=on_failure or self._on_failure,
         )
 
     def _on_failure(self, error: Exception) -> None:
-        self.prompt.set_busy(False)
         if self.view is not None:
             self.view.set_busy(False)
-        self._window.show_notice(f"The assessment could not do that: {error}")
+        self._say(f"The assessment could not do that: {error}")
+
+    def _say(self, text: str) -> None:
+        """A problem in words where the learner looks: the lock's overlay, or the window."""
+        if self.lockdown is not None:
+            self.lockdown.show_overlay(text)
+        else:
+            self._window.show_notice(text)
+
+    def _code_failed(self, prompt: CodePrompt) -> Callable[[Exception], None]:
+        """A code check that failed ends in words on the prompt that asked, never "Checking…"."""
+
+        def failed(error: Exception) -> None:
+            prompt.show_refused(f"The code could not be checked: {error}", 0)
+
+        return failed
 
     def close(self) -> None:
         """Stop the clock and close the desk (app shutdown); the attempt stays resumable."""
@@ -101,6 +134,7 @@ class ExamFlow(QObject):
                 return
             first = found[0]
             self._attempt_id, self._pack_id = first.attempt_id, first.pack_id
+            self._interrupted = first
             self._run(lambda desk: desk.next_counter(), lambda k: self._show_interrupted(first, k))
 
         self._run(lambda desk: desk.interrupted(), done)
@@ -131,6 +165,7 @@ class ExamFlow(QObject):
 
     def _on_evidence(self, evidence: Evidence) -> None:
         self._attempt_id = evidence.interrupted_attempt
+        self._interrupted = None  # a signed-in learner's own Ready page
         self.prompt.reset()
         self.prompt.set_actions(["resume" if self._attempt_id else "start"])
         self.prompt.set_counter(evidence.next_counter)
@@ -159,12 +194,16 @@ class ExamFlow(QObject):
     def _on_code(self, code: str, action: str, _minutes: int) -> None:
         self.prompt.set_busy(True)
         attempt_id, pack_id, learner_id = self._attempt_id, self._pack_id, self._learner()
+        failed = self._code_failed(self.prompt)
         if action == "resume" and attempt_id is not None:
-            self._run(lambda desk: desk.resume(attempt_id=attempt_id, code=code), self._on_opened)
+            self._run(
+                lambda desk: desk.resume(attempt_id=attempt_id, code=code), self._on_opened, failed
+            )
         elif action == "start" and pack_id is not None and learner_id is not None:
             self._run(
                 lambda desk: desk.start(learner_id=learner_id, pack_id=pack_id, code=code),
                 self._on_opened,
+                failed,
             )
         else:
             self.prompt.set_busy(False)
@@ -175,6 +214,11 @@ class ExamFlow(QObject):
             self.prompt.show_refused(outcome.message, outcome.wait_seconds)
             self.prompt.set_counter(outcome.next_counter)
             return
+        resumed, self._interrupted = self._interrupted, None
+        if resumed is not None and self._learner() != resumed.learner_id:
+            # The teacher's code let this learner back in: the result page, its review
+            # buttons and "Back to my home" are theirs, as before the crash.
+            self._continue_as(resumed.learner_id, resumed.learner_name)
         self._enter(outcome.sitting)
 
     # During: the locked window ---------------------------------------------------------
@@ -184,6 +228,7 @@ class ExamFlow(QObject):
         view = ExamView()
         view.answered.connect(self._on_answered)
         view.flagged.connect(self._on_flagged)
+        view.navigated.connect(lambda index: self._on_viewed(view.item_id_at(index)))
         view.submit_requested.connect(self._on_submit)
         self._policy = sitting.policy if sitting.policy in ("log", "block") else "block"
         lockdown = LockdownWindow(view, policy=self._policy)  # type: ignore[arg-type]
@@ -200,10 +245,17 @@ class ExamFlow(QObject):
             answers=sitting.answers,
             flagged=set(sitting.flagged),
             remaining_s=sitting.remaining_s,
+            position=sitting.position,
         )
         self._paused = False
         lockdown.lock()
+        self.hold.hold()
         self._timer.start()
+
+    def _bring_lock_back(self) -> None:
+        if self.lockdown is not None:
+            self.lockdown.raise_()
+            self.lockdown.activateWindow()
 
     def call_teacher(self, reason: str) -> None:
         """Raise the proctor overlay: a code then continues, adds time, pauses or leaves."""
@@ -247,6 +299,10 @@ class ExamFlow(QObject):
             on_failure=lambda error: view.mark_save_failed(item_id, str(error)) if view else None,
         )
 
+    def _on_viewed(self, item_id: str) -> None:
+        # Where the learner is: a failure here must not stop them (the tick reports one).
+        self._run(lambda desk: desk.viewed(item_id=item_id), lambda _n: None, lambda _e: None)
+
     def _on_flagged(self, item_id: str, flagged: bool) -> None:
         self._run(lambda desk: desk.flag(item_id=item_id, flagged=flagged), lambda _n: None)
 
@@ -265,15 +321,19 @@ class ExamFlow(QObject):
         if self.lockdown is None:
             return
         prompt = self.lockdown.overlay.prompt
+        failed = self._code_failed(prompt)
         action = "resume" if self._paused else prompt.chosen_action
         minutes = prompt.minutes.value() if action == "extend" else 0
         if action == "resume":
             attempt_id = self._attempt_id or ""
-            self._run(lambda desk: desk.resume(attempt_id=attempt_id, code=code), self._on_overlay)
+            self._run(
+                lambda desk: desk.resume(attempt_id=attempt_id, code=code), self._on_overlay, failed
+            )
             return
         self._run(
             lambda desk: desk.authorise(code=code, action=action, minutes=minutes),
             lambda outcome: self._on_overlay(outcome, action),
+            failed,
         )
 
     def _on_overlay(self, outcome: CodeOutcome, action: str = "resume") -> None:
@@ -322,6 +382,7 @@ class ExamFlow(QObject):
             lockdown.release()
             lockdown.close()
             lockdown.deleteLater()
+        self.hold.let_go()
 
     # After -----------------------------------------------------------------------------
 
@@ -340,6 +401,7 @@ class ExamFlow(QObject):
         )
         self._window.show_page(self._window.result_view)
         self._window.activateWindow()
+        self._window.result_view.focus_outcome()
 
     def _after_result(self) -> None:
         if self._learner() is not None:

@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QPushButton, QScrollArea, QSizePolicy, QWidget
 
 GRID_SPACING = 6
 
 
-def question_text(number: int, *, answered: bool, flagged: bool, unsaved: bool = False) -> str:
+def question_text(
+    number: int, *, answered: bool, flagged: bool, unsaved: bool = False, partly: bool = False
+) -> str:
     """What a navigator button shows: a number, a symbol and a word, e.g. "3 ✔ answered"."""
     if unsaved:
         return f"{number} ⚠ not saved"
+    mark = "◐ " if answered and partly else "✔ " if answered else ""
     if flagged:
-        return f"{number} {'✔ ' if answered else ''}⚑ flagged"
-    return f"{number} ✔ answered" if answered else f"{number} ○ not answered"
+        return f"{number} {mark}⚑ flagged"
+    if answered:
+        # "partly", not "partly answered": one word more made the navigator too wide for
+        # 1024 px at 200 % text (the button's name says it in full).
+        return f"{number} {mark}{'partly' if partly else 'answered'}"
+    return f"{number} ○ not answered"
 
 
-def question_name(number: int, *, answered: bool, flagged: bool, unsaved: bool = False) -> str:
+def question_name(
+    number: int, *, answered: bool, flagged: bool, unsaved: bool = False, partly: bool = False
+) -> str:
     """The same state in words only: a screen reader reads "✔" as "heavy check mark"."""
-    words = ["answered" if answered else "not answered"]
+    state = "partly answered" if answered and partly else "answered"
+    words = [state if answered else "not answered"]
     if flagged:
         words.append("flagged for review")
     if unsaved:
@@ -80,15 +90,19 @@ class QuestionNavigator(QScrollArea):
             button.show()  # now, not on the next event-loop pass: Tab must find them at once
 
     def set_state(
-        self, index: int, *, answered: bool, flagged: bool, unsaved: bool = False
+        self,
+        index: int,
+        *,
+        answered: bool,
+        flagged: bool,
+        unsaved: bool = False,
+        partly: bool = False,
     ) -> None:
+        """``partly``: answered, but not all of it (a matching with rows left to choose)."""
         button = self.buttons[index]
-        button.setText(
-            question_text(index + 1, answered=answered, flagged=flagged, unsaved=unsaved)
-        )
-        button.setAccessibleName(
-            question_name(index + 1, answered=answered, flagged=flagged, unsaved=unsaved)
-        )
+        state = {"answered": answered, "flagged": flagged, "unsaved": unsaved, "partly": partly}
+        button.setText(question_text(index + 1, **state))
+        button.setAccessibleName(question_name(index + 1, **state))
         button.setToolTip(button.accessibleName())
 
     def set_current(self, index: int) -> None:
@@ -98,9 +112,8 @@ class QuestionNavigator(QScrollArea):
             if not 0 <= i < len(self.buttons):
                 continue
             button = self.buttons[i]
-            font = button.font()
-            font.setBold(here)
-            button.setFont(font)
+            # Bold comes from the theme's [current="true"] rule: a font set here as well
+            # stuck to a button after it stopped being current (the style sheet kept it).
             button.setProperty("current", here)
             button.setAccessibleDescription("The question on screen now" if here else "")
             button.style().unpolish(button)
@@ -111,10 +124,15 @@ class QuestionNavigator(QScrollArea):
     def unit_width(self) -> int:
         """The width every button gets: enough for the longest text any question can show."""
         number = max(len(self.buttons), 1)
+        # The buttons' font now (the text size may have changed since), in bold.
+        bold = QFont(self.buttons[0].font() if self.buttons else self.font())
+        bold.setBold(True)
+        self._probe.setFont(bold)
         widest = 0
         for text in (
             question_text(number, answered=False, flagged=False),
             question_text(number, answered=True, flagged=True),
+            question_text(number, answered=True, flagged=False, partly=True),
             question_text(number, answered=False, flagged=False, unsaved=True),
         ):
             self._probe.setText(text)

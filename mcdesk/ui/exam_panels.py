@@ -20,10 +20,19 @@ def numbers_text(numbers: Sequence[int]) -> str:
     return f"question {listed}" if len(numbers) == 1 else f"questions {listed}"
 
 
-def confirm_lines(*, total: int, unanswered: Sequence[int], flagged: Sequence[int]) -> list[str]:
+def confirm_lines(
+    *, total: int, unanswered: Sequence[int], flagged: Sequence[int], partly: Sequence[int] = ()
+) -> list[str]:
     """What the learner reads before submitting: what is missing, what they meant to check."""
-    if unanswered:
+    if unanswered and partly:
+        lines = [
+            f"You have not answered {numbers_text(unanswered)}, and only partly answered "
+            f"{numbers_text(partly)}. Submit anyway?"
+        ]
+    elif unanswered:
         lines = [f"You have not answered {numbers_text(unanswered)}. Submit anyway?"]
+    elif partly:
+        lines = [f"You have only partly answered {numbers_text(partly)}. Submit anyway?"]
     else:
         everything = "the question" if total == 1 else f"all {total} questions"
         lines = [f"You have answered {everything}. Submit now?"]
@@ -75,9 +84,14 @@ class ConfirmPanel(ReadingColumn):
         escape.activated.connect(self.back_button.click)  # a disabled button ignores it
 
     def show_summary(
-        self, *, total: int, unanswered: Sequence[int], flagged: Sequence[int]
+        self,
+        *,
+        total: int,
+        unanswered: Sequence[int],
+        flagged: Sequence[int],
+        partly: Sequence[int] = (),
     ) -> None:
-        lines = confirm_lines(total=total, unanswered=unanswered, flagged=flagged)
+        lines = confirm_lines(total=total, unanswered=unanswered, flagged=flagged, partly=partly)
         self.summary.setText(lines[0])
         self.flagged.setText(lines[1] if flagged else "")
         self.flagged.setVisible(bool(flagged))

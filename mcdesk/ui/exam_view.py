@@ -12,10 +12,11 @@ from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from mcdesk.content.items import ResponseState, response_state
 from mcdesk.ui.cards import text_label
 from mcdesk.ui.exam_header import ExamHeader
 from mcdesk.ui.exam_navigator import QuestionNavigator
@@ -23,10 +24,12 @@ from mcdesk.ui.exam_panels import ConfirmPanel, PausedPanel
 from mcdesk.ui.exam_question import QuestionPanel
 from mcdesk.ui.exam_saves import SaveLedger
 from mcdesk.ui.item_inputs import TextInput
+from mcdesk.ui.steady_button import SteadyButton
 
 TEXT_DEBOUNCE_MS = 400  # typing saves once the learner pauses, not on every key
 MIN_ITEM_WIDTH = 760  # px the question keeps before the navigator may take more columns
 MAX_NAV_COLUMNS = 3
+FLAG_TEXTS = ("⚐ Flag for review", "⚑ Flagged")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -39,7 +42,7 @@ class ExamView(QWidget):
 
     answered = Signal(str, object)  # item id, response (None: cleared)
     flagged = Signal(str, bool)  # item id, flagged for review
-    navigated = Signal(int)  # index of the question now on screen (for logging only)
+    navigated = Signal(int)  # index of the question now on screen (logged: a resume opens it)
     submit_requested = Signal()
     time_warning = Signal(str)  # the banner text, once per warning
 
@@ -57,6 +60,10 @@ class ExamView(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(TEXT_DEBOUNCE_MS)
         self._debounce.timeout.connect(self.flush_pending)
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit_navigator)
 
         self.header = ExamHeader()
         self.header.warned.connect(self.time_warning)
@@ -69,7 +76,7 @@ class ExamView(QWidget):
         self.question.retry.connect(self._retry)
         self.previous_button = self._button("‹ Previous", "Previous question", "Alt+P")
         self.previous_button.clicked.connect(lambda: self.go_to(self._index - 1, focus=False))
-        self.flag_button = self._button("⚐ Flag for review", "Flag for review", "Alt+F")
+        self.flag_button = self._button(FLAG_TEXTS, "Flag for review", "Alt+F")
         self.flag_button.setCheckable(True)
         self.flag_button.toggled.connect(self._on_flag_toggled)
         self.next_button = self._button("Next ›", "Next question", "Alt+N")
@@ -125,8 +132,9 @@ class ExamView(QWidget):
             shortcut.activated.connect(action)
             self._shortcuts.append(shortcut)
 
-    def _button(self, text: str, name: str, keys: str) -> QPushButton:
-        button = QPushButton(text)
+    def _button(self, text: str | tuple[str, ...], name: str, keys: str) -> QPushButton:
+        # A button whose text changes keeps the width of its widest text: Next stays put.
+        button = QPushButton(text) if isinstance(text, str) else SteadyButton(text)
         button.setAccessibleName(name)
         button.setAutoDefault(True)  # Enter presses the focused button
         if keys:
@@ -144,8 +152,12 @@ class ExamView(QWidget):
         answers: Mapping[str, Any],
         flagged: AbstractSet[str],
         remaining_s: float,
+        position: str | None = None,
     ) -> None:
-        """Show a form: items in order (no keys), saved answers and flags restored."""
+        """Show a form: items in order (no keys), saved answers and flags restored.
+
+        ``position`` is the item to open on (where the learner was before a crash).
+        """
         if not items:
             raise ValueError("an assessment paper needs at least one item")
         self._debounce.stop()
@@ -163,7 +175,7 @@ class ExamView(QWidget):
         self.pages.setCurrentWidget(self.exam_page)
         self._update_enabled()
         self._index = -1
-        self.go_to(0, focus=True)
+        self.go_to(ids.index(position) if position in ids else 0, focus=True)
         self.set_remaining(remaining_s)
 
     def set_remaining(self, seconds: float) -> None:
@@ -218,6 +230,9 @@ class ExamView(QWidget):
     def current_index(self) -> int:
         return self._index
 
+    def item_id_at(self, index: int) -> str:
+        return str(self._items[index]["id"])
+
     def go_to(self, index: int, *, focus: bool = True) -> None:
         """Show question ``index``; ``focus`` puts the keyboard on its answer."""
         if not self._live() or not 0 <= index < len(self._items) or index == self._index:
@@ -259,11 +274,13 @@ class ExamView(QWidget):
         if not self._live():
             return
         self.flush_pending()
+        states = [self._state(n - 1) for n in range(1, len(self._items) + 1)]
         ids = [str(item["id"]) for item in self._items]
         self.confirm.show_summary(
             total=len(ids),
-            unanswered=[n for n, i in enumerate(ids, 1) if self._responses.get(i) is None],
+            unanswered=[n for n, state in enumerate(states, 1) if state == "unanswered"],
             flagged=[n for n, i in enumerate(ids, 1) if i in self._flags],
+            partly=[n for n, state in enumerate(states, 1) if state == "partly"],
         )
         self.pages.setCurrentWidget(self.confirm)
         self._update_enabled()
@@ -357,18 +374,24 @@ class ExamView(QWidget):
         self._refresh_navigator(self._index_of(item_id))
         self.header.set_saved(not self.unsaved())
 
+    def _state(self, index: int) -> ResponseState:
+        item = self._items[index]
+        return response_state(item, self._responses.get(str(item["id"])))
+
     def _refresh_navigator(self, index: int) -> None:
         item_id = str(self._items[index]["id"])
+        state = self._state(index)
         self.navigator.set_state(
             index,
-            answered=item_id in self._responses,
+            answered=state != "unanswered",
             flagged=item_id in self._flags,
             unsaved=bool(self._saves.error(item_id)),
+            partly=state == "partly",
         )
 
     def _refresh_flag_button(self) -> None:
         on = self.flag_button.isChecked()
-        self.flag_button.setText("⚑ Flagged" if on else "⚐ Flag for review")
+        self.flag_button.setText(FLAG_TEXTS[1] if on else FLAG_TEXTS[0])
 
     def _chain_tab_order(self) -> None:
         # The answer widget is made anew per question, which puts it last in Tab order.
@@ -406,3 +429,10 @@ class ExamView(QWidget):
         super().resizeEvent(event)
         if self._items:
             self._fit_navigator()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # A learner's text size can arrive after the paper is shown (a resume after a
+        # crash): the navigator's fixed width must follow, once the new font is in.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and self._items:
+            self._refit.start()  # a timer of the view's own: it never outlives the view

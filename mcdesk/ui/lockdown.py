@@ -12,7 +12,7 @@ from time import monotonic
 from typing import Any, Literal
 
 import shiboken6
-from PySide6.QtCore import QEvent, QKeyCombination, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QClipboard,
     QCloseEvent,
@@ -24,16 +24,15 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
-    QPen,
     QResizeEvent,
     QScreen,
 )
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-from mcdesk.ui.code_prompt import CodePrompt
+from mcdesk.ui.proctor_overlay import ProctorOverlay
 
 Policy = Literal["log", "block"]
+ACTIVATE_AGAIN_MS = 250
 REPEAT_QUIET_S = 1.0  # a held-down key is one incident, not thirty a second
 TOP = Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
 
@@ -123,80 +122,6 @@ class _Cover(QWidget):
             self.close_attempted.emit()
 
 
-class ProctorOverlay(QWidget):
-    """A dimmed pane over the whole assessment: stopped until a teacher types a code.
-
-    The clock is not paused by the overlay itself (only a teacher's pause code does
-    that), so the note under the title says so and the teacher can add time.
-    """
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setAccessibleName("Assessment stopped")
-        self.card = QWidget()
-        # A calm column that grows with the text size (at 200 % a fixed width clips).
-        self.card.setMaximumWidth(max(620, 36 * self.fontMetrics().height()))
-        title = QLabel("Assessment stopped — a teacher must enter a code")
-        title.setObjectName("pageTitle")
-        title.setWordWrap(True)
-        self.reason = QLabel()
-        self.reason.setObjectName("hint")
-        self.reason.setWordWrap(True)
-        self.prompt = CodePrompt()
-        self.prompt.set_actions(["dismiss"])
-        inside = QVBoxLayout(self.card)
-        inside.setContentsMargins(28, 24, 28, 20)
-        inside.addWidget(title)
-        inside.addWidget(self.reason)
-        inside.addWidget(self.prompt)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.card, 100)
-        row.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
-
-    def show_reason(self, reason: str, *, clock_running: bool = True) -> None:
-        note = " The clock keeps running; your teacher can add time." if clock_running else ""
-        text = f"{reason}{note}"
-        self.reason.setText(text)
-        self.reason.setAccessibleName(text)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(0, 0, 0, 176))
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        # The palette's page colours, so the high-contrast theme applies here too.
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
-        painter.setBrush(palette.color(QPalette.ColorRole.Window))
-        painter.drawRoundedRect(QRectF(self.card.geometry()).adjusted(1, 1, -1, -1), 10, 10)
-
-    def focusNextPrevChild(self, next: bool) -> bool:
-        # Tab and Shift+Tab go round the overlay's controls only, never into the content.
-        focus = QApplication.focusWidget()
-        if focus is None or not self.isAncestorOf(focus):
-            self.prompt.focus_field()
-            return True
-        candidate: QWidget | None = focus
-        for _ in range(len(self.findChildren(QWidget)) + 1):
-            assert candidate is not None  # the focus chain is a ring
-            candidate = candidate.nextInFocusChain() if next else candidate.previousInFocusChain()
-            if candidate is None or candidate is focus:
-                break
-            if (
-                self.isAncestorOf(candidate)
-                and candidate.isVisible()
-                and candidate.isEnabled()
-                and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus
-            ):
-                candidate.setFocus(Qt.FocusReason.TabFocusReason)
-                break
-        return True
-
-
 class LockdownWindow(QMainWindow):  # a window to a screen reader ("frame"), not a filler
     """``content`` in a frameless full-screen window that holds the station while locked."""
 
@@ -281,7 +206,7 @@ class LockdownWindow(QMainWindow):  # a window to a screen reader ("frame"), not
         self.overlay.setGeometry(self.rect())
         self.overlay.show()
         self.overlay.raise_()
-        self.overlay.prompt.focus_field()
+        self.overlay.focus_prompt()
 
     def dismiss_overlay(self) -> None:
         """Hide the overlay and give the content back its keyboard focus."""
@@ -300,7 +225,14 @@ class LockdownWindow(QMainWindow):  # a window to a screen reader ("frame"), not
 
     def set_overlay_counter(self, k: int | None) -> None:
         """The overlay asks for code #k (None: no codes left)."""
-        self.overlay.prompt.set_counter(k)
+        prompt = self.overlay.prompt
+        prompt.set_counter(k)
+        # The number arrives a moment after the overlay came up, when the field was still
+        # closed and the keyboard went to a choice: the teacher's typing goes to the field.
+        focus = QApplication.focusWidget()
+        parked = focus is None or focus in (prompt, prompt.choices.checkedButton())
+        if not self.overlay.isHidden() and (parked or not self.overlay.isAncestorOf(focus)):
+            self.overlay.focus_prompt()
 
     def _overlay_code(self, code: str, action: str, minutes: int) -> None:
         self.overlay.prompt.set_busy(True)  # before emitting: a slot may answer at once
@@ -336,10 +268,37 @@ class LockdownWindow(QMainWindow):  # a window to a screen reader ("frame"), not
         self.raise_()
         self.activateWindow()
 
+    def _on_screen(self) -> bool:
+        handle = self.windowHandle()
+        return handle is not None and handle.isExposed() and not self.isMinimized()
+
+    def _come_back(self) -> None:
+        """Hidden (show desktop, minimised, unmapped): back in front at once, and say so."""
+        if not self._locked or self._on_screen():
+            return
+        self._focus_lost("the assessment window was hidden")
+        # Mapped anew: a window manager's "show desktop" ends when a window maps, and
+        # raising a window it has hidden does nothing.
+        self.hide()
+        self._refit()
+        self._take_focus()
+        QTimer.singleShot(ACTIVATE_AGAIN_MS, self._back_in_front)
+
+    def _back_in_front(self) -> None:
+        # Qt does not count a remapped window as active by itself (no WindowActivate), so
+        # the lock asks again, and counts itself back: the next time away is an incident
+        # of its own. Late enough that the hide's own deactivation is not a second one.
+        if not self._locked or not self._on_screen():
+            return
+        self._take_focus()
+        self._away = False
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Runs for every event of the application while locked: leave early.
         kind = event.type()
         if kind not in _FILTERED:
+            if kind == E.Expose and watched is self.windowHandle() and not self._on_screen():
+                QTimer.singleShot(0, self._come_back)
             return False
         if kind == E.ContextMenu:
             return True  # no Copy/Paste menus anywhere
@@ -387,7 +346,7 @@ class LockdownWindow(QMainWindow):  # a window to a screen reader ("frame"), not
         elif self._locked and event.type() == E.WindowDeactivate:
             self._deactivated()
         elif self._locked and event.type() == E.WindowStateChange and self.isMinimized():
-            QTimer.singleShot(0, self._refit)  # put it back: a locked window is never minimized
+            QTimer.singleShot(0, self._come_back)  # a locked window is never minimized
         return super().event(event)
 
     def _deactivated(self) -> None:

@@ -44,6 +44,13 @@ SEARCH_DELAY_MS = 150  # wait for a pause in typing before searching
 SEARCH_PLACEHOLDER = "Search micro-credentials, skills, keywords…"
 
 
+PREPARING_TEXT = "Opening this station's micro-credentials. This takes a moment."
+FIRST_RUN_TEXT = (
+    "The first start sets up this station and adds the micro-credentials that come "
+    "with mcdesk. This takes a few seconds."
+)
+
+
 def _centred(inner: QWidget, *, margins: tuple[int, int, int, int]) -> QWidget:
     """``inner`` in a row that keeps it to the reading width, centred."""
     inner.setMaximumWidth(READING_WIDTH)
@@ -370,11 +377,9 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(12)
         self.preparing_title = text_label("Preparing the catalog…", name="pageTitle")
-        self.preparing_text = text_label(
-            "The first start sets up this station and adds the micro-credentials that come "
-            "with mcdesk. This takes a few seconds.",
-            name="muted",
-        )
+        # Only a real first run says it sets the station up (a restart after a crash
+        # must not), and only once the store has been looked at, off the GUI thread.
+        self.preparing_text = text_label(PREPARING_TEXT, name="muted")
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
@@ -389,6 +394,10 @@ class MainWindow(QMainWindow):
 
     def show_preparing(self) -> None:
         self.pages.setCurrentWidget(self.preparing)
+
+    def show_first_run(self) -> None:
+        """The store was new: say that this first start sets the station up."""
+        self.preparing_text.setText(FIRST_RUN_TEXT)
 
     def show_problem(self, text: str) -> None:
         """Start-up failed: say so where the catalog would be."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from mcdesk.ui.cards import ReadingColumn, text_label
@@ -63,6 +63,9 @@ class ResultView(ReadingColumn):
         self.add(text_label(title, name="muted"))
         self.outcome = text_label(PASSED if passed else NOT_YET, name="pageTitle")
         self.outcome.setAccessibleName("You passed" if passed else "Not yet")
+        # The first stop for the keyboard (and a screen reader): the verdict, not a button
+        # further down that would scroll the verdict out of sight.
+        self.outcome.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.add(self.outcome)
         self.add(text_label(PASSED_NOTE if passed else NOT_YET_NOTE))
         if ended_by == "expired":
@@ -97,6 +100,11 @@ class ResultView(ReadingColumn):
         self.done_button.clicked.connect(self.done)
         self.add(self._left(self.done_button, top=12))
         self.finish()
+        self.verticalScrollBar().setValue(0)
+
+    def focus_outcome(self) -> None:
+        """The page from its top, the keyboard on the verdict (after the locked window)."""
+        self.outcome.setFocus(Qt.FocusReason.OtherFocusReason)
         self.verticalScrollBar().setValue(0)
 
     def _skill_row(self, skill_title: str, ratio: float, met: bool) -> QWidget:

@@ -82,6 +82,8 @@ class StationStartup(QObject):
 
     def _on_opened(self, opened: OpenedStation) -> None:
         paths, settings, hints = self._paths, opened.settings, not self._self_test
+        if opened.first_run:
+            self._window.show_first_run()
         run_in_background(
             parent=self,
             pool=self._pool,

@@ -160,12 +160,23 @@ class StudyFlow(QObject):
             lambda found: self._signed_in(learner_id, found[0].display_name, found[1]),
         )
 
-    def _signed_in(self, learner_id: str, name: str, prefs: ReadingPrefs) -> None:
+    def _signed_in(
+        self, learner_id: str, name: str, prefs: ReadingPrefs, *, go_home: bool = True
+    ) -> None:
         self.learner_id, self.learner_name = learner_id, name
         self.apply_prefs(prefs)
         self._window.set_user(name)
         self.idle.start()
-        self.show_home()
+        if go_home:
+            self.show_home()
+
+    def continue_as(self, learner_id: str, name: str) -> None:
+        """A teacher's resume code brought this learner's attempt back: they are signed in."""
+        desk = self._desk
+        self._run(
+            lambda: desk.prefs(learner_id),
+            lambda prefs: self._signed_in(learner_id, name, prefs, go_home=False),
+        )
 
     def _check_password(self, username: str, password: str) -> None:
         self._window.signin_view.set_busy(True)

@@ -26,6 +26,7 @@ class OpenedStation:
 
     settings: Settings
     damaged_message: str | None
+    first_run: bool = False  # no store was there: this start sets the station up
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +48,14 @@ def open_station(paths: Paths) -> OpenedStation:
     from mcdesk.sync.status import joined_station_name
 
     settings = load_settings(paths.settings_file)
+    first_run = not paths.database.exists()
     store = open_store(paths, now=datetime.now(UTC))
     damaged = None if store.damaged is None else store.damaged.message()
     with opened(paths.database, read_only=True) as connection:
         name = joined_station_name(connection)
     if name:  # a station in a school's server goes by the name the server gave it
         settings = replace(settings, station_name=name)
-    return OpenedStation(settings=settings, damaged_message=damaged)
+    return OpenedStation(settings=settings, damaged_message=damaged, first_run=first_run)
 
 
 def prepare_catalog(

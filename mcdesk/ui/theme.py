@@ -149,9 +149,10 @@ QFrame#notice {{
 }}
 QPushButton {{
     background: {c.card}; color: {c.ink}; border: {border}px solid {c.field_line};
-    border-radius: 6px; padding: 6px 14px; margin: 1px;
+    border-radius: 6px; padding: 6px 14px; margin: {3 - border}px;
 }}
 QPushButton:hover {{ border-color: {c.accent}; }}
+/* Border plus margin stay 3 px: a focused button must not grow and push its neighbours. */
 QPushButton:focus {{ border: 3px solid {c.accent}; margin: 0px; }}
 QPushButton:default, QPushButton#primary {{
     background: {c.accent}; color: {c.on_accent}; border-color: {c.accent};

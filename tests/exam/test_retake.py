@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mcdesk.exam.engine import ExamEngine
-from mcdesk.exam.retake import RetakeDecision, retake_allowed
+from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed
 from tests.exam.bank import LEARNER, PACK, blueprint, make_bank, right, wrong
 from tests.exam.conftest import EngineFactory, FakeWall, begin
 
@@ -122,3 +122,39 @@ def test_a_retake_draws_items_not_seen_before(
     again = make_engine()
     _take(again, right_skills=set(), counter=2)
     assert not first & {i["id"] for i in again.form["items"]}
+
+
+def test_after_a_pass_the_result_says_nothing_about_trying_again(
+    make_engine: EngineFactory, store: Path, wall: FakeWall
+) -> None:
+    rule = {"requires_review": True, "max_attempts_per_day": 2}
+    _take(make_engine(), right_skills=set())
+    wall.shift(timedelta(minutes=5))
+    _take(make_engine(), right_skills={"measure", "area", "estimate"}, counter=2)
+    decision = _decide(store, wall.now, retake=rule)
+    assert not decision.allowed  # today's two are used…
+    assert next_try_text(decision, passed=True) == ""  # …but a pass needs no retake words
+
+
+def test_after_a_fail_the_result_says_how_many_tries_are_left_and_when_the_next_opens(
+    make_engine: EngineFactory, store: Path, wall: FakeWall
+) -> None:
+    wall.now = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # a Sunday
+    rule = {"requires_review": True, "max_attempts_per_day": 2}
+    _take(make_engine(), right_skills={"measure", "area"})
+    review = next_try_text(_decide(store, wall.now, retake=rule), passed=False)
+    assert "estimate" in review  # the skill to review first
+    assert "1 try left today" in review
+    assert "as soon as you have reviewed" in review
+
+    _study(store, "estimate", wall.now + timedelta(minutes=1))
+    ready = next_try_text(
+        _decide(store, wall.now + timedelta(minutes=2), retake=rule), passed=False
+    )
+    assert ready == "You can try again as soon as you are ready. You have 1 try left today."
+
+    wall.shift(timedelta(minutes=3))
+    _take(make_engine(), right_skills=set(), counter=2)
+    spent = next_try_text(_decide(store, wall.now, retake=rule), passed=False)
+    assert "1 try left" not in spent
+    assert spent.endswith("Your next try opens tomorrow, Monday 23 November.")

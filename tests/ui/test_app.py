@@ -58,6 +58,20 @@ def test_the_window_shows_at_once_then_the_first_run_fills_the_catalog(
     assert window.signin_view.filter.hasFocus()  # type your name straight away
 
 
+def test_only_a_real_first_run_says_it_sets_the_station_up(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    first = start_app()
+    qtbot.waitUntil(lambda: _ready(first), timeout=30_000)
+    assert "first start sets up this station" in first.window.preparing_text.text()
+    first.window.close()
+
+    again = start_app()  # a restart, after a crash or not: the station is already set up
+    said = [again.window.preparing_text.text()]
+    qtbot.waitUntil(lambda: said.append(again.window.preparing_text.text()) or _ready(again))
+    assert not any("first start" in text for text in said)
+
+
 def test_a_damaged_database_is_moved_aside_with_a_warning_and_the_app_carries_on(
     start_app: StartApp,
     bundled: Path,

@@ -8,13 +8,22 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from mcdesk.exam.issuer import open_issuer
 from mcdesk.paths import Paths
+from mcdesk.ui.app import launch
 from mcdesk.ui.exam_flow import ExamFlow
+from mcdesk.ui.lockdown import LockdownWindow
 from mcdesk.ui.main_window import MainWindow
 from mcdesk.ui.study_flow import StudyFlow
 from tests.ui.conftest import Launched
@@ -206,3 +215,156 @@ def test_a_teacher_adds_time_then_pauses_and_resumes_with_codes(
     with sqlite3.connect(home.database) as connection:
         actions = [r[0] for r in connection.execute("SELECT action FROM code_entry WHERE ok = 1")]
     assert actions == ["start", "extend:+5", "pause", "resume"]
+
+
+def _locked(start_app: StartApp, qtbot: QtBot, home: Paths) -> tuple[MainWindow, ExamFlow]:
+    window, exam = _started(start_app, qtbot, home)
+    _sign_in_and_get_ready(qtbot, window)
+    _type_code(qtbot, exam, _code(home, 1))
+    qtbot.waitUntil(lambda: exam.lockdown is not None and exam.lockdown.locked, timeout=WAIT)
+    return window, exam
+
+
+def test_the_main_window_can_neither_close_nor_come_forward_while_an_attempt_is_locked(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, exam = _locked(start_app, qtbot, home)
+    assert not window.isVisible()  # nothing for Alt+Tab to bring up behind the lock
+    assert not window.close()  # Alt+F4 on it, as the window manager would send it
+    assert exam.lockdown is not None
+    assert exam.lockdown.locked
+    qtbot.waitUntil(
+        lambda: (
+            _count(
+                home,
+                "SELECT count(*) FROM outbox WHERE kind = 'exam_incident' "
+                "AND CAST(body AS TEXT) LIKE '%close_attempt%'",
+            )
+            == 1
+        ),
+        timeout=WAIT,
+    )
+    window.show()  # something maps it anyway: it goes straight back behind the lock
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT)
+    assert exam.view is not None
+    exam.view.submit_requested.emit()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.result_view, timeout=WAIT)
+    assert window.isVisible()  # the result is shown where the learner can read it
+
+
+def test_a_code_check_that_fails_ends_in_words_on_the_overlay_that_asked(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, exam = _locked(start_app, qtbot, home)
+    assert exam.view is not None
+    assert exam.lockdown is not None
+    exam.view.teacher_requested.emit()
+    overlay = exam.lockdown.overlay
+    qtbot.waitUntil(overlay.isVisible, timeout=WAIT)
+    exam.close()  # the store goes away under the attempt (what Alt+F4 used to do)
+    _overlay_code(qtbot, exam, _code(home, 2), "extend")
+    prompt = overlay.prompt
+    qtbot.waitUntil(lambda: "could not be checked" in prompt.message.text(), timeout=WAIT)
+    assert "Checking" not in prompt.message.text()
+    assert prompt.field.isEnabled()  # the teacher can try again
+    assert window.ready_view.isHidden() or "Checking" not in exam.prompt.message.text()
+
+
+def test_after_a_crash_and_resume_the_result_page_keeps_the_learner(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, exam = _locked(start_app, qtbot, home)
+    _answer_current(exam)  # one answer of several: not a pass, so there is a skill to review
+    qtbot.waitUntil(lambda: _count(home, "SELECT count(*) FROM attempt_answer") == 1, timeout=WAIT)
+    exam._timer.stop()  # the station dies mid-attempt
+    assert exam.lockdown is not None
+    exam.lockdown.release()
+    exam.lockdown.close()
+    window.close()
+
+    window, exam = _started(start_app, qtbot, home)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.ready_view, timeout=WAIT)
+    _type_code(qtbot, exam, _code(home, 2))
+    qtbot.waitUntil(lambda: exam.lockdown is not None and exam.lockdown.locked, timeout=WAIT)
+    assert exam.view is not None
+    exam.view.submit_requested.emit()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.result_view, timeout=WAIT)
+    assert window.user_label.text() == "Grace Kim"  # the header says who, not "Sign in"
+    assert window.sign_out_button.isVisibleTo(window)
+    assert not window.sign_in_button.isVisibleTo(window)
+    buttons = window.result_view.review_buttons
+    assert buttons
+    qtbot.mouseClick(next(iter(buttons.values())), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.skill_view, timeout=WAIT)
+    window.show_page(window.result_view)
+    qtbot.mouseClick(window.result_view.done_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_view, timeout=WAIT)
+
+
+def test_a_resume_opens_the_question_the_learner_was_on(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, exam = _locked(start_app, qtbot, home)
+    assert exam.view is not None
+    qtbot.mouseClick(exam.view.next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(exam.view.next_button, Qt.MouseButton.LeftButton)
+    assert exam.view.current_index == 2
+    on_screen = exam.view.item_id_at(2)
+    qtbot.waitUntil(
+        lambda: _count(home, "SELECT count(*) FROM exam_event WHERE kind = 'viewed'") == 3,
+        timeout=WAIT,
+    )  # stored as it happens, like an answer: the crash may come at any moment
+    exam._timer.stop()  # the station dies here
+    assert exam.lockdown is not None
+    exam.lockdown.release()
+    exam.lockdown.close()
+    window.close()
+
+    window, exam = _started(start_app, qtbot, home)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.ready_view, timeout=WAIT)
+    _type_code(qtbot, exam, _code(home, 2))
+    qtbot.waitUntil(lambda: exam.lockdown is not None and exam.lockdown.locked, timeout=WAIT)
+    assert exam.view is not None
+    assert exam.view.current_index == 2
+    assert exam.view.item_id_at(2) == on_screen
+
+
+def test_the_result_page_opens_at_its_top_with_the_keyboard_on_the_verdict(
+    start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
+) -> None:
+    window, exam = _locked(start_app, qtbot, home)
+    assert exam.view is not None
+    exam.view.submit_requested.emit()  # nothing answered: "Not yet", skills to review
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.result_view, timeout=WAIT)
+    result = window.result_view
+    assert result.review_buttons
+    # Seen at 1024x600: the first Review button took the focus and scrolled the verdict away.
+    assert window.focusWidget() is result.outcome
+    assert result.verticalScrollBar().value() == 0
+
+
+def test_on_a_lockdown_station_the_shell_stands_aside_for_the_attempt_and_locks_again(
+    home: Paths, pool: QThreadPool, qtbot: QtBot, bundled: Path, themed: QApplication
+) -> None:
+    window = launch(
+        paths=home, pool=pool, finish=lambda _code: None, out=None, err=None, lockdown=True
+    )
+    shell = window.lockdown_shell
+    assert isinstance(shell, LockdownWindow)
+    qtbot.addWidget(shell, before_close_func=lambda w: w.release())
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.signin_view, timeout=WAIT)
+    qtbot.waitUntil(lambda: _count(home, "SELECT count(*) FROM exam_key_slot") > 0, timeout=WAIT)
+    exam = window.exam
+    assert isinstance(exam, ExamFlow)
+    _FLOWS.append(exam)
+    _sign_in_and_get_ready(qtbot, window)
+    _type_code(qtbot, exam, _code(home, 1))
+    qtbot.waitUntil(lambda: exam.lockdown is not None and exam.lockdown.locked, timeout=WAIT)
+    assert not shell.locked  # one lock at a time: two would fight for the front
+    assert not shell.isVisible()
+    assert not shell.close()  # and still no way out through it
+    assert exam.view is not None
+    exam.view.submit_requested.emit()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.result_view, timeout=WAIT)
+    assert shell.locked
+    assert shell.isVisible()

@@ -557,3 +557,85 @@ def test_an_hour_of_clock_ticks_and_answers_does_not_crash_the_station() -> None
         " to True on every Signal.emit() from Python; 6.11.3 does not."
     )
     assert "still running after an hour" in done.stdout
+
+
+def test_flagging_never_moves_next(qtbot: QtBot, themed: QApplication, view: ExamView) -> None:
+    show(view, PAPER)
+    qtbot.waitUntil(lambda: view.next_button.isVisible())
+    QApplication.processEvents()
+    before, flag_before = view.next_button.geometry(), view.flag_button.width()
+    qtbot.mouseClick(view.flag_button, Qt.MouseButton.LeftButton)
+    assert view.flag_button.text() == "⚑ Flagged"
+    QApplication.processEvents()  # let the layout settle, as it would before the next click
+    assert view.next_button.geometry() == before  # a click aimed at Next still lands on it
+    assert view.flag_button.width() == flag_before
+    qtbot.mouseClick(view.flag_button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert view.flag_button.text() == "⚐ Flag for review"
+    assert view.next_button.geometry() == before
+
+
+def test_a_partly_answered_matching_says_so_in_the_navigator_and_before_submit(
+    qtbot: QtBot, view: ExamView
+) -> None:
+    show(view, [ITEMS["matching"], ITEMS["true_false"]])
+    box = view.question.current_input().findChildren(QComboBox)[0]
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)  # one row of two chosen
+    first = view.navigator.buttons[0]
+    assert first.text() == "1 ◐ partly"
+    assert first.accessibleName() == "Question 1: partly answered"
+    view.open_confirm()
+    assert view.confirm.summary.text() == (
+        "You have not answered question 2, and only partly answered question 1. Submit anyway?"
+    )
+    view.close_confirm()
+    box = view.question.current_input().findChildren(QComboBox)[1]
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)
+    assert first.text() == "1 ✔ answered"
+
+
+def test_only_the_question_on_screen_is_bold_in_the_navigator(
+    qtbot: QtBot, themed: QApplication, view: ExamView
+) -> None:
+    show(view, PAPER)
+    answer_by_keyboard(qtbot, view, "single_choice")
+    view.mark_saved("sc")
+    for _ in range(2):
+        qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    bold = [button.font().bold() for button in view.navigator.buttons]
+    assert bold == [False, False, True]  # seen under X11: question 1 stayed bold
+
+
+def test_the_navigator_still_fits_1024_px_at_200_percent_text(
+    qtbot: QtBot, themed: QApplication
+) -> None:
+    apply_theme(themed, text_scale=200)
+    view = ExamView()
+    qtbot.addWidget(view)
+    view.resize(1024, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    items = [{**item, "id": f"{item['id']}-{n}"} for n in range(2) for item in ITEMS.values()]
+    show(view, items[:12])
+    settle(qtbot, view)
+    nav = view.navigator
+    assert view.width() == 1024  # "partly answered" on every button once made it 1066
+    assert nav.mapTo(view, nav.rect().topRight()).x() <= view.width()
+
+
+def test_a_text_size_chosen_after_the_paper_is_shown_refits_the_navigator(
+    qtbot: QtBot, themed: QApplication
+) -> None:
+    # After a crash the learner's 200 % arrives once the resumed paper is on screen.
+    view = ExamView()
+    qtbot.addWidget(view)
+    view.resize(1024, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    show(view, [{**item, "id": f"{item['id']}-{n}"} for n in range(2) for item in ITEMS.values()])
+    apply_theme(themed, text_scale=200)
+    settle(qtbot, view)
+    assert clipped(view) == []  # seen under X11: "1 ✔ answ" cut in a 200 px navigator

@@ -19,7 +19,14 @@ from PySide6.QtGui import (
     QKeySequence,
     QShortcut,
 )
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from mcdesk.ui.lockdown import LockdownWindow, Policy
@@ -420,3 +427,52 @@ def test_the_overlay_can_be_raised_before_the_window_is_shown(qtbot: QtBot) -> N
     assert exam.isEnabled()
     with pytest.raises(ValueError, match="policy"):
         LockdownWindow(QWidget(), policy="warn")  # type: ignore[arg-type]
+
+
+def test_the_overlay_fits_1024_by_600_at_200_percent_even_when_the_size_comes_late(
+    qtbot: QtBot, themed: QApplication
+) -> None:
+    """After a crash the learner's text size arrives once the lock is already up."""
+    from mcdesk.ui.theme import apply_theme
+
+    window = LockdownWindow(Exam())
+    qtbot.addWidget(window)
+    window.resize(1024, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_overlay("The assessment window lost focus: something else was used.")
+    window.overlay.prompt.set_actions(["dismiss", "extend", "pause", "leave"])
+    window.set_overlay_counter(9)
+    apply_theme(themed, text_scale=200)
+    qtbot.wait(50)
+    QApplication.processEvents()
+
+    def needs(w: QWidget) -> tuple[int, int]:
+        hint = w.minimumSizeHint()
+        tall = w.heightForWidth(w.width()) if w.hasHeightForWidth() else hint.height()
+        return hint.width(), tall
+
+    squeezed = [
+        f"{type(w).__name__} {w.objectName() or w.accessibleName()}: {w.size()} < {needs(w)}"
+        for w in window.overlay.findChildren(QWidget)
+        if w.isVisibleTo(window.overlay)
+        and w.layout() is None
+        and (w.width() < needs(w)[0] or w.height() < needs(w)[1])
+        and not isinstance(w, QScrollArea)
+        and w.objectName() != "qt_scrollarea_viewport"
+    ]
+    assert squeezed == []  # seen under X11: the choices overlapped, the button cut
+
+
+def test_the_code_field_takes_the_keys_once_the_code_number_arrives(
+    qtbot: QtBot, make_window: Locked
+) -> None:
+    """A fresh lock learns which code to ask for a moment after its overlay is up."""
+    window, exam, _incidents = make_window()
+    window.show_overlay("The assessment window lost focus.")  # no code number yet
+    window.set_overlay_counter(10)
+    field = window.overlay.prompt.field
+    qtbot.waitUntil(field.hasFocus)  # seen under X11: typed digits went to a radio button
+    qtbot.keyClicks(QApplication.focusWidget(), "1199")
+    assert field.text().replace(" ", "") == "1199"
+    assert exam.answer.text() == ""

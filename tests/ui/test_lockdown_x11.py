@@ -16,12 +16,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDTH, HEIGHT = 1280, 800
+KIOSK_OPENBOX = ROOT / "packaging" / "linux-kiosk" / "openbox-lockdown.xml"
 
 CHILD = """
 import json
@@ -80,7 +82,21 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture
 def x_display(tmp_path: Path) -> Iterator[str]:
-    """A fresh Xvfb (1280×800) with openbox managing it; yields its DISPLAY."""
+    """A fresh Xvfb (1280×800) with openbox (its stock configuration); yields its DISPLAY."""
+    with _x_server(tmp_path) as display:
+        yield display
+
+
+@pytest.fixture
+def kiosk_display(tmp_path: Path) -> Iterator[str]:
+    """The same with openbox as the Linux assessment session starts it."""
+    with _x_server(tmp_path, "--config-file", str(KIOSK_OPENBOX)) as display:
+        yield display
+
+
+@contextmanager
+def _x_server(tmp_path: Path, *openbox_options: str) -> Iterator[str]:
+    """Xvfb on a display it picks itself, managed by openbox; yields the DISPLAY."""
     xvfb, openbox = _require("Xvfb"), _require("openbox")
     read_end, write_end = os.pipe()
     started: list[subprocess.Popen[bytes]] = []
@@ -110,7 +126,13 @@ def x_display(tmp_path: Path) -> Iterator[str]:
         env = {**os.environ, "DISPLAY": display, "HOME": str(tmp_path)}
         started.append(
             subprocess.Popen(
-                [openbox, "--sm-disable", "--startup", f"touch {shlex.quote(str(ready_file))}"],
+                [
+                    openbox,
+                    "--sm-disable",
+                    *openbox_options,
+                    "--startup",
+                    f"touch {shlex.quote(str(ready_file))}",
+                ],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -130,10 +152,14 @@ def x_display(tmp_path: Path) -> Iterator[str]:
             os.close(write_end)
 
 
+def _x_env(display: str, tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    return env | {"QT_QPA_PLATFORM": "xcb", "DISPLAY": display, "HOME": str(tmp_path)}
+
+
 @pytest.mark.slow
 def test_the_locked_window_covers_the_whole_x11_screen(x_display: str, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-    env |= {"QT_QPA_PLATFORM": "xcb", "DISPLAY": x_display, "HOME": str(tmp_path)}
+    env = _x_env(x_display, tmp_path)
     done = subprocess.run(
         [sys.executable, "-c", CHILD],
         env=env,
@@ -150,3 +176,80 @@ def test_the_locked_window_covers_the_whole_x11_screen(x_display: str, tmp_path:
     assert seen["screen"] == [0, 0, WIDTH, HEIGHT]
     assert seen["frame"] == [0, 0, WIDTH, HEIGHT]  # frameless and full screen: no border
     assert seen["incidents"] == []  # taking over from the app's own window is no focus loss
+
+
+@pytest.mark.slow
+def test_alt_tab_alt_f4_and_super_d_leave_the_assessment_locked_in_front_and_running(
+    x_display: str, tmp_path: Path
+) -> None:
+    _require("xdotool")
+    _require("xprop")
+    env = _x_env(x_display, tmp_path) | {"MCDESK_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.x11_exam_session", str(tmp_path)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    seen = json.loads(done.stdout.splitlines()[-1])
+    full = [0, 0, WIDTH, HEIGHT]
+    in_front = {
+        "locked": True,
+        "frame": full,
+        "active_is_lock": True,
+        "top_is_lock": True,
+        "showing_desktop": False,
+        "main_window_visible": False,
+    }
+    assert seen["screen"] == full
+    assert seen["start"] == in_front
+    assert seen["after_alt_tab_alt_f4"] == in_front
+    assert seen["same_lock"]
+    assert seen["clock_running"]  # two more seconds of the attempt were charged and stored
+    assert seen["extended"]  # a teacher's code still works after the keys
+    assert seen["after_super_d"] == in_front
+    assert seen["overlay_after_hiding"]  # being hidden is a focus loss: a teacher must look
+    assert seen["code_after_super_d"]  # and the teacher's code typed then still works
+    assert seen["second_super_d"] == in_front
+    assert seen["second_super_d_overlay"]  # every time away counts, not only the first
+    assert seen["after_right_click"] == in_front
+    assert seen["new_visible_windows"] == 0  # no window-manager menu over the assessment
+
+
+@pytest.mark.slow
+def test_the_kiosk_window_manager_binds_no_keys_menus_or_show_desktop(
+    kiosk_display: str, tmp_path: Path
+) -> None:
+    xdotool, xprop = _require("xdotool"), _require("xprop")
+    env = _x_env(kiosk_display, tmp_path)
+
+    def visible() -> int:
+        found = subprocess.run(
+            [xdotool, "search", "--onlyvisible", "--name", ".*"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        return len(found.stdout.split())
+
+    def showing_desktop() -> bool:
+        shown = subprocess.run(
+            [xprop, "-root", "_NET_SHOWING_DESKTOP"], env=env, capture_output=True, text=True
+        )
+        return shown.stdout.strip().endswith("= 1")
+
+    before = visible()
+    for action in (
+        ["mousemove", "640", "400", "click", "3"],  # the root menu (it has a terminal)
+        ["click", "2"],  # the client-list menu
+        ["key", "super+d"],
+        ["key", "alt+Tab"],
+        ["key", "ctrl+alt+Right"],
+    ):
+        subprocess.run([xdotool, *action], env=env, check=True)
+        time.sleep(0.3)  # openbox maps a menu at once; give it the chance to
+        assert visible() == before, action
+        assert not showing_desktop(), action
