@@ -6,10 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 import mcdesk
+from mcdesk.server.admission import RETRY_AFTER_SECONDS, Admission, Overloaded
 from mcdesk.server.api.routes import content, enrol, health, pull, push, server_key, teacher
 from mcdesk.server.changes import Preparer, Renderer
 from mcdesk.server.config import ServerSettings, load_server_settings
@@ -50,7 +54,14 @@ def create_app(settings: ServerSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             prepare_database(settings)
-        app.state.engine = make_engine(settings.database_url)
+        admission = Admission(
+            slots=settings.db_slots,
+            wait_seconds=settings.wait_seconds,
+            max_waiting=settings.max_waiting,
+        )
+        admission.start()
+        app.state.admission = admission
+        app.state.engine = make_engine(settings.database_url, pool_size=admission.slots)
         try:
             yield
         finally:
@@ -68,7 +79,34 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(content.router, prefix=API_PREFIX)
     app.state.renderers = stream_renderers()
     app.state.preparers = pull_preparers()
+    add_overload_answers(app)
     return app
+
+
+def _busy(reason: str, retry_after: int) -> JSONResponse:
+    return JSONResponse(
+        {"detail": reason}, status_code=503, headers={"Retry-After": str(retry_after)}
+    )
+
+
+def add_overload_answers(app: FastAPI) -> None:
+    """Overload and an unreachable database answer 503 with Retry-After, never 500."""
+
+    async def overloaded(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Overloaded)
+        return _busy(exc.reason, exc.retry_after)
+
+    async def pool_timeout(_request: Request, _exc: Exception) -> JSONResponse:
+        reason = "the server is busy (no database connection free); try again"
+        return _busy(reason, RETRY_AFTER_SECONDS)
+
+    async def database_down(_request: Request, _exc: Exception) -> JSONResponse:
+        # Connection refused, too many clients, a deadlock victim: all pass if retried.
+        return _busy("the database did not answer; try again", RETRY_AFTER_SECONDS)
+
+    app.add_exception_handler(Overloaded, overloaded)
+    app.add_exception_handler(PoolTimeout, pool_timeout)
+    app.add_exception_handler(OperationalError, database_down)
 
 
 def app_from_environment() -> FastAPI:
