@@ -18,7 +18,8 @@ from mcdesk.server.api.routes import content, enrol, health, pull, push, server_
 from mcdesk.server.changes import Preparer, Renderer
 from mcdesk.server.config import ServerSettings, load_server_settings
 from mcdesk.server.db import make_engine, migrate
-from mcdesk.server.issuer import render_pack_key, top_up
+from mcdesk.server.issuer import render_pack_key
+from mcdesk.server.sealer import SlotSealer
 from mcdesk.server.signer import ensure_signer
 
 API_PREFIX = "/api/v1"
@@ -30,10 +31,10 @@ def stream_renderers() -> dict[str, Renderer]:
     return {"pack_keys": render_pack_key}
 
 
-def pull_preparers() -> dict[str, Preparer]:
+def pull_preparers(sealer: SlotSealer) -> dict[str, Preparer]:
     """Per-stream hooks run before a station's page is read (they may commit changes)."""
-    # The station pushed its code_used events first: seal the slots it is owed now.
-    return {"code_slots": top_up}
+    # The station pushed its code_used events first: owe it the slots, have them sealed.
+    return {"code_slots": sealer.prepare_pull}
 
 
 def prepare_database(settings: ServerSettings) -> None:
@@ -62,9 +63,14 @@ def create_app(settings: ServerSettings) -> FastAPI:
         admission.start()
         app.state.admission = admission
         app.state.engine = make_engine(settings.database_url, pool_size=admission.slots)
+        sealer = SlotSealer(app.state.engine)
+        app.state.sealer = sealer
+        app.state.preparers = pull_preparers(sealer)
+        sealer.start()
         try:
             yield
         finally:
+            sealer.stop()
             app.state.engine.dispose()
 
     app = FastAPI(title="mcdesk server", version=mcdesk.__version__, lifespan=lifespan)
@@ -78,7 +84,6 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(teacher.router)
     app.include_router(content.router, prefix=API_PREFIX)
     app.state.renderers = stream_renderers()
-    app.state.preparers = pull_preparers()
     add_overload_answers(app)
     return app
 
