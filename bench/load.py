@@ -73,6 +73,7 @@ class Tally:
     statuses: Counter[str] = field(default_factory=Counter)
     results: int = 0
     unfinished: int = 0
+    examples: dict[str, str] = field(default_factory=dict)  # one message per failure kind
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, kind: str, status: str, seconds: float) -> None:
@@ -102,13 +103,20 @@ def send(
             answer: requests.Response = make(http)
         except requests.RequestException as exc:
             tally.record(kind, type(exc).__name__, time.perf_counter() - start)
+            tally.examples.setdefault(type(exc).__name__, str(exc)[:200])
+            http.close()  # as a station's next round would: a new connection
             time.sleep(random.uniform(1, 3))
             continue
         tally.record(kind, str(answer.status_code), time.perf_counter() - start)
         if answer.status_code != 503:
+            if answer.status_code != 200:
+                tally.examples.setdefault(str(answer.status_code), answer.text[:200])
             return answer
         wait = float(answer.headers.get("Retry-After", "5"))
         time.sleep(min(wait, MAX_RETRY_WAIT) * random.uniform(0.5, 1.5))
+        # The server closes idle keep-alive connections after 5 s: a station coming
+        # back later opens a new one rather than racing that close.
+        http.close()
 
 
 def signed(station: BenchStation, method: str, path: str, body: bytes) -> dict[str, str]:
@@ -380,6 +388,9 @@ def main() -> None:
         f"{sys.version.split()[0]})"
     )
     print_table(runs)
+    for run in runs:
+        for what, message in run.tally.examples.items():
+            print(f"W={run.workers} N={run.stations}: {what}: {message}")
     print(
         f"\nThis machine has {os.cpu_count()} cores, shared by the server's workers, "
         f"PostgreSQL and every simulated station. Load average (1 min) before "

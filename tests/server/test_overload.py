@@ -16,6 +16,7 @@ import requests
 from sqlalchemy import func, make_url
 from sqlmodel import Session, select
 
+from mcdesk.server.admission import RETRY_AFTER_SECONDS, Admission
 from mcdesk.server.config import ServerSettings
 from mcdesk.server.db import make_engine
 from mcdesk.server.models import Event
@@ -111,10 +112,21 @@ def test_a_request_with_no_place_free_gets_503_with_retry_after(postgres_url: st
                 blocker.rollback()  # lets the first push finish
             thread.join(timeout=30)
             assert refused.status_code == 503
-            assert refused.headers["Retry-After"] == "5"
+            assert int(refused.headers["Retry-After"]) >= RETRY_AFTER_SECONDS
             assert "busy" in refused.json()["detail"]
             assert [answer.status_code for answer in held] == [200]
             assert push(base_url, second, [make_event(1)]).status_code == 200
             assert _stored(server) == 2
     finally:
         engine.dispose()
+
+
+def test_retry_after_grows_with_the_crowd_turned_away() -> None:
+    """A thousand refused at once are spread over the time the places need to serve them."""
+    admission = Admission(slots=2)
+    first = admission.retry_after_now()
+    assert RETRY_AFTER_SECONDS <= first <= RETRY_AFTER_SECONDS * 1.5 + 1
+    later = [admission.retry_after_now() for _ in range(999)]
+    # 1,000 turned away x 0.1 s per request (the starting average) / 2 places = 50 s.
+    assert min(later[-10:]) >= 50
+    assert max(later) <= 300  # never past a station's own backoff cap
