@@ -35,7 +35,9 @@ import anyio.to_thread
 DB_SLOTS = 10
 # Threads for work that holds no place (health checks, closing sessions, body reads).
 SPARE_THREADS = 10
-WAIT_SECONDS = 10.0
+# Well inside a station's 10 s per exchange (mcdesk.sync.round.REQUEST_TIMEOUT): a station
+# told 503 backs off cleanly, one that times out counts a failure.
+WAIT_SECONDS = 5.0
 MAX_WAITING = 200
 RETRY_AFTER_SECONDS = 5  # the least a turned-away request is told to wait
 MAX_RETRY_AFTER_SECONDS = 300  # a station's own backoff cap (mcdesk.sync.backoff)
