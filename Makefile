@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/content_update.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/badges.py
+	$(BIN)/python bench/roster_import.py
 
 ## The assessment crash harness with 500 SIGKILLs (CI runs 50 in `make test`).
 crash-harness: $(STAMP)

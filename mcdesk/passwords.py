@@ -12,6 +12,11 @@ import os
 SCRYPT_N = 2**14
 SCRYPT_R = 8
 SCRYPT_P = 1
+# Learner PINs from a roster: 4 MiB, ~12 ms. A 4-digit PIN has only 10^4 values, so no
+# affordable cost stops an offline search of a copied hash (about 2 minutes on one core
+# here, 9 at SCRYPT_N); what stops guessing is the sign-in throttle. A quarter of the
+# cost lets a 5,000-learner roster hash in seconds (docs/security.md, "PIN hashes").
+PIN_SCRYPT_N = 2**12
 
 
 def _scrypt(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -20,14 +25,17 @@ def _scrypt(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     )
 
 
-def hash_secret(secret: str) -> str:
+def hash_secret(secret: str, *, n: int = SCRYPT_N) -> str:
     """``scrypt$n$r$p$salt$hash`` with a fresh 16-byte salt."""
     salt = os.urandom(16)
-    digest = _scrypt(secret, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    digest = _scrypt(secret, salt, n, SCRYPT_R, SCRYPT_P)
     encode = base64.b64encode
-    return (
-        f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
-    )
+    return f"scrypt${n}${SCRYPT_R}${SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
+
+
+def hash_pin(pin: str) -> str:
+    """A learner PIN's hash, at ``PIN_SCRYPT_N`` (checked by ``verify_secret`` like any)."""
+    return hash_secret(pin, n=PIN_SCRYPT_N)
 
 
 def verify_secret(secret: str, stored: str) -> bool:

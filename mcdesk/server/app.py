@@ -6,15 +6,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 import mcdesk
+from mcdesk.server.admission import RETRY_AFTER_SECONDS, Admission, Overloaded
 from mcdesk.server.api.routes import content, enrol, health, pull, push, server_key, teacher
 from mcdesk.server.changes import Preparer, Renderer
 from mcdesk.server.config import ServerSettings, load_server_settings
 from mcdesk.server.db import make_engine, migrate
-from mcdesk.server.issuer import render_pack_key, top_up
+from mcdesk.server.issuer import render_pack_key
+from mcdesk.server.sealer import SlotSealer
 from mcdesk.server.signer import ensure_signer
 
 API_PREFIX = "/api/v1"
@@ -26,10 +31,10 @@ def stream_renderers() -> dict[str, Renderer]:
     return {"pack_keys": render_pack_key}
 
 
-def pull_preparers() -> dict[str, Preparer]:
+def pull_preparers(sealer: SlotSealer) -> dict[str, Preparer]:
     """Per-stream hooks run before a station's page is read (they may commit changes)."""
-    # The station pushed its code_used events first: seal the slots it is owed now.
-    return {"code_slots": top_up}
+    # The station pushed its code_used events first: owe it the slots, have them sealed.
+    return {"code_slots": sealer.prepare_pull}
 
 
 def prepare_database(settings: ServerSettings) -> None:
@@ -50,10 +55,22 @@ def create_app(settings: ServerSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             prepare_database(settings)
-        app.state.engine = make_engine(settings.database_url)
+        admission = Admission(
+            slots=settings.db_slots,
+            wait_seconds=settings.wait_seconds,
+            max_waiting=settings.max_waiting,
+        )
+        admission.start()
+        app.state.admission = admission
+        app.state.engine = make_engine(settings.database_url, pool_size=admission.slots)
+        sealer = SlotSealer(app.state.engine)
+        app.state.sealer = sealer
+        app.state.preparers = pull_preparers(sealer)
+        sealer.start()
         try:
             yield
         finally:
+            sealer.stop()
             app.state.engine.dispose()
 
     app = FastAPI(title="mcdesk server", version=mcdesk.__version__, lifespan=lifespan)
@@ -67,8 +84,34 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(teacher.router)
     app.include_router(content.router, prefix=API_PREFIX)
     app.state.renderers = stream_renderers()
-    app.state.preparers = pull_preparers()
+    add_overload_answers(app)
     return app
+
+
+def _busy(reason: str, retry_after: int) -> JSONResponse:
+    return JSONResponse(
+        {"detail": reason}, status_code=503, headers={"Retry-After": str(retry_after)}
+    )
+
+
+def add_overload_answers(app: FastAPI) -> None:
+    """Overload and an unreachable database answer 503 with Retry-After, never 500."""
+
+    async def overloaded(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Overloaded)
+        return _busy(exc.reason, exc.retry_after)
+
+    async def pool_timeout(_request: Request, _exc: Exception) -> JSONResponse:
+        reason = "the server is busy (no database connection free); try again"
+        return _busy(reason, RETRY_AFTER_SECONDS)
+
+    async def database_down(_request: Request, _exc: Exception) -> JSONResponse:
+        # Connection refused, too many clients, a deadlock victim: all pass if retried.
+        return _busy("the database did not answer; try again", RETRY_AFTER_SECONDS)
+
+    app.add_exception_handler(Overloaded, overloaded)
+    app.add_exception_handler(PoolTimeout, pool_timeout)
+    app.add_exception_handler(OperationalError, database_down)
 
 
 def app_from_environment() -> FastAPI:

@@ -10,19 +10,35 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 # Any constant works: it only has to be the same in every worker that migrates at once.
 MIGRATION_LOCK_ID = 0x6D63_6473  # "mcds"
+# Connections beyond the pool's size, for work outside the request places
+# (mcdesk.server.admission): readiness probes and the slot sealer.
+POOL_OVERFLOW = 5
+# A wait this long for a connection means overload: answered 503, never a stuck thread.
+POOL_TIMEOUT_SECONDS = 10.0
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for the server database; SQLite files get WAL and serialized writers."""
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """An engine for the server database; SQLite files get WAL and serialized writers.
+
+    ``pool_size`` is one connection per request place (mcdesk.server.admission), so an
+    admitted request never waits for a connection; ``POOL_OVERFLOW`` more serve the rest.
+    """
     parsed = make_url(url)
+    pool: dict[str, float] = {
+        "pool_size": pool_size,
+        "max_overflow": POOL_OVERFLOW,
+        "pool_timeout": POOL_TIMEOUT_SECONDS,
+    }
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
+        return create_engine(url, pool_pre_ping=True, **pool)
+    if not parsed.database or parsed.database == ":memory:":
+        pool = {}  # one shared in-memory connection: no queue to size
+    else:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

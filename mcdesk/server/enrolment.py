@@ -1,9 +1,9 @@
 """One-time enrolment tokens: an operator makes one, a station redeems it once.
 
-Redeeming also makes the server the station's code issuer: a code secret, the station's
-exam key and its first ``SLOTS_AHEAD`` code slots (mcdesk.server.issuer). The slots cost
-one scrypt run each, so they are sealed after the token is checked (a wrong token costs
-nothing) and before any write (no lock is held meanwhile).
+Redeeming also makes the server the station's code issuer: a code secret and the
+station's exam key, owing it its first ``SLOTS_AHEAD`` code slots (mcdesk.server.issuer).
+The slots cost one scrypt run each, so the request seals none: the worker's sealer
+threads do (mcdesk.server.sealer), and the station's first pull brings them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 
 from mcdesk.server.admin import StationError, register_station
-from mcdesk.server.issuer import SLOTS_AHEAD, new_issuer_keys, save_issuer, seal_slots
+from mcdesk.server.issuer import new_issuer_keys, save_issuer
 from mcdesk.server.models import EnrolToken, Station
 from mcdesk.server.signer import public_key_from_b64
 
@@ -94,9 +94,8 @@ def redeem(
         raise EnrolError(f"not an Ed25519 public key: {exc}") from exc
     if session.get(Station, station_id) is not None:
         raise EnrolError(f"station {station_id!r} is registered already")
-    session.rollback()  # end the read: sealing the slots takes seconds and holds no lock
+    session.rollback()  # end the read before the conditional claim below
     keys = new_issuer_keys()
-    slots = seal_slots(keys, station_id=station_id, counters=range(1, SLOTS_AHEAD + 1))
     # Conditional on still being unused: of two redeemers at once, only one updates the row.
     claimed = session.execute(
         update(EnrolToken)
@@ -120,11 +119,11 @@ def redeem(
         session.rollback()
         raise EnrolError(str(exc)) from exc
     try:
-        save_issuer(session, keys, station_id=station.id, slots=slots, now=now)
+        save_issuer(session, keys, station_id=station.id, slots=[], now=now)
         session.commit()
     except SQLAlchemyError:
         # The station is enrolled all the same: its first code_slots pull makes the
-        # issuer and seals the slots then (mcdesk.server.issuer.top_up).
+        # issuer and owes the slots then (mcdesk.server.issuer.owe_slots).
         session.rollback()
     session.refresh(station)
     return station

@@ -8,14 +8,16 @@ keys travel in ``pack_keys``, wrapped under the pulling station's exam key at pu
 Top-up rule: a station keeps at least ``SLOTS_AHEAD`` unused slots beyond the highest
 counter it has used. It reports each code it uses in a ``code_used`` outbox event; the
 sync round pushes before it pulls, so when the station pulls ``code_slots`` the server
-(``top_up``, run before the page is read) already knows and seals the missing slots.
+already knows, owes the missing slots and has them sealed (mcdesk.server.sealer).
 A used counter is believed only up to the slots the server made, so a forged event
 cannot make the server seal more than ``SLOTS_AHEAD`` slots in one request.
 
-Cost: one slot is one scrypt run (``SLOT_PARAMS``; 0.15 s at DEFAULT_PARAMS), so the
-first 40 are sealed at enrolment or provisioning, and a pull seals only the few that
-were used since. scrypt always runs outside a database transaction (on SQLite a
-transaction holds the write lock, and pushes would queue behind it).
+Cost: one slot is one scrypt run (``SLOT_PARAMS``; 0.15 s and 64 MiB at DEFAULT_PARAMS).
+A request never runs one: enrolment and pulls only record what a station is owed
+(``owe_slots``), and a fixed number of sealer threads per worker seal it
+(mcdesk.server.sealer), so memory does not grow with requests. Provisioning files, made
+by an operator's command, seal in that command (``top_up``). scrypt always runs outside
+a database transaction (on SQLite a transaction holds the write lock).
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ def save_issuer(
         secret=keys.secret,
         exam_key=keys.exam_key,
         slots_through=max((int(d["counter"]) for d in slots), default=0),
+        slots_wanted=SLOTS_AHEAD,
         created_at=now,
     )
     session.add(row)
@@ -175,29 +178,51 @@ def used_through(session: Session, *, station_id: str, issuer_id: str) -> int:
     return highest
 
 
-def top_up(session: Session, station: Station, now: datetime) -> int:
-    """Seal slots until ``SLOTS_AHEAD`` lie beyond the highest used counter; how many.
+def owe_slots(session: Session, *, station_id: str, now: datetime) -> StationIssuer:
+    """Raise the station's ``slots_wanted`` to ``SLOTS_AHEAD`` past its highest used code.
 
-    Commits. Of two requests topping up one station at once, one stores its slots and
-    the other's are dropped (the conditional update below), so counters never repeat.
+    Cheap (no scrypt): a sealer seals what is owed (mcdesk.server.sealer). Caller commits.
     """
-    station_id = station.id  # read now: attributes expire at the commit below
     issuer = ensure_issuer(session, station_id=station_id, now=now)
-    through = issuer.slots_through
-    keys = IssuerKeys(issuer.issuer_id, issuer.secret, issuer.exam_key)
-    used = min(used_through(session, station_id=station_id, issuer_id=keys.issuer_id), through)
-    target = used + SLOTS_AHEAD
-    session.commit()  # end the read: scrypt below must not hold a lock
-    if through >= target:
+    reported = used_through(session, station_id=station_id, issuer_id=issuer.issuer_id)
+    used = min(reported, issuer.slots_through)
+    session.execute(
+        update(StationIssuer)
+        .where(
+            col(StationIssuer.station_id) == station_id,
+            col(StationIssuer.slots_wanted) < used + SLOTS_AHEAD,
+        )
+        .values(slots_wanted=used + SLOTS_AHEAD)
+    )
+    return issuer
+
+
+def seal_owed(session: Session, *, station_id: str, now: datetime, most: int | None = None) -> int:
+    """Seal up to ``most`` of the slots owed to the station, in this thread; how many.
+
+    Commits. scrypt runs with no transaction open (on SQLite a transaction holds the
+    write lock, and pushes would queue behind it). Of two sealers of one station at
+    once, one stores its slots and the other's are dropped (the conditional update
+    below), so counters never repeat.
+    """
+    issuer = session.get(StationIssuer, station_id)
+    if issuer is None:
+        session.commit()
         return 0
-    slots = seal_slots(keys, station_id=station_id, counters=range(through + 1, target + 1))
+    through = issuer.slots_through
+    last = issuer.slots_wanted if most is None else min(issuer.slots_wanted, through + most)
+    keys = IssuerKeys(issuer.issuer_id, issuer.secret, issuer.exam_key)
+    session.commit()  # end the read: scrypt below must not hold a lock
+    if last <= through:
+        return 0
+    slots = seal_slots(keys, station_id=station_id, counters=range(through + 1, last + 1))
     claimed = session.execute(
         update(StationIssuer)
         .where(
             col(StationIssuer.station_id) == station_id,
             col(StationIssuer.slots_through) == through,
         )
-        .values(slots_through=target)
+        .values(slots_through=last)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
@@ -205,6 +230,14 @@ def top_up(session: Session, station: Station, now: datetime) -> int:
     record_slots(session, station_id=station_id, slots=slots, now=now)
     session.commit()
     return len(slots)
+
+
+def top_up(session: Session, station: Station, now: datetime) -> int:
+    """Owe and seal, here and now, what the station lacks (provisioning files); how many."""
+    station_id = station.id  # read now: attributes expire at the commits below
+    owe_slots(session, station_id=station_id, now=now)
+    session.commit()
+    return seal_owed(session, station_id=station_id, now=now)
 
 
 def render_pack_key(

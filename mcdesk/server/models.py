@@ -261,6 +261,8 @@ class StationIssuer(ServerTable, table=True):
 
     Slots up to ``slots_through`` have been sealed and put in the station's code_slots
     stream; codes for any counter come from ``secret`` (mcdesk.exam.codes.code_for).
+    Slots up to ``slots_wanted`` are owed: a sealer holding the lease (``sealing_until``)
+    seals them off the request path (mcdesk.server.sealer).
     """
 
     __tablename__ = "station_issuer"
@@ -271,6 +273,8 @@ class StationIssuer(ServerTable, table=True):
     exam_key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     slots_through: int = 0
     created_at: datetime = Field(sa_column=_when())
+    slots_wanted: int = 0
+    sealing_until: datetime | None = Field(default=None, sa_column=_when(nullable=True))
 
 
 class PublishedPack(ServerTable, table=True):

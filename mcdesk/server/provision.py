@@ -38,8 +38,8 @@ from sqlmodel import Session
 from mcdesk.canonical import canonical_json
 from mcdesk.keys import public_key_b64
 from mcdesk.server import changes
-from mcdesk.server.app import pull_preparers, stream_renderers
-from mcdesk.server.issuer import SLOTS_AHEAD, new_issuer_keys, save_issuer, seal_slots
+from mcdesk.server.app import stream_renderers
+from mcdesk.server.issuer import SLOTS_AHEAD, new_issuer_keys, save_issuer, seal_slots, top_up
 from mcdesk.server.models import STREAMS, School, Station
 from mcdesk.server.publish import current_pack_parts
 from mcdesk.server.schools import AdminError
@@ -173,8 +173,7 @@ def update_station(
     if station.revoked_at is not None:
         raise AdminError(f"station {station.name} is revoked; make no files for it")
     signer = ensure_signer(session, now=now)
-    for prepare in pull_preparers().values():
-        prepare(session, station, now)
+    top_up(session, station, now)  # sealed here: an operator's command, not a request
     school = None if station.school_id is None else session.get(School, station.school_id)
     packs = _packs(session)
     streams = stream_pages(session, station)

@@ -17,12 +17,13 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from mcdesk.ids import uuid7
-from mcdesk.passwords import hash_secret, verify_secret
 from mcdesk.server.models import Learner, SchoolClass, Teacher
+from mcdesk.server.pins import PinToSettle, settle_pins
 from mcdesk.server.schools import learner_document, record_class, record_learner
 
 REQUIRED_COLUMNS = ("class", "learner")
@@ -220,6 +221,8 @@ def import_roster_csv(
     by_name = {(lr.class_id, lr.display_name): lr for lr in learners}
     created = updated = 0
     pins: list[IssuedPin] = []
+    settling: list[tuple[Learner, dict[str, Any] | None, PinToSettle | None]] = []
+    changed_classes: list[SchoolClass] = []
     for class_name, teacher_id in chosen.items():
         school_class = classes.get(class_name)
         if school_class is None:
@@ -230,9 +233,7 @@ def import_roster_csv(
         elif school_class.teacher_id == teacher_id:
             continue
         school_class.teacher_id = teacher_id
-        session.add(school_class)
-        session.flush()  # no ORM relationships: the class row must exist before learners
-        record_class(session, school_class, now=now)
+        changed_classes.append(school_class)
     for row in rows:
         school_class = classes[row.class_name]
         key = (school_class.id, row.learner)
@@ -263,19 +264,31 @@ def import_roster_csv(
             updated += 1
         by_name[key] = match
         if row.pin is not None:
-            if match.pin_hash is None or not verify_secret(row.pin, match.pin_hash):
-                match.pin_hash = hash_secret(row.pin)
+            settling.append((match, before, PinToSettle(row.pin, match.pin_hash)))
         elif match.pin_hash is None:
             pin = _new_pin()
-            match.pin_hash = hash_secret(pin)
+            settling.append((match, before, PinToSettle(pin, None)))
             pins.append(IssuedPin(class_name=row.class_name, learner=row.learner, pin=pin))
+        else:
+            settling.append((match, before, None))
+    if problems:
+        session.rollback()
+        raise RosterError(problems)
+    # Every scrypt run at once, on all cores, once the file is known to be good and
+    # before anything is written (the change log's writer lock is not held meanwhile).
+    jobs = [job for _, _, job in settling if job is not None]
+    hashes = iter(settle_pins(jobs))
+    for school_class in changed_classes:
+        session.add(school_class)
+        session.flush()  # no ORM relationships: the class row must exist before learners
+        record_class(session, school_class, now=now)
+    for match, before, job in settling:
+        if job is not None and (new_hash := next(hashes)) is not None:
+            match.pin_hash = new_hash
         session.add(match)
         if learner_document(match) != before:
             session.flush()
             record_learner(session, match, school_id=school_id, now=now)
-    if problems:
-        session.rollback()
-        raise RosterError(problems)
     if pins and write_pins is not None:
         try:
             write_pins(pins)

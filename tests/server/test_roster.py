@@ -7,8 +7,10 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import Session, col, select
 
+from mcdesk.passwords import PIN_SCRYPT_N, verify_secret
 from mcdesk.server.db import make_engine, migrate
 from mcdesk.server.models import Learner, School, SchoolClass, Teacher
+from mcdesk.server.pins import POOL_FROM, PinToSettle, settle_pins
 from mcdesk.server.roster import RosterError, import_roster_csv
 
 GOOD = "class,learner,external_id\nWelding 1,Ana Ruiz,S-1\nWelding 1,Ben Ode,\nCNC,Chi Li,S-3\n"
@@ -93,3 +95,31 @@ def test_reimport_updates_and_does_not_duplicate(session: Session) -> None:
         ("Welding 1", "Dee Fox", None),
     ]
     assert len(session.exec(select(SchoolClass)).all()) == 2
+
+
+def test_a_large_roster_hashes_its_pins_at_pin_cost_on_a_process_pool(session: Session) -> None:
+    """Past POOL_FROM PINs the hashing runs in a spawned pool; every PIN still verifies."""
+    count = POOL_FROM + 36
+    given = {f"Learner {n:03d}": f"{(n * 7919) % 10000:04d}" for n in range(count)}
+    text = "class,learner,pin\n" + "".join(f"CNC,{name},{pin}\n" for name, pin in given.items())
+    assert import_roster_csv(session, school_id="school-1", text=text).created == count
+    stored = {lr.display_name: lr.pin_hash for lr in session.exec(select(Learner)) if lr.pin_hash}
+    assert len(stored) == count
+    # The roster cost (passwords.PIN_SCRYPT_N), not the teacher-password cost.
+    assert {digest.split("$")[1] for digest in stored.values()} == {str(PIN_SCRYPT_N)}
+    for name in ("Learner 000", f"Learner {count - 1:03d}"):
+        assert verify_secret(given[name], stored[name])
+        assert not verify_secret("99999", stored[name])
+    # Importing the same PINs again keeps every hash (each one verified, none re-made).
+    again = import_roster_csv(session, school_id="school-1", text=text)
+    assert (again.created, again.updated) == (0, count)
+    session.expire_all()
+    assert {lr.display_name: lr.pin_hash for lr in session.exec(select(Learner))} == stored
+
+
+def test_settle_pins_keeps_order_and_matching_hashes() -> None:
+    jobs = [PinToSettle(f"{n:04d}", None) for n in range(POOL_FROM)]
+    hashes = settle_pins(jobs, processes=2)
+    assert all(h is not None and verify_secret(j.pin, h) for j, h in zip(jobs, hashes, strict=True))
+    kept = settle_pins([PinToSettle(j.pin, h) for j, h in zip(jobs, hashes, strict=True)])
+    assert kept == [None] * len(jobs)

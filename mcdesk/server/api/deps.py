@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from mcdesk.server.admission import Admission, Overloaded
 from mcdesk.server.auth import AuthError, authenticate
 from mcdesk.server.models import Station
 from mcdesk.server.signer import ServerSigner, load_signer
@@ -18,14 +21,44 @@ from mcdesk.server.signer import ServerSigner, load_signer
 MAX_BODY_BYTES = 32 * 1024 * 1024
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def get_db(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
-    with Session(engine) as session:
-        yield session
+async def get_db(
+    request: Request, engine: Annotated[Engine, Depends(get_engine)]
+) -> AsyncIterator[Session]:
+    """A session inside one of the worker's request places (mcdesk.server.admission)."""
+    admission: Admission = request.app.state.admission
+    async with AsyncExitStack() as stack:
+        try:
+            await stack.enter_async_context(admission.place())
+        except Overloaded:
+            await _drain(request)
+            raise
+        session = Session(engine)
+        try:
+            yield session
+        finally:
+            # Closing returns the connection (a rollback round trip): not on the loop.
+            await run_in_threadpool(session.close)
+
+
+async def _drain(request: Request) -> None:
+    """Read what the client is still sending before a refusal, within the size limit.
+
+    Closing a connection with its body unread resets it, and the station would see a
+    network error instead of the 503 and its Retry-After.
+    """
+    read = 0
+    try:
+        async for chunk in request.stream():
+            read += len(chunk)
+            if read > MAX_BODY_BYTES:
+                return
+    except RuntimeError:  # read already (as the signed body): nothing is left to drain
+        return
 
 
 async def get_raw_body(request: Request) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Request, status
 
 from mcdesk.keys import public_key_b64
 from mcdesk.server.api.deps import SessionDep, SignerDep
@@ -15,7 +15,9 @@ router = APIRouter(tags=["enrolment"])
 
 
 @router.post("/enroll")
-def enroll(request: EnrolRequest, session: SessionDep, signer: SignerDep) -> EnrolResponse:
+def enroll(
+    request: EnrolRequest, http: Request, session: SessionDep, signer: SignerDep
+) -> EnrolResponse:
     """Register the station; 400 for an unknown token, 410 for a used or expired one."""
     try:
         station = redeem(
@@ -28,6 +30,7 @@ def enroll(request: EnrolRequest, session: SessionDep, signer: SignerDep) -> Enr
     except EnrolError as exc:
         code = status.HTTP_410_GONE if exc.gone else status.HTTP_400_BAD_REQUEST
         raise HTTPException(code, detail=exc.reason) from None
+    http.app.state.sealer.kick()  # its first slots are owed: seal them before it pulls
     school = session.get(School, station.school_id)
     return EnrolResponse(
         station_id=station.id,

@@ -1,0 +1,149 @@
+"""Code slots sealed ahead of time, off the request path, by a fixed set of threads.
+
+Requests only record what a station is owed (``issuer.owe_slots``: enrolment owes the
+first ``SLOTS_AHEAD``, a pull owes the codes used since). Each worker process runs
+``threads`` sealer threads; a thread takes a lease on one owing station in the database
+(``station_issuer.sealing_until``), seals up to ``CHUNK`` slots (one scrypt run each),
+stores them and looks again. The queue is the database, so workers stay stateless and
+an owed station is sealed by whichever worker gets there first; a lease left by a
+stopped worker expires. Memory: ``threads`` × 64 MiB of scrypt per worker (at
+DEFAULT_PARAMS), whatever the number of requests.
+
+A pull that is owed slots waits up to ``PULL_WAIT_SECONDS`` for them (polling the
+database, as the sealing may happen in another worker) and sends what is ready: the
+rest arrives with the next sync.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, or_, update
+from sqlmodel import Session, col, select
+
+from mcdesk.server.issuer import owe_slots, seal_owed
+from mcdesk.server.models import Station, StationIssuer
+
+THREADS = 2  # per worker: 128 MiB of scrypt at most
+CHUNK = 5  # slots per lease: a pull waiting for them sees progress every ~0.75 s
+LEASE = timedelta(seconds=60)
+IDLE_SECONDS = 5.0  # how often an idle thread looks for work other workers were asked
+PULL_WAIT_SECONDS = 3.0
+POLL_SECONDS = 0.1
+
+
+def _aware(when: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything stored here is UTC.
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def claim_owing(session: Session, *, now: datetime) -> str | None:
+    """Lease one station that is owed slots; its id, or None when none is free. Commits."""
+    candidates = session.exec(
+        select(StationIssuer.station_id, StationIssuer.sealing_until)
+        .where(col(StationIssuer.slots_through) < col(StationIssuer.slots_wanted))
+        .order_by(col(StationIssuer.slots_through))  # the emptiest first
+        .limit(8)
+    ).all()
+    for station_id, until in candidates:
+        if until is not None and _aware(until) > now:
+            continue
+        claimed = session.execute(
+            update(StationIssuer)
+            .where(
+                col(StationIssuer.station_id) == station_id,
+                or_(
+                    col(StationIssuer.sealing_until).is_(None),
+                    col(StationIssuer.sealing_until) <= now,
+                ),
+            )
+            .values(sealing_until=now + LEASE)
+        )
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            session.commit()
+            return station_id
+    session.commit()
+    return None
+
+
+def release(session: Session, *, station_id: str) -> None:
+    session.execute(
+        update(StationIssuer)
+        .where(col(StationIssuer.station_id) == station_id)
+        .values(sealing_until=None)
+    )
+    session.commit()
+
+
+def seal_one_chunk(engine: Engine) -> int:
+    """Lease an owing station, seal up to ``CHUNK`` of its slots, release; how many sealed."""
+    with Session(engine) as session:
+        station_id = claim_owing(session, now=datetime.now(UTC))
+        if station_id is None:
+            return 0
+        try:
+            return seal_owed(session, station_id=station_id, now=datetime.now(UTC), most=CHUNK)
+        finally:
+            session.rollback()
+            release(session, station_id=station_id)
+
+
+class SlotSealer:
+    """The sealer threads of one worker process; ``kick`` when a request owed slots."""
+
+    def __init__(self, engine: Engine, *, threads: int = THREADS) -> None:
+        self._engine = engine
+        self._threads = [
+            threading.Thread(target=self._run, name=f"slot-sealer-{n}", daemon=True)
+            for n in range(threads)
+        ]
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        """Stop after the chunk in hand (a few scrypt runs)."""
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join()
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                sealed = seal_one_chunk(self._engine)
+            except Exception:  # the lease expires and the work is found again; keep going
+                logging.getLogger(__name__).exception("sealing code slots failed")
+                sealed = 0
+            if sealed == 0:
+                self._wake.wait(IDLE_SECONDS)
+                self._wake.clear()
+
+    def prepare_pull(self, session: Session, station: Station, now: datetime) -> None:
+        """Before a ``code_slots`` page: owe what the station lacks, wait briefly for it."""
+        station_id = station.id  # read now: attributes expire at the commit below
+        owe_slots(session, station_id=station_id, now=now)
+        session.commit()
+        deadline = time.monotonic() + PULL_WAIT_SECONDS
+        while True:
+            row = session.exec(
+                select(StationIssuer.slots_through, StationIssuer.slots_wanted).where(
+                    col(StationIssuer.station_id) == station_id
+                )
+            ).one()
+            session.commit()  # each look is its own snapshot
+            if row[0] >= row[1]:
+                return
+            if time.monotonic() >= deadline:
+                return  # send what is sealed; the rest comes with the next sync
+            self.kick()
+            time.sleep(POLL_SECONDS)
