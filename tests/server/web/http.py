@@ -25,18 +25,28 @@ class WebClient:
 
     base_url: str
     http: requests.Session = field(default_factory=requests.Session)
+    # Per request: a Session's own verify loses to REQUESTS_CA_BUNDLE in requests.
+    verify: bool | str = True
 
     def get(self, path: str) -> requests.Response:
-        return self.http.get(self.base_url + path, allow_redirects=False, timeout=60)
+        return self.http.get(
+            self.base_url + path, allow_redirects=False, timeout=60, verify=self.verify
+        )
 
     def token(self, path: str = "/teacher") -> str:
         """A fresh CSRF token for this client, from a page it may see."""
-        return csrf_of(self.http.get(self.base_url + path, timeout=60).text)
+        return csrf_of(self.http.get(self.base_url + path, timeout=60, verify=self.verify).text)
 
     def post(self, path: str, data: dict[str, str], *, token: str | None) -> requests.Response:
         """POST a form; ``token=None`` sends none."""
         fields = data if token is None else {**data, "csrf_token": token}
-        return self.http.post(self.base_url + path, data=fields, allow_redirects=False, timeout=120)
+        return self.http.post(
+            self.base_url + path,
+            data=fields,
+            allow_redirects=False,
+            timeout=120,
+            verify=self.verify,
+        )
 
     def sign_in(
         self, username: str = TEACHER_USER, password: str = TEACHER_PASSWORD
