@@ -15,6 +15,9 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -24,6 +27,7 @@ from tests.server.pulling import TEACHER_PASSWORD, TEACHER_USER, set_up_school
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
+NAVIGATION_WAIT = 60  # seconds; a bound for a stuck page, not a speed requirement
 PHONE = (390, 844)
 DESKTOP = (1280, 800)
 SCREENSHOTS_ENV = "MCDESK_SCREENSHOTS"  # a folder: `make screenshots` sets docs/screenshots
@@ -138,13 +142,19 @@ class TeacherBrowser:
         self.open("/teacher")
         self.driver.find_element(By.ID, "username").send_keys(username)
         self.driver.find_element(By.ID, "password").send_keys(password)
-        self.driver.find_element(By.CSS_SELECTOR, "form.card button").click()
+        self.click_and_wait(self.driver.find_element(By.CSS_SELECTOR, "form.card button"))
 
     def sign_out(self) -> None:
-        self.driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
+        self.click_and_wait(self.driver.find_element(By.CSS_SELECTOR, "form.signout button"))
 
     def follow(self, link_text: str) -> None:
-        self.driver.find_element(By.LINK_TEXT, link_text).click()
+        self.click_and_wait(self.driver.find_element(By.LINK_TEXT, link_text))
+
+    def click_and_wait(self, element: WebElement) -> None:
+        """Click, then wait until the next page has replaced this one (a click does not)."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, NAVIGATION_WAIT).until(staleness_of(page))
 
     def cookie(self, name: str) -> str | None:
         found = self.driver.get_cookie(name)

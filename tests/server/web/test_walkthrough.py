@@ -89,7 +89,7 @@ def test_pages_fit_a_phone_without_sideways_scrolling(
 def test_the_walk_works_on_postgresql(pg_browser: TeacherBrowser, pg_trc: TrcServer) -> None:
     set_up_trc_school(pg_trc.server.engine)
     pg_browser.sign_in()
-    assert pg_browser.path == "/teacher/codes"
+    assert pg_browser.path == "/teacher/codes", pg_browser.text()
     pg_browser.follow("My classes")
     assert "Ana Ruiz" in pg_browser.text()
     pg_browser.sign_out()
