@@ -18,6 +18,8 @@ CODES_SHOWN = 10
 
 @dataclass(frozen=True, slots=True)
 class TeacherCodes:
+    """What the Codes page shows: who, which school, each station's next codes."""
+
     teacher: str
     school: str
     listings: list[CodeListing]

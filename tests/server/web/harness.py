@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 from mcdesk.server.models import SchoolClass
 from mcdesk.server.schools import add_teacher, set_class_teacher
-from tests.server.pulling import TEACHER_PASSWORD, TEACHER_USER, set_up_school
+from tests.server.pulling import ROSTER_CSV, TEACHER_PASSWORD, TEACHER_USER, set_up_school
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -84,16 +84,10 @@ def set_up_trc_school(engine: Engine, *, csv: str | None = None, name: str = "No
             session, school_id=setup.school_id, class_name=second, username=OTHER_USER, now=now
         )
     learners: dict[str, list[str]] = {}
-    for line in (csv or _default_csv()).splitlines()[1:]:
+    for line in (csv or ROSTER_CSV).splitlines()[1:]:
         cells = line.split(",")
         learners.setdefault(cells[0], []).append(cells[1])
     return School(school_id=setup.school_id, classes=classes, learners=learners)
-
-
-def _default_csv() -> str:
-    from tests.server.pulling import ROSTER_CSV
-
-    return ROSTER_CSV
 
 
 def new_chromium() -> webdriver.Chrome:

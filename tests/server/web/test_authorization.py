@@ -19,6 +19,7 @@ from sqlmodel import Session
 from mcdesk.server.app import create_app
 from mcdesk.server.config import ServerSettings
 from mcdesk.server.schools import add_school, add_teacher
+from mcdesk.server.web import routes as web_pages
 from mcdesk.server.web.pages import PREFIX
 from mcdesk.server.web.routes import PUBLIC_ROUTES
 from tests.server.pulling import TEACHER_PASSWORD, TEACHER_USER
@@ -99,6 +100,9 @@ def test_the_walk_finds_the_pages() -> None:
     for expected in (("GET", "/teacher/codes"), ("GET", "/teacher/classes/{class_id}")):
         assert expected in routes
     assert set(routes) >= PUBLIC_ROUTES
+    for route in web_pages.router.routes:  # none hidden from the schema, so none unwalked
+        for method in getattr(route, "methods", ()):
+            assert (method, getattr(route, "path", "")) in routes, route
 
 
 @pytest.mark.parametrize("walker", WALKERS, ids=lambda w: w.name)
