@@ -127,4 +127,5 @@ async def check_csrf(request: Request, key: WebKeyDep, viewer: OptionalTeacher) 
         )
 
 
+# Web routes read their fields here: check_csrf has already read the body from the stream.
 FormDep = Annotated[dict[str, str], Depends(form_fields)]

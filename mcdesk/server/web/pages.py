@@ -49,6 +49,10 @@ HEADERS = {
 }
 
 
+_HEADER_PAIRS = [(name.lower().encode(), value.encode()) for name, value in HEADERS.items()]
+_HEADER_NAMES = {name for name, _ in _HEADER_PAIRS}
+
+
 def make_templates() -> Environment:
     """The template environment: autoescape everywhere, undefined names are errors."""
     env = Environment(
@@ -78,10 +82,9 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.decode().lower()
-                           not in {h.lower() for h in HEADERS}]  # fmt: skip
-                headers += [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()]
-                message["headers"] = headers
+                # Ours replace any a route set, so no page can weaken them by accident.
+                kept = [(k, v) for k, v in message.get("headers", []) if k not in _HEADER_NAMES]
+                message["headers"] = kept + _HEADER_PAIRS
             await send(message)
 
         await self.app(scope, receive, with_headers)
