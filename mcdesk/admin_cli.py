@@ -142,10 +142,23 @@ def cmd_teacher_add(args: argparse.Namespace) -> int:
                 display_name=args.name,
                 password=password,
                 now=datetime.now(UTC),
+                role=args.role,
             )
         except AdminError as exc:
             return refuse(exc)
-    print(f"added teacher {args.username} ({args.name}) to {args.school}")
+    print(f"added {args.role} {args.username} ({args.name}) to {args.school}")
+    return EXIT_OK
+
+
+def cmd_teacher_role(args: argparse.Namespace) -> int:
+    from mcdesk.server.schools import AdminError, set_teacher_role
+
+    with _server_session(args.db) as session:
+        try:
+            set_teacher_role(session, username=args.username, role=args.role)
+        except AdminError as exc:
+            return refuse(exc)
+    print(f"{args.username} is now a school {args.role}; their open web sessions ended")
     return EXIT_OK
 
 
@@ -353,6 +366,18 @@ def _password_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _role_option(parser: argparse.ArgumentParser, *, default: str | None) -> None:
+    from mcdesk.server.roles import TEACHER_ROLES  # constants only: cheap
+
+    parser.add_argument(
+        "--role",
+        choices=TEACHER_ROLES,
+        default=default,
+        required=default is None,
+        help="teacher: their own classes; admin: every class of the school",
+    )
+
+
 def add_commands(commands: Any) -> None:
     """Add ``admin`` and ``station`` to the ``mcdesk`` parser's subcommands."""
     from mcdesk import access_cli, sneakernet_cli, station_cli
@@ -371,7 +396,14 @@ def add_commands(commands: Any) -> None:
     teacher_add.add_argument("--username", required=True)
     teacher_add.add_argument("--name", required=True, help="display name")
     _password_option(teacher_add)
+    _role_option(teacher_add, default="teacher")
     _db(teacher_add, cmd_teacher_add)
+    teacher_role = teacher.add_parser(
+        "role", help="make a teacher a school administrator (admin) or a teacher again"
+    )
+    teacher_role.add_argument("--username", required=True)
+    _role_option(teacher_role, default=None)
+    _db(teacher_role, cmd_teacher_role)
     teacher_password = teacher.add_parser("password", help="set a teacher's password")
     teacher_password.add_argument("--username", required=True)
     _password_option(teacher_password)

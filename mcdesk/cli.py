@@ -475,6 +475,13 @@ def cmd_server(args: argparse.Namespace) -> int:
     from mcdesk.server.app import prepare_database
     from mcdesk.server.config import DB_ENV, load_server_settings
 
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("error: give both --tls-cert and --tls-key, or neither", file=sys.stderr)
+        return EXIT_USAGE
+    for given in (args.tls_cert, args.tls_key):
+        if given and not Path(given).is_file():
+            print(f"error: no such file: {given}", file=sys.stderr)
+            return EXIT_USAGE
     settings = load_server_settings(database_url=args.db, host=args.host, port=args.port)
     checked_database_url(settings.database_url)
     try:  # uvicorn reports a bad address in log lines after starting; say it in one line first
@@ -495,6 +502,9 @@ def cmd_server(args: argparse.Namespace) -> int:
         port=settings.port,
         workers=args.workers,
         proxy_headers=True,
+        # TLS served here (a teacher's laptop in the lab); otherwise a proxy in front does it.
+        ssl_certfile=args.tls_cert,
+        ssl_keyfile=args.tls_key,
     )
     return EXIT_OK
 
@@ -631,6 +641,8 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument(
         "--workers", type=number_in(1, 64, whole=True), default=1, help="worker processes"
     )
+    server.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (chain)")
+    server.add_argument("--tls-key", help="the PEM private key of --tls-cert")
     server.set_defaults(func=cmd_server)
 
     sync = commands.add_parser(

@@ -4,7 +4,8 @@
 # throwaway server), poppler-utils (tests read the code sheet PDF back with pdftotext)
 # and Xvfb + openbox (a test checks the locked assessment window under a real X server
 # and window manager). Installs only what is missing; needs root (or prints the command
-# to run when not root).
+# to run when not root). Chromium and its driver: the Teacher Resource Center is tested
+# in a real headless browser (selenium).
 set -euo pipefail
 
 packages=(
@@ -15,7 +16,7 @@ packages=(
   libxcb-xkb1 libxcb-glx0 fonts-dejavu-core
 )
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(poppler-utils xvfb openbox postgresql)
+  packages+=(poppler-utils xvfb openbox postgresql chromium chromium-driver)
 fi
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   packages+=(python3-venv)

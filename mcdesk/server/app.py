@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
@@ -14,13 +14,14 @@ from sqlmodel import Session
 
 import mcdesk
 from mcdesk.server.admission import RETRY_AFTER_SECONDS, Admission, Overloaded
-from mcdesk.server.api.routes import content, enrol, health, pull, push, server_key, teacher
+from mcdesk.server.api.routes import content, enrol, health, pull, push, server_key
 from mcdesk.server.changes import Preparer, Renderer
 from mcdesk.server.config import ServerSettings, load_server_settings
 from mcdesk.server.db import make_engine, migrate
 from mcdesk.server.issuer import render_pack_key
 from mcdesk.server.sealer import SlotSealer
 from mcdesk.server.signer import ensure_signer
+from mcdesk.server.web.mount import mount_web
 
 API_PREFIX = "/api/v1"
 
@@ -48,8 +49,15 @@ def prepare_database(settings: ServerSettings) -> None:
         engine.dispose()
 
 
-def create_app(settings: ServerSettings) -> FastAPI:
-    """The server application for these settings; the database is prepared on start-up."""
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(settings: ServerSettings, *, clock: Callable[[], datetime] = _utc_now) -> FastAPI:
+    """The server application for these settings; the database is prepared on start-up.
+
+    ``clock`` is what the Teacher Resource Center's sessions and sign-in read (tests move it).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -75,13 +83,14 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
     app = FastAPI(title="mcdesk server", version=mcdesk.__version__, lifespan=lifespan)
     app.state.settings = settings
+    app.state.clock = clock
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(push.router, prefix=API_PREFIX)
     app.include_router(server_key.router, prefix=API_PREFIX)
     app.include_router(enrol.router, prefix=API_PREFIX)
     app.include_router(pull.router, prefix=API_PREFIX)
-    app.include_router(teacher.router)
+    mount_web(app)
     app.include_router(content.router, prefix=API_PREFIX)
     app.state.renderers = stream_renderers()
     add_overload_answers(app)

@@ -154,6 +154,7 @@ class Teacher(ServerTable, table=True):
     username: str = Field(unique=True)
     display_name: str
     password_hash: str | None = None  # mcdesk.passwords; None until a password is set
+    role: str = "teacher"  # "teacher": their own classes; "admin": the whole school
 
 
 class SchoolClass(ServerTable, table=True):
@@ -379,3 +380,24 @@ class TeacherThrottle(ServerTable, table=True):
     clock: str = ""  # always "wall": the server's own clock, shared by its workers
     clock_at: float = 0
     last_try: float = Field(default=0, index=True)  # wall-clock seconds; idle rows expire
+
+
+class WebKey(ServerTable, table=True):
+    """The key that signs the Teacher Resource Center's cookies; one row, made on first use."""
+
+    __tablename__ = "web_key"
+
+    id: str = Field(primary_key=True)
+    key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(sa_column=_when())
+
+
+class WebSession(ServerTable, table=True):
+    """A signed-in teacher's browser session; only the SHA-256 of its id is stored."""
+
+    __tablename__ = "web_session"
+
+    id_hash: str = Field(primary_key=True)
+    teacher_id: str = Field(foreign_key="teacher.id", index=True)
+    created_at: datetime = Field(sa_column=_when())
+    last_seen: datetime = Field(sa_column=_when(index=True))

@@ -13,12 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from mcdesk.ids import uuid7
 from mcdesk.passwords import hash_secret
 from mcdesk.server import changes
-from mcdesk.server.models import Learner, School, SchoolClass, Teacher
+from mcdesk.server.models import Learner, School, SchoolClass, Teacher, WebSession
+from mcdesk.server.roles import TEACHER_ROLE, TEACHER_ROLES
 
 ROSTER = "roster"
 MIN_PASSWORD_CHARS = 8
@@ -179,15 +180,18 @@ def add_teacher(
     display_name: str,
     password: str,
     now: datetime,
+    role: str = TEACHER_ROLE,
 ) -> Teacher:
     """A new teacher with a hashed password; classes of the school without one get them."""
     check_password(password)
+    check_role(role)
     teacher = Teacher(
         id=uuid7(),
         school_id=school_id,
         username=_check_name("user name", username),
         display_name=_check_name("display name", display_name),
         password_hash=hash_secret(password),
+        role=role,
     )
     session.add(teacher)
     try:
@@ -220,7 +224,30 @@ def set_teacher_password(
         raise AdminError(f"no teacher with the username {username!r}")
     teacher.password_hash = hash_secret(password)
     session.add(teacher)
+    _end_web_sessions(session, teacher_id=teacher.id)  # whoever knew the old one is out
     record_teacher(session, teacher, now=now)
+    session.commit()
+    return teacher
+
+
+def _end_web_sessions(session: Session, *, teacher_id: str) -> None:
+    session.execute(delete(WebSession).where(col(WebSession.teacher_id) == teacher_id))
+
+
+def check_role(role: str) -> None:
+    if role not in TEACHER_ROLES:
+        raise AdminError(f"a role is one of {', '.join(TEACHER_ROLES)}, not {role!r}")
+
+
+def set_teacher_role(session: Session, *, username: str, role: str) -> Teacher:
+    """Make a teacher a school administrator (the whole school) or a teacher (their classes)."""
+    check_role(role)
+    teacher = session.exec(select(Teacher).where(Teacher.username == username.strip())).first()
+    if teacher is None:
+        raise AdminError(f"no teacher with the username {username!r}")
+    teacher.role = role
+    session.add(teacher)
+    _end_web_sessions(session, teacher_id=teacher.id)  # no session keeps the old reach
     session.commit()
     return teacher
 

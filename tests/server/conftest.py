@@ -6,7 +6,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,14 +51,15 @@ class RunningServer:
 
 
 @contextmanager
-def serving(settings: ServerSettings) -> Iterator[str]:
+def serving(
+    settings: ServerSettings, *, clock: Callable[[], datetime] | None = None
+) -> Iterator[str]:
     """Run the app with uvicorn on a loopback socket in a thread; yields its base URL."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))  # bound before the thread starts: no race for the port
     port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings), log_level="warning", ws="none", lifespan="on", access_log=False
-    )
+    app = create_app(settings) if clock is None else create_app(settings, clock=clock)
+    config = uvicorn.Config(app, log_level="warning", ws="none", lifespan="on", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -24,6 +24,7 @@ from mcdesk.server.db import make_engine
 from tests.server.conftest import RunningServer
 from tests.server.postgres import create_database, free_port
 from tests.server.pulling import TEACHER_PASSWORD, TEACHER_USER, set_up_school
+from tests.server.web.http import WebClient
 
 BURST = 40
 FREE_TRIES = 5
@@ -62,7 +63,7 @@ def four_workers(postgres_port: int, tmp_path: Path) -> Iterator[Workers]:
                 pass
             assert time.monotonic() < deadline, "mcdesk server did not start"
             time.sleep(0.1)
-        yield Workers(url=f"http://127.0.0.1:{port}/teacher", engine=engine)
+        yield Workers(url=f"http://127.0.0.1:{port}", engine=engine)
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -71,13 +72,15 @@ def four_workers(postgres_port: int, tmp_path: Path) -> Iterator[Workers]:
 
 
 def burst(url: str, *, password: str = "not it") -> list[requests.Response]:
-    """BURST wrong passwords for one name, all sent at the same moment."""
+    """BURST wrong passwords for one name, all sent at the same moment (each with its form)."""
     start = threading.Barrier(BURST)
 
     def one(_: int) -> requests.Response:
+        client = WebClient(url)
+        token = client.token()
         start.wait()
-        return requests.post(
-            url, data={"username": TEACHER_USER, "password": password}, timeout=120
+        return client.post(
+            "/teacher", {"username": TEACHER_USER, "password": password}, token=token
         )
 
     with ThreadPoolExecutor(max_workers=BURST) as pool:
@@ -115,22 +118,17 @@ def test_bursts_on_four_workers_get_only_the_free_checks(four_workers: Workers) 
 
     # Far past the point where 30 s · 2^(failures - 5) used to overflow into a 500.
     end_the_wait(four_workers.engine, failures=60)
-    wrong = requests.post(
-        four_workers.url, data={"username": TEACHER_USER, "password": "no"}, timeout=60
-    )
+    client = WebClient(four_workers.url)
+    wrong = client.sign_in(TEACHER_USER, "no")
     assert (wrong.status_code, "do not match" in wrong.text) == (401, True)
-    waiting = requests.post(
-        four_workers.url, data={"username": TEACHER_USER, "password": TEACHER_PASSWORD}, timeout=60
-    )
+    waiting = client.sign_in(TEACHER_USER, TEACHER_PASSWORD)
     assert waiting.status_code == 429
     assert "try again in 3600 s." in waiting.text
     assert stored_failures(four_workers.engine) == [61]
 
 
 def post(server: RunningServer, username: str, password: str = "not it") -> requests.Response:
-    return requests.post(
-        server.url("/teacher"), data={"username": username, "password": password}, timeout=30
-    )
+    return WebClient(server.base_url).sign_in(username, password)
 
 
 def throttle_rows(server: RunningServer) -> list[tuple[str, int]]:
@@ -142,9 +140,12 @@ def throttle_rows(server: RunningServer) -> list[tuple[str, int]]:
 def test_unknown_names_cost_one_small_row_each_and_idle_rows_go(server: RunningServer) -> None:
     set_up_school(server.engine)
     # A name no teacher can have is refused in words and leaves no row at all.
-    long = post(server, "x" * 100_000)
+    long = post(server, "x" * 10_000)
     assert long.status_code == 401
     assert "A teacher name is at most 100 characters." in long.text
+    huge = post(server, "x" * 100_000)  # not even read as a form
+    assert huge.status_code == 413
+    assert "far too large" in huge.text
     assert throttle_rows(server) == []
 
     # One name, however it is typed, is one row keyed by a hash: the name is not stored.

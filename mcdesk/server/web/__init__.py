@@ -1,0 +1,1 @@
+"""The Teacher Resource Center: server-rendered pages under /teacher (``mount_web``)."""
