@@ -178,5 +178,8 @@ def import_qti(
         lines = [f"![{alt}](media/{name})" for name, (_, alt) in report.figures.items()]
         texts[lesson] = text.rstrip("\n") + "\n\n## Figures\n\n" + "\n\n".join(lines) + "\n"
         media = {f"{base}/media/{name}": data for name, (data, _) in report.figures.items()}
+        for rel, data in media.items():
+            if (folder / rel).is_file() and (folder / rel).read_bytes() != data:
+                raise QtiRefused(f"{folder / rel} exists with other content; rename one of them")
     _write(folder, texts, media, new=new)
     return ImportedInto(folder=folder, skill=skill, written=sorted([*texts, *media]), report=report)
