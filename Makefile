@@ -61,6 +61,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/exam_ui.py
 	$(BIN)/python bench/content_update.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/qti_import.py
+	$(BIN)/python bench/pack_lint.py
 
 ## The assessment crash harness with 500 SIGKILLs (CI runs 50 in `make test`).
 crash-harness: $(STAMP)

@@ -57,6 +57,7 @@ class LintSubject:
     manifest: dict[str, Any]
     items: list[LintItem]
     texts: dict[str, str] = field(default_factory=dict)
+    grades: dict[str, float | None] | None = None
 
     def text(self, rel: str) -> str:
         """The file's text, read once; empty when the file does not exist."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import combinations
 
@@ -41,8 +42,10 @@ def _lessons(subject: LintSubject) -> Iterator[tuple[str, str]]:
 
 
 def lesson_grades(subject: LintSubject) -> dict[str, float | None]:
-    """The Flesch-Kincaid grade of each lesson, by its path."""
-    return {rel: grade_level(subject.text(rel)) for _, rel in _lessons(subject)}
+    """The Flesch-Kincaid grade of each lesson, by its path (worked out once)."""
+    if subject.grades is None:
+        subject.grades = {rel: grade_level(subject.text(rel)) for _, rel in _lessons(subject)}
+    return subject.grades
 
 
 def reading_level(subject: LintSubject) -> Iterator[Finding]:
@@ -85,27 +88,46 @@ def _item_words(entry: LintItem) -> list[str]:
     return _stem_words(entry) + WORD.findall(" ".join(texts).lower())
 
 
-def similar_stems(a: list[str], b: list[str]) -> bool:
-    """True when two stems ask the same thing, word for word or nearly."""
-    if a == b:
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A word sequence with its word counts, made once per item, compared many times."""
+
+    words: list[str]
+    counts: Counter[str]
+
+    @classmethod
+    def of(cls, words: list[str]) -> _Words:
+        return cls(words, Counter(words))
+
+
+def similar_stems(a: _Words, b: _Words) -> bool:
+    """True when two word sequences ask the same thing, word for word or nearly."""
+    if a.words == b.words:
         return True
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.real_quick_ratio() >= NEAR_DUPLICATE and matcher.ratio() >= NEAR_DUPLICATE
+    total = len(a.words) + len(b.words)
+    if 2 * min(len(a.words), len(b.words)) < NEAR_DUPLICATE * total:
+        return False  # lengths alone bound the ratio
+    # Shared words bound the ratio from above: most pairs are ruled out without difflib.
+    if not total or 2 * sum((a.counts & b.counts).values()) < NEAR_DUPLICATE * total:
+        return False
+    return SequenceMatcher(None, a.words, b.words, autojunk=False).ratio() >= NEAR_DUPLICATE
 
 
-def _same_question(first: LintItem, second: LintItem) -> bool:
+def _same_question(first: tuple[_Words, _Words], second: tuple[_Words, _Words]) -> bool:
     # A short stem ("Put these lengths in order") is carried by its options, so compare
     # what the learner sees; a long stem is a scenario, and sharing it gives the item away.
-    a, b = _stem_words(first), _stem_words(second)
-    if min(len(a), len(b)) >= SCENARIO_WORDS and similar_stems(a, b):
+    (stem_a, all_a), (stem_b, all_b) = first, second
+    shortest = min(len(stem_a.words), len(stem_b.words))
+    if shortest >= SCENARIO_WORDS and similar_stems(stem_a, stem_b):
         return True
-    return similar_stems(_item_words(first), _item_words(second))
+    return similar_stems(all_a, all_b)
 
 
 def duplicate_stems(subject: LintSubject) -> Iterator[Finding]:
     """Error when a self-check repeats a sealed bank item; warning for other repeats."""
+    words = {id(e): (_Words.of(_stem_words(e)), _Words.of(_item_words(e))) for e in subject.items}
     for first, second in combinations(subject.items, 2):
-        if not _same_question(first, second):
+        if not _same_question(words[id(first)], words[id(second)]):
             continue
         gives_away = first.sealed != second.sealed
         practice, other = (
