@@ -27,10 +27,8 @@ NEAR_DUPLICATE = 0.85
 LONGEST_MARGIN = 1.3
 # A stem this long sets up a scenario: sharing it shares the item even with new options.
 SCENARIO_WORDS = 20
-NEGATIVE = re.compile(r"\b(not|except|least|never)\b", re.IGNORECASE)
-EMPHASISED = re.compile(
-    r"(\*\*|__|\*|_)\s*(not|except|least|never)\s*\1|\b(NOT|EXCEPT|LEAST|NEVER)\b"
-)
+NEGATIVE = re.compile(r"\b(not|except|never)\b", re.IGNORECASE)
+EMPHASISED = re.compile(r"(\*\*|__|\*|_)\s*(not|except|never)\s*\1|\b(NOT|EXCEPT|NEVER)\b")
 LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 WORD = re.compile(r"[a-z0-9]+")
