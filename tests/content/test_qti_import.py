@@ -72,8 +72,8 @@ def test_every_interaction_maps_in_both_versions(tmp_path: Path, version: str) -
         ("custom.xml", "custom response processing rules (only templates are mapped)"),
     ]
     notes = dict(done.report.notes)
-    assert notes["res-multi"] == "partial credit from the mapping becomes all-or-nothing"
-    assert "two-column" in notes["res-associate"]
+    assert notes["multi"] == "partial credit from the mapping becomes all-or-nothing"
+    assert "two-column" in notes["associate"]
 
 
 def test_bank_items_go_into_an_existing_pack_with_fresh_ids(tmp_path: Path) -> None:
@@ -202,7 +202,7 @@ def test_packages_shaped_like_the_qti3_spec_examples(tmp_path: Path) -> None:
         ("items/match.xml", "matching needs at least as many options as prompts")
     ]
     notes = dict(done.report.notes)
-    assert notes["res-text-entry"] == "answers are matched without regard to case"
+    assert notes["text-entry"] == "answers are matched without regard to case"
 
 
 def test_items_with_figures_never_go_into_the_sealed_bank(tmp_path: Path) -> None:
@@ -304,3 +304,16 @@ def test_the_command_lists_what_it_could_not_map(tmp_path: Path) -> None:
     )
     assert fresh.returncode == 1
     assert "neither empty nor a pack source" in fresh.stderr
+
+
+def test_a_figure_that_would_overwrite_another_is_refused_and_nothing_written(
+    tmp_path: Path,
+) -> None:
+    package = _spec_package(tmp_path)
+    src = tmp_path / "src"
+    import_qti(package, folder=src, self_check=True, **NEW)
+    (src / "skills" / "imported" / "media" / "sign.png").write_bytes(b"another picture")
+    before = (src / "skills" / "imported" / "skill.toml").read_bytes()
+    with pytest.raises(QtiRefused, match="sign.png exists with other content"):
+        import_qti(package, folder=src, self_check=True)
+    assert (src / "skills" / "imported" / "skill.toml").read_bytes() == before

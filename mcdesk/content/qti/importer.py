@@ -44,11 +44,18 @@ class QtiImport:
     notes: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _figures(
-    package: QtiPackage, base: str, figures: list[Figure], out: QtiImport
-) -> list[tuple[str, str]]:
-    """Read each figure; returns (media file name, alt text) for the lesson."""
-    named = []
+@dataclass(slots=True)
+class _Mapped:
+    """One item mapped, with its figures and notes, not yet accepted into the import."""
+
+    item: dict[str, Any]
+    figures: dict[str, tuple[bytes, str]]
+    notes: list[str]
+
+
+def _figures(package: QtiPackage, base: str, figures: list[Figure]) -> dict[str, tuple[bytes, str]]:
+    """Read each figure: media file name → (bytes, alt text)."""
+    named: dict[str, tuple[bytes, str]] = {}
     for figure in figures:
         path = resolve(base, figure.src)
         name = posixpath.basename(path)
@@ -58,8 +65,7 @@ def _figures(
             raise NotMappable(f"figure {figure.src} has no alt text: add it in the package")
         data = package.read(path, at_most=MAX_MEDIA_BYTES)
         media = slug(posixpath.splitext(name)[0], set()) + posixpath.splitext(name)[1].lower()
-        named.append((media, figure.alt))
-        out.figures[media] = (data, figure.alt)
+        named[media] = (data, figure.alt)
     return named
 
 
@@ -80,9 +86,7 @@ def _feedback(item: Element) -> str:
     return "\n\n".join(t for t in texts if t)
 
 
-def _map_item(
-    package: QtiPackage, resource: ItemResource, out: QtiImport, *, with_figures: bool
-) -> dict[str, Any]:
+def _map_item(package: QtiPackage, resource: ItemResource, *, with_figures: bool) -> _Mapped:
     item = package.xml(resource.href)
     if item.tag != "assessmentItem":
         raise NotMappable(f"the file holds {item.tag}, not an assessment item")
@@ -109,17 +113,17 @@ def _map_item(
             "the item shows a figure; the station shows figures only in lessons, so items "
             "with figures import as self-checks (--self-check), never into the sealed bank"
         )
+    media: dict[str, tuple[bytes, str]] = {}
     for base, markdown in parts:
-        for media, alt in _figures(package, base, markdown.figures, out):
-            out.notes.append((resource.identifier, f"figure {alt!r} is in the lesson as {media}"))
+        media.update(_figures(package, base, markdown.figures))
+    notes = [f"figure {alt!r} is in the lesson as {name}" for name, (_, alt) in media.items()]
     prompt = "\n\n".join(md.text() for _, md in parts if md.text())
     mcdesk_item = {"id": "", "type": mapped.fields["type"], "prompt": prompt, **mapped.fields}
     mcdesk_item["feedback"] = _feedback(item)
     mcdesk_item["qti_identifier"] = item.get("identifier") or resource.identifier
     if not mcdesk_item["feedback"]:
-        mapped.notes.append("no feedback in the package: write why the answer is right")
-    out.notes.extend((resource.identifier, note) for note in mapped.notes)
-    return mcdesk_item
+        notes.append("no feedback in the package: write why the answer is right")
+    return _Mapped(item=mcdesk_item, figures=media, notes=notes + mapped.notes)
 
 
 def read_qti(path: Path, *, with_figures: bool, taken_ids: set[str], id_prefix: str) -> QtiImport:
@@ -128,10 +132,11 @@ def read_qti(path: Path, *, with_figures: bool, taken_ids: set[str], id_prefix: 
     with QtiPackage(path) as package:
         for resource in package.items():
             try:
-                item = _map_item(package, resource, out, with_figures=with_figures)
+                mapped = _map_item(package, resource, with_figures=with_figures)
             except NotMappable as exc:
                 out.skipped.append(Skipped(resource.href, resource.identifier, str(exc)))
                 continue
+            item = mapped.item
             item["id"] = slug(f"{id_prefix}{item.pop('qti_identifier')}", taken_ids)
             checked = dict(item)
             if checked["type"] == "short_text":
@@ -141,7 +146,10 @@ def read_qti(path: Path, *, with_figures: bool, taken_ids: set[str], id_prefix: 
                 taken_ids.discard(item["id"])
                 out.skipped.append(Skipped(resource.href, resource.identifier, "; ".join(problems)))
                 continue
+            # Only an accepted item brings its figures and notes along.
             out.items.append(item)
+            out.figures.update(mapped.figures)
+            out.notes.extend((item["id"], note) for note in mapped.notes)
     return out
 
 
