@@ -314,6 +314,6 @@ def test_a_figure_that_would_overwrite_another_is_refused_and_nothing_written(
     import_qti(package, folder=src, self_check=True, **NEW)
     (src / "skills" / "imported" / "media" / "sign.png").write_bytes(b"another picture")
     before = (src / "skills" / "imported" / "skill.toml").read_bytes()
-    with pytest.raises(QtiRefused, match="sign.png exists with other content"):
+    with pytest.raises(QtiRefused, match=r"sign\.png exists with other content"):
         import_qti(package, folder=src, self_check=True)
     assert (src / "skills" / "imported" / "skill.toml").read_bytes() == before
