@@ -30,6 +30,8 @@ def prose_sentences(markdown: str) -> list[str]:
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped or stripped.startswith(("#", "|")):
+            # A paragraph, heading or table ends a sentence even without a full stop.
+            sentences.append("")
             continue
         # A list item is a unit of its own even when it ends without a full stop.
         if re.match(r"^([-*+]|\d+\.)\s", stripped):
