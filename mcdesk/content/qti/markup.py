@@ -44,7 +44,17 @@ UNSUPPORTED = {
 BLOCKS = frozenset(
     {"p", "div", "blockquote", "stimulusBody", "itemBody", "prompt", "li", "ul", "ol"}
 )
-SKIPPED = frozenset({"modalFeedback", "responseDeclaration", "outcomeDeclaration", "rubricBlock"})
+# Left out of the prompt: feedback shown only after answering would give the key away.
+SKIPPED = frozenset(
+    {
+        "modalFeedback",
+        "feedbackBlock",
+        "feedbackInline",
+        "responseDeclaration",
+        "outcomeDeclaration",
+        "rubricBlock",
+    }
+)
 
 
 class NotMappable(Exception):
