@@ -40,6 +40,7 @@ QTI_ELEMENTS = [
     "responseProcessing",
     "modalFeedback",
     "assessmentStimulusRef",
+    "feedbackInline",
     "assessmentStimulus",
     "stimulusBody",
     "responseCondition",

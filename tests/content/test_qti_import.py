@@ -317,3 +317,20 @@ def test_a_figure_that_would_overwrite_another_is_refused_and_nothing_written(
     with pytest.raises(QtiRefused, match=r"sign\.png exists with other content"):
         import_qti(package, folder=src, self_check=True)
     assert (src / "skills" / "imported" / "skill.toml").read_bytes() == before
+
+
+def test_feedback_inside_the_body_never_reaches_the_prompt(tmp_path: Path) -> None:
+    from tests.content.qtipackages import item
+
+    leaky = item(
+        "Leaky",
+        '<choiceInteraction responseIdentifier="R" maxChoices="1"><prompt>Pick the stud.'
+        '<feedbackInline outcomeIdentifier="FB" identifier="A" showHide="show">The answer is '
+        'A</feedbackInline></prompt><simpleChoice identifier="A">Stud</simpleChoice>'
+        '<simpleChoice identifier="B">Joist</simpleChoice></choiceInteraction>',
+        '<responseDeclaration identifier="R" cardinality="single" baseType="identifier">'
+        "<correctResponse><value>A</value></correctResponse></responseDeclaration>",
+    )
+    package = write_package(tmp_path / "q.zip", {"leaky.xml": leaky}, version="3.0")
+    import_qti(package, folder=tmp_path / "src", self_check=True, **NEW)
+    assert _self_checks(tmp_path / "src")["leaky"]["prompt"] == "Pick the stud."
