@@ -66,6 +66,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/badges.py
 	$(BIN)/python bench/roster_import.py
+	$(BIN)/python bench/qti_import.py
+	$(BIN)/python bench/pack_lint.py
 
 ## The assessment crash harness with 500 SIGKILLs (CI runs 50 in `make test`).
 crash-harness: $(STAMP)

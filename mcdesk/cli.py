@@ -586,6 +586,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--force", action="store_true", help="allow an older or rebuilt version")
     imp.set_defaults(func=cmd_pack_import)
+    from mcdesk.authoring_cli import add_pack_commands
+
+    add_pack_commands(pack)
 
     catalog = commands.add_parser("catalog", help="the station's catalog").add_subparsers(
         dest="sub", required=True

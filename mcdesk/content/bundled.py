@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mcdesk.content.errors import SourceError
 from mcdesk.content.versions import parse_version
 
 if TYPE_CHECKING:
@@ -54,9 +55,18 @@ def build_bundled_catalog(
     # Here, not at the top: start-up reads the index through this module, and the
     # builder brings in the JSON Schema validator and the crypto it never needs there.
     from mcdesk.content.build import build_pack
+    from mcdesk.content.lint import lint_source
 
+    sources = sorted(p for p in source_root.iterdir() if (p / "pack.toml").is_file())
+    # Lint everything before building anything, so a refusal leaves every pack as it was.
+    errors = [f"{s.name}/{e}" for s in sources for e in lint_source(s).errors]
+    if errors:
+        raise SourceError(
+            f"{len(errors)} lint error(s); fix them before building the catalog:\n"
+            + "\n".join(errors)
+        )
     built = []
-    for source in sorted(p for p in source_root.iterdir() if (p / "pack.toml").is_file()):
+    for source in sources:
         output = out_dir / f"{source.name}.mcpack"
         built.append(
             build_pack(

@@ -72,7 +72,7 @@ def _check_name(info: zipfile.ZipInfo) -> None:
         raise PackRefused(f"unsafe entry {name!r}: links are not allowed in packs")
 
 
-def _check_shape(infos: list[zipfile.ZipInfo], limits: PackLimits) -> list[zipfile.ZipInfo]:
+def check_archive_shape(infos: list[zipfile.ZipInfo], limits: PackLimits) -> list[zipfile.ZipInfo]:
     """Refuse unsafe or oversized archives from the directory alone; return file entries."""
     if len(infos) > limits.max_entries:
         raise PackRefused(
@@ -268,7 +268,7 @@ def verify_pack(
     except (zipfile.BadZipFile, OSError) as exc:
         raise PackRefused(f"not a content pack (cannot read it as a zip archive: {exc})") from exc
     with archive:
-        entries = {info.filename: info for info in _check_shape(archive.infolist(), limits)}
+        entries = {info.filename: info for info in check_archive_shape(archive.infolist(), limits)}
         if MANIFEST_NAME not in entries:
             raise PackRefused(f"missing manifest: the pack has no {MANIFEST_NAME}")
         if SIGNATURE_NAME not in entries:
