@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -53,3 +54,39 @@ def badge_document(
         "issued_at": "2026-11-02T15:30:00Z",
         "revoked_reason": reason,
     }
+
+
+def add_pack(database: Any, pack_id: str, title: str, cluster: str) -> None:
+    """A catalog row, enough for the wallet's titles and clusters."""
+    with opened(database) as connection:
+        connection.execute(
+            "INSERT INTO pack (id, version, title, career_cluster, summary, skill_titles,"
+            " preview, publisher_key_id, manifest, signature, installed_at)"
+            " VALUES (?, '1.0.0', ?, ?, '', '[]', 0, 'k', x'', x'', '2026-09-01')",
+            (pack_id, title, cluster),
+        )
+
+
+def add_pass(database: Any, *, learner_id: str, pack_id: str, result_id: str, sent: bool) -> None:
+    """A passed attempt with its result event, acknowledged by the server or not."""
+    body = json.dumps({"result_id": result_id}).encode()
+    with opened(database) as connection:
+        seq = connection.execute("SELECT coalesce(max(seq), 0) + 1 FROM outbox").fetchone()[0]
+        connection.execute(
+            "INSERT INTO attempt (id, learner_id, pack_id, pack_version, seed, form, state,"
+            " time_limit_s, created_at, ended_at, passed, result_id)"
+            " VALUES (?, ?, ?, '1.0.0', 1, '{}', 'submitted', 60,"
+            " '2026-11-01', '2026-11-01', 1, ?)",
+            (f"a-{result_id}", learner_id, pack_id, result_id),
+        )
+        connection.execute(
+            "INSERT INTO outbox (id, seq, kind, body, created_at)"
+            " VALUES (?, ?, 'exam_result', ?, '2026-11-01')",
+            (f"e-{result_id}", seq, body),
+        )
+        if sent:
+            connection.execute(
+                "INSERT INTO receipt (event_id, body, signature, received_at)"
+                " VALUES (?, x'', x'', '2026-11-01')",
+                (f"e-{result_id}",),
+            )
