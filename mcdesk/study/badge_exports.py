@@ -99,9 +99,18 @@ def export_kinds(detail: BadgeDetail) -> tuple[ExportKind, ...]:
     return tuple(kinds)
 
 
+def _art(detail: BadgeDetail) -> BadgeArt:
+    return BadgeArt(title=detail.summary.achievement, cluster=detail.summary.career_cluster or "")
+
+
+def badge_picture(detail: BadgeDetail) -> bytes:
+    """The badge's 512 px picture (PNG), as the badge page shows it."""
+    return badge_png(_art(detail))
+
+
 def export_bytes(detail: BadgeDetail, kind: ExportKind) -> bytes:
     """The file's bytes: a baked image or the credential JSON, from the signed text as sent."""
-    art = BadgeArt(title=detail.summary.achievement, cluster=detail.summary.career_cluster or "")
+    art = _art(detail)
     if kind is ExportKind.JSON:
         return envelope_json(detail.jwt)
     if kind is ExportKind.PNG:

@@ -97,19 +97,24 @@ class BadgeFlow(QObject):
         if learner_id is None:
             return
 
-        def detail() -> tuple[BadgeDetail, bool]:
-            from mcdesk.study.badge_exports import ExportKind, badge_detail, export_kinds
+        def detail() -> tuple[BadgeDetail, bool, bytes]:
+            from mcdesk.study.badge_exports import (
+                ExportKind,
+                badge_detail,
+                badge_picture,
+                export_kinds,
+            )
 
             found = badge_detail(
                 database, learner_id=learner_id, credential_id=credential_id, now=now
             )
-            return found, ExportKind.PNG_OB2 in export_kinds(found)
+            return found, ExportKind.PNG_OB2 in export_kinds(found), badge_picture(found)
 
         self._run(detail, self._show)
 
-    def _show(self, answer: tuple[BadgeDetail, bool]) -> None:
-        self.detail, has_png2 = answer
-        self._window.badge_page.show_badge(self.detail, has_png2=has_png2)
+    def _show(self, answer: tuple[BadgeDetail, bool, bytes]) -> None:
+        self.detail, has_png2, picture = answer
+        self._window.badge_page.show_badge(self.detail, has_png2=has_png2, picture=picture)
         self._window.show_page(self._window.badge_page)
         self._window.badge_page.back_button.setFocus()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from mcdesk.ui.cards import ReadingColumn, left_aligned, text_label
@@ -17,6 +17,8 @@ from mcdesk.ui.wallet_view import issued_on
 
 if TYPE_CHECKING:
     from mcdesk.study.badge_exports import BadgeDetail
+
+PICTURE_PX = 128
 
 # (action, button text, what it does, for a screen reader)
 ACTIONS = (
@@ -47,8 +49,8 @@ class BadgePage(ReadingColumn):
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.back.emit)
 
-    def show_badge(self, detail: BadgeDetail, *, has_png2: bool) -> None:
-        """Show ``detail``; the 2.0 PNG only when the server sent a 2.0 badge."""
+    def show_badge(self, detail: BadgeDetail, *, has_png2: bool, picture: bytes = b"") -> None:
+        """Show ``detail`` and its badge ``picture`` (PNG); the 2.0 PNG only when sent."""
         self.clear()
         summary = detail.summary
         self.back_button = QPushButton("‹ Back to your home")
@@ -57,6 +59,21 @@ class BadgePage(ReadingColumn):
         self.back_button.clicked.connect(self.back.emit)
         self.add(left_aligned(self.back_button, top=0))
         self.keep_visible_on_focus(self.back_button)
+        if picture:
+            image = QLabel()
+            pixmap = QPixmap()
+            pixmap.loadFromData(picture, "PNG")
+            side = PICTURE_PX
+            image.setPixmap(
+                pixmap.scaled(
+                    side,
+                    side,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+            image.setAccessibleName(f"Badge picture: {summary.achievement}")
+            self.add(left_aligned(image, top=8))
         self.title = text_label(summary.achievement, name="pageTitle")
         self.add(self.title)
         if summary.career_cluster:
@@ -65,7 +82,7 @@ class BadgePage(ReadingColumn):
             words = f"Revoked by the school: {detail.revoked_reason or 'no reason given'}"
         else:
             words = f"Issued to {detail.learner_name} on {issued_on(summary.issued)}"
-        self.status = text_label(words, name="nextStep")
+        self.status = text_label(words, name="" if detail.revoked else "nextStep")
         self.add(self.status)
         self.add(text_label(f"Issued by {summary.issuer_name}"))
         if summary.description:

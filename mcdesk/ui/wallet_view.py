@@ -39,7 +39,8 @@ class HeldBadgeCard(Card):
             state = f"Revoked by the school: {reason}"
         else:
             state = f"Issued {issued_on(badge.issued_at)}"
-        self.state = text_label(state, name="muted" if not badge.revoked else "nextStep")
+        # A revocation in plain ink, never in the accent that marks a next step or success.
+        self.state = text_label(state, name="" if badge.revoked else "muted")
         self.body.addWidget(self.state)
         self.setAccessibleName(f"Badge: {badge.title}")
         self.setAccessibleDescription(f"{state}. Open it to download or share it.")
