@@ -21,7 +21,7 @@ from mcdesk.badges.baking import BadgeVersion, bake_png, bake_svg
 from mcdesk.badges.images import BadgeArt, badge_png, badge_svg
 from mcdesk.badges.ob3 import envelope_json
 from mcdesk.badges.summary import BadgeSummary, summarize
-from mcdesk.badges.verdict import Outcome
+from mcdesk.badges.verdict import CheckState, Verdict
 from mcdesk.badges.verify import verify_badge
 from mcdesk.store.connection import opened
 
@@ -39,6 +39,24 @@ class ExportKind(Enum):
     PNG_OB2 = ".ob2.png"
     SVG = ".svg"
     JSON = ".json"
+
+
+# What a station can check with no network. Dates are left out on purpose: a station whose
+# clock is behind the server's would otherwise refuse a fresh badge as "not yet valid" (and
+# the stream would never send it again); the verify page and the CLI judge the dates.
+STATION_CHECKS = ("format", "signature", "issuer", "content")
+
+
+def station_problem(verdict: Verdict) -> str | None:
+    """Why a station must not keep this badge (signature, issuer, content), or None."""
+    states = {check.name: check for check in verdict.checks}
+    for name in STATION_CHECKS:
+        check = states.get(name)
+        if check is None or check.state is not CheckState.PASSED:
+            return verdict.reason if check is None else check.words
+    if verdict.credential is None or verdict.version is None:
+        return verdict.reason
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +94,9 @@ def badge_detail(
     if row is None:
         raise BadgeUnavailable("This badge is not in your wallet on this station.")
     verdict = verify_badge(str(row[3]).encode("utf-8"), now=now)
-    if verdict.outcome is Outcome.INVALID or verdict.credential is None:
-        raise BadgeUnavailable(f"This badge's stored copy does not check out: {verdict.reason}")
-    assert verdict.version is not None  # set on every verdict past the format check
+    problem = station_problem(verdict)
+    if problem is not None or verdict.credential is None or verdict.version is None:
+        raise BadgeUnavailable(f"This badge's stored copy does not check out: {problem}")
     return BadgeDetail(
         credential_id=credential_id,
         learner_name=str(row[5]),

@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlmodel import Session
 
 from mcdesk.badges.didkey import did_key_for
-from mcdesk.badges.verdict import Outcome
 from mcdesk.badges.verify import verify_badge
+from mcdesk.study.badge_exports import station_problem
 from mcdesk.sync.documents import raw_connection, state_value
 from mcdesk.sync.pull import Item
 from mcdesk.sync.status import SERVER_PUBLIC_KEY
@@ -49,7 +49,7 @@ def server_did(key_b64: str | None) -> str | None:
 
 def _text(document: Mapping[str, Any], name: str, *, optional: bool = False) -> str | None:
     value = document.get(name)
-    if value is None and optional:
+    if optional and (value is None or value == ""):
         return None
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{name} is missing or not text")
@@ -62,11 +62,12 @@ def _problem(document: Mapping[str, Any], *, issuer: str, now: datetime) -> str 
     if len(jwt) > MAX_JWT_CHARS:
         return "its credential is larger than 1 MiB"
     verdict = verify_badge(jwt.encode("utf-8"), now=now, trusted_issuers=[issuer])
-    # Offline the verdict is at best "not confirmed" (no status list): what matters here
-    # is the signature, the issuer and the content, which INVALID covers.
-    if verdict.outcome is Outcome.INVALID or verdict.credential is None:
-        return verdict.reason
-    if verdict.credential.get("id") != document["credential_id"]:
+    # Offline the verdict is at best "not confirmed" (no status list), and the station's
+    # clock may lag the server's: what a station checks is signature, issuer and content.
+    problem = station_problem(verdict)
+    if problem is not None:
+        return problem
+    if verdict.credential is None or verdict.credential.get("id") != document["credential_id"]:
         return "its credential_id is not the id inside the signed credential"
     return None
 

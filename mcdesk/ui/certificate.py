@@ -92,7 +92,7 @@ def _paint(painter: QPainter, detail: BadgeDetail, *, width: float, qr: bytes | 
         )
     y += _pt(20)
     if qr is not None and detail.verify_url:
-        image = QImage.fromData(qr, "PNG")
+        image = QImage.fromData(qr)
         side = QR_INCHES * RESOLUTION
         painter.drawImage(QRectF(0, y, side, side), image)
         words = f"Check this badge: scan the code or open\n{detail.verify_url}"

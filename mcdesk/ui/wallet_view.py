@@ -67,10 +67,9 @@ def wallet_widgets(
     if wallet is None or not (wallet.pending or wallet.issued or wallet.revoked):
         return [text_label(NO_BADGES, name="muted")], cards
     progress = {c.cluster: c for c in wallet.clusters}
-    clusters: list[str] = []
-    for item in (*wallet.issued, *wallet.pending, *wallet.revoked):
-        if item.career_cluster not in clusters:
-            clusters.append(item.career_cluster)
+    # Clusters in the order their first badge appears: issued first, then pending, revoked.
+    named = [b.career_cluster for b in wallet.issued] + [p.career_cluster for p in wallet.pending]
+    clusters = list(dict.fromkeys(named + [b.career_cluster for b in wallet.revoked]))
     for cluster in clusters:
         group = progress.get(cluster)
         heading = group.words if group is not None else (cluster or "Other badges")

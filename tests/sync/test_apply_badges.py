@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from mcdesk.badges.didkey import did_key_for
+from mcdesk.store.connection import opened
 from mcdesk.sync.appliers import STREAM_APPLIERS
-from mcdesk.sync.apply_badges import apply_badges
+from mcdesk.sync.apply_badges import apply_badges, store_badges
+from tests.badges.samples import ISSUED
 from tests.sync.applying import Store, new_store
 from tests.sync.badging import badge_document, pin
 
@@ -70,3 +74,15 @@ def test_a_station_with_no_pinned_key_stores_nothing(
     store.apply(apply_badges, [("badge:1", badge_document(SERVER))])
     assert stored(store) == []
     assert "no pinned server key" in caplog.text
+
+
+def test_a_station_clock_behind_the_server_still_keeps_a_fresh_badge(store: Store) -> None:
+    document = badge_document(SERVER)
+    with opened(store.database) as connection:
+        intake = store_badges(
+            connection,
+            [document],
+            issuer=did_key_for(SERVER.public_key()),
+            now=ISSUED - timedelta(days=1),  # "not yet valid" by this clock
+        )
+    assert (intake.stored, intake.refused) == (1, [])
