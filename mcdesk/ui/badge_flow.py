@@ -91,6 +91,12 @@ class BadgeFlow(QObject):
         page.back.connect(on_back)
         page.action.connect(self.act)
 
+    def forget(self) -> None:
+        """At sign-out: drop the badge on the page, so the next learner cannot reach it."""
+        self.detail = None
+        self._window.badge_page.clear()
+        self._window.badge_page.buttons = {}
+
     def open(self, credential_id: str) -> None:
         """Check the stored badge on the worker, then show its page."""
         learner_id, database, now = self._learner(), self._database, self._clock()

@@ -223,6 +223,8 @@ class StudyFlow(QObject):
         self.idle.stop()
         self._window.hide_idle_warning()
         self.learner_id, self.learner_name, self._pack_id = None, "", None
+        if self._badges is not None:
+            self._badges.forget()
         if self.prefs != ReadingPrefs():
             self.apply_prefs(ReadingPrefs())
         self.show_sign_in()

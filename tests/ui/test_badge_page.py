@@ -143,6 +143,11 @@ def test_a_badge_opens_from_home_and_every_download_verifies(
 
     qtbot.keyClick(page, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_view, timeout=WAIT)
+    study = window.study
+    assert isinstance(study, StudyFlow)
+    study.sign_out()
+    assert flow.detail is None  # the next learner cannot reach this badge
+    assert page.buttons == {}
 
 
 def document_url(flow: BadgeFlow) -> str:
