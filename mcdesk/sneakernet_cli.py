@@ -50,6 +50,10 @@ def cmd_sync_import_receipts(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     print(f"{report.stored} receipts stored; {report.remaining} events still waiting")
+    if report.badges:
+        print(f"{report.badges} badges stored in the wallet")
+    for _, words in report.badges_refused:
+        print(f"refused: {words}", file=sys.stderr)
     for event_id, reason in report.rejected:
         print(f"refused by the server: event {event_id} ({reason})", file=sys.stderr)
     return EXIT_REFUSED if report.rejected else EXIT_OK

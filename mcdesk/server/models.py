@@ -209,7 +209,7 @@ class EnrolResponse(BaseModel):
 
 # --- Pull streams, grants, accommodations, the server as code issuer, content ---------
 
-STREAMS = ("roster", "grants", "accommodations", "code_slots", "pack_keys", "catalog")
+STREAMS = ("roster", "grants", "accommodations", "code_slots", "pack_keys", "catalog", "badges")
 
 
 class Change(ServerTable, table=True):

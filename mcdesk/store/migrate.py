@@ -7,7 +7,7 @@ from pathlib import Path
 
 # Kept in step with migrations/versions by tests/store/test_migrations.py, so start-up
 # can tell "up to date" with one query instead of importing Alembic (~0.5 s).
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 HEAD_REVISION = REVISIONS[-1]
 
 # Tables each revision must have; a database claiming a revision without them is damaged.
@@ -45,6 +45,9 @@ EXPECTED_TABLES["0005"] = EXPECTED_TABLES["0004"] | EXAM_TABLES
 EXPECTED_TABLES["0006"] = EXPECTED_TABLES["0005"] | {"receipt", "sync_state"}
 EXPECTED_TABLES["0007"] = EXPECTED_TABLES["0006"] | {"remote_pack"}
 EXPECTED_TABLES["0008"] = EXPECTED_TABLES["0007"]
+# The wallet is plain SQL too, read with raw sqlite3 before any ORM is imported.
+WALLET_TABLES = frozenset({"badge"})
+EXPECTED_TABLES["0009"] = EXPECTED_TABLES["0008"] | WALLET_TABLES
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -55,7 +58,7 @@ def include_object(
     """Alembic's filter: skips the FTS5 index, its shadow tables and the plain-SQL exam tables."""
     if type_ != "table" or name is None:
         return True
-    return not (name.startswith("catalog_search") or name in EXAM_TABLES)
+    return not (name.startswith("catalog_search") or name in EXAM_TABLES or name in WALLET_TABLES)
 
 
 def current_revision(connection: sqlite3.Connection) -> str | None:

@@ -7,6 +7,7 @@ the exam key the code slots carry, so code slots come first.
 from __future__ import annotations
 
 from mcdesk.sync.apply_accommodations import apply_accommodations
+from mcdesk.sync.apply_badges import apply_badges
 from mcdesk.sync.apply_codes import apply_code_slots, apply_pack_keys
 from mcdesk.sync.apply_grants import apply_grants
 from mcdesk.sync.apply_roster import apply_roster
@@ -21,4 +22,6 @@ STREAM_APPLIERS: dict[str, Applier] = {
     "pack_keys": apply_pack_keys,
     # The offer only: the round's content step downloads what it lists.
     "catalog": apply_catalog,
+    # Checked against the pinned server key; a bad badge is logged, never stored.
+    "badges": apply_badges,
 }

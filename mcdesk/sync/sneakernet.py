@@ -11,8 +11,8 @@ events it already holds as duplicates, with their original receipts.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,12 @@ from sqlmodel import Session, select
 from mcdesk.canonical import canonical_json
 from mcdesk.exam.logpush import queue_log
 from mcdesk.jsonread import JsonRefused, read_json
+from mcdesk.keys import public_key_b64
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import Station, SyncReceipt
+from mcdesk.sync.apply_badges import server_did, store_badges
 from mcdesk.sync.client import SyncError, pending_count, read_answer, request_body, unsent_events
+from mcdesk.sync.documents import raw_connection
 from mcdesk.sync.files import (
     EXPORT_KIND,
     MAX_FILE_BYTES,
@@ -77,6 +80,8 @@ class ReceiptsReport:
     stored: int
     rejected: list[tuple[str, str]]
     remaining: int
+    badges: int = 0  # badges stored in the wallet
+    badges_refused: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _listed(entry: Any, outbox: dict[str, Any], field: str | None = None) -> bool:
@@ -86,8 +91,11 @@ def _listed(entry: Any, outbox: dict[str, Any], field: str | None = None) -> boo
     return isinstance(entry, str) and entry in outbox
 
 
-def import_receipts(*, database: Path, path: Path) -> ReceiptsReport:
-    """Store the receipts in a server's answer file; every one checked as a push checks them."""
+def import_receipts(*, database: Path, path: Path, now: datetime | None = None) -> ReceiptsReport:
+    """Store the receipts in a server's answer file; every one checked as a push checks them.
+
+    The file's ``badges`` (when present) go to the wallet through the stream's own code.
+    """
     body, signature = read_signed_file(path, RECEIPTS_KIND)
     key = pinned_server_key(database)
     if key is None:
@@ -105,7 +113,8 @@ def import_receipts(*, database: Path, path: Path) -> ReceiptsReport:
         answer: dict[str, Any] = read_json(body, what="the receipts", max_bytes=MAX_FILE_BYTES)
         station_id = str(answer["station_id"])
         lists = (answer["receipts"], answer["rejected"], answer["accepted"], answer["duplicate"])
-        if not all(isinstance(entries, list) for entries in lists):
+        badges = answer.get("badges", [])
+        if not all(isinstance(entries, list) for entries in (*lists, badges)):
             raise TypeError
     except JsonRefused as exc:
         raise FileRefused(f"{path} is damaged: {exc}; nothing was stored") from None
@@ -142,10 +151,20 @@ def import_receipts(*, database: Path, path: Path) -> ReceiptsReport:
                         received_at=receipt.received_at,
                     )
                 )
+            intake = store_badges(
+                raw_connection(session),
+                badges,
+                issuer=server_did(public_key_b64(key)),
+                now=now or datetime.now(UTC),
+            )
             session.commit()
             remaining = pending_count(session)
     finally:
         engine.dispose()
     return ReceiptsReport(
-        stored=len(checked.receipts), rejected=checked.rejected, remaining=remaining
+        stored=len(checked.receipts),
+        rejected=checked.rejected,
+        remaining=remaining,
+        badges=intake.stored,
+        badges_refused=intake.refused,
     )

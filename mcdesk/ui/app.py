@@ -135,6 +135,8 @@ def launch(
             pool=queue,
             station_name=settings.station_name,
             idle_minutes=settings.idle_sign_out_minutes,
+            database=paths.database,
+            server_url=settings.server_url,
         )
         window.study = study
 

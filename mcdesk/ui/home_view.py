@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -10,12 +10,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from mcdesk.study.states import STAGE_LABELS, STAGE_SYMBOLS
 from mcdesk.ui.cards import Card, ReadingColumn, preview_badge, text_label
+from mcdesk.ui.wallet_view import NO_BADGES as NO_BADGES
+from mcdesk.ui.wallet_view import HeldBadgeCard, wallet_widgets
 
 if TYPE_CHECKING:
     from mcdesk.study.home import LearnerHome, PackProgress, SkillLine
+    from mcdesk.sync.wallet import Wallet
 
 NOTHING_GRANTED = "Your teacher has not opened any micro-credentials for you yet."
-NO_BADGES = "No badges yet. Pass an assessment to earn your first one."
 
 
 def greeting(learner_name: str) -> str:
@@ -77,6 +79,7 @@ class HomeView(ReadingColumn):
 
     open_pack = Signal(str)  # pack id
     open_skill = Signal(str, str)  # pack id, skill id
+    open_badge = Signal(str)  # credential id
     browse_catalog = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -85,7 +88,7 @@ class HomeView(ReadingColumn):
         self.greeting = QLabel()
         self.continue_card: Card | None = None
         self.pack_cards: dict[str, PackProgressCard] = {}
-        self.badge_labels: list[QLabel] = []
+        self.badge_cards: dict[str, HeldBadgeCard] = {}
         self.browse_button = QPushButton()  # replaced by each show_home
 
     def show_home(
@@ -94,11 +97,11 @@ class HomeView(ReadingColumn):
         learner_name: str,
         home: LearnerHome,
         skill_titles: Mapping[tuple[str, str], str],
-        badges: Sequence[str] = (),
+        wallet: Wallet | None = None,
     ) -> None:
         """Show ``home``; ``skill_titles`` maps (pack id, skill id) to the skill's title."""
         self.clear()
-        self.pack_cards, self.badge_labels = {}, []
+        self.pack_cards = {}
         self.greeting = text_label(greeting(learner_name), name="pageTitle")
         self.add(self.greeting)
         self.continue_card = self._continue_card(home, skill_titles)
@@ -115,12 +118,9 @@ class HomeView(ReadingColumn):
             self.add(card)
 
         self.add(text_label("My badges", name="clusterHeading"))
-        self.badge_labels = [text_label(f"• {name}", name="badgeName") for name in badges]
-        for name, label in zip(badges, self.badge_labels, strict=True):
-            label.setAccessibleName(f"Badge: {name}")  # not "bullet …"
-            self.add(label)
-        if not badges:
-            self.add(text_label(NO_BADGES, name="muted"))
+        widgets, self.badge_cards = wallet_widgets(wallet, open_badge=self.open_badge.emit)
+        for widget in widgets:
+            self.add(widget)
 
         # Last, so that tabbing to it also scrolls the badges above it into view.
         self.browse_button = QPushButton("Browse the whole catalog")

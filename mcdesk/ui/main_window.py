@@ -31,6 +31,7 @@ from mcdesk.ui.sync_status import ElidedLabel
 
 if TYPE_CHECKING:
     from mcdesk.content.catalog import CatalogEntry, SearchHit
+    from mcdesk.ui.badge_page import BadgePage
     from mcdesk.ui.home_view import HomeView
     from mcdesk.ui.pack_page import PackPage
     from mcdesk.ui.ready_view import ReadyView
@@ -200,6 +201,10 @@ class MainWindow(QMainWindow):
     @property
     def ready_view(self) -> ReadyView:
         return self._page("ready_view", "mcdesk.ui.ready_view", "ReadyView")  # type: ignore[return-value]
+
+    @property
+    def badge_page(self) -> BadgePage:
+        return self._page("badge_page", "mcdesk.ui.badge_page", "BadgePage")  # type: ignore[return-value]
 
     @property
     def result_view(self) -> ResultView:

@@ -11,7 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
@@ -29,6 +30,10 @@ from mcdesk.ui.idle import IdleWatch
 from mcdesk.ui.main_window import MainWindow
 from mcdesk.ui.reading_prefs import ReadingPrefsDialog
 from mcdesk.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from mcdesk.sync.wallet import Wallet
+    from mcdesk.ui.badge_flow import BadgeFlow
 
 IDLE_WARNING_MS = 60_000
 
@@ -55,6 +60,8 @@ class StudyFlow(QObject):
         clock: Callable[[], float] = time.monotonic,
         flush_interval_ms: int = 15_000,
         idle_warning_ms: int = IDLE_WARNING_MS,
+        database: Path | None = None,
+        server_url: str | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -73,6 +80,11 @@ class StudyFlow(QObject):
         self._pending_password = ""
         self._back_to_results = False
         self._generation = 0  # bumped at sign-out: answers for the previous person are dropped
+        # The wallet (home's badges and the badge page) needs the store's path; without it
+        # home shows no badges, as before.
+        self._database = database
+        self._server_url = server_url
+        self._badges: BadgeFlow | None = None
         timeout = max(idle_minutes * 60_000, idle_warning_ms + 1_000)
         self.idle = IdleWatch(timeout_ms=timeout, warn_before_ms=idle_warning_ms, parent=self)
         self.idle.warning.connect(window.show_idle_warning)
@@ -98,6 +110,7 @@ class StudyFlow(QObject):
         w.closing.connect(self._close_skill)  # the time counted so far is saved on close
         w.home_view.open_pack.connect(self.open_pack)
         w.home_view.open_skill.connect(self.open_skill)
+        w.home_view.open_badge.connect(self.open_badge)
         w.home_view.browse_catalog.connect(w.browse_catalog)
         w.pack_requested.connect(self.open_pack)
         w.pack_page.back.connect(self._back_from_pack)
@@ -221,6 +234,8 @@ class StudyFlow(QObject):
         self.idle.stop()
         self._window.hide_idle_warning()
         self.learner_id, self.learner_name, self._pack_id = None, "", None
+        if self._badges is not None:
+            self._badges.forget()
         if self.prefs != ReadingPrefs():
             self.apply_prefs(ReadingPrefs())
         self.show_sign_in()
@@ -253,19 +268,49 @@ class StudyFlow(QObject):
         if learner_id is None:
             return
         self._close_skill()
-        self._run(lambda: desk.home(learner_id), self._on_home)
+        database, server_url = self._database, self._server_url
 
-    def _on_home(self, page: HomePage) -> None:
+        def home() -> tuple[HomePage, Wallet | None]:
+            if database is None:
+                return desk.home(learner_id), None
+            from mcdesk.sync.wallet import read_wallet
+
+            wallet = read_wallet(
+                database, learner_id=learner_id, now=datetime.now(UTC), settings_url=server_url
+            )
+            return desk.home(learner_id), wallet
+
+        self._run(home, self._on_home)
+
+    def _on_home(self, answer: tuple[HomePage, Wallet | None]) -> None:
+        page, wallet = answer
         self._window.home_view.show_home(
             learner_name=page.learner.display_name,
             home=page.home,
             skill_titles=page.skill_titles,
+            wallet=wallet,
         )
         self._window.show_page(self._window.home_view)
         view = self._window.home_view
         first = view.continue_card or next(iter(view.pack_cards.values()), None)
         if first is not None:  # keyboard users start on the most likely next step
             first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_badge(self, credential_id: str) -> None:
+        """Show a wallet badge's page (made on first use: most visits never open one)."""
+        if self._database is None:
+            return
+        if self._badges is None:
+            from mcdesk.ui.badge_flow import BadgeFlow
+
+            self._badges = BadgeFlow(
+                window=self._window,
+                database=self._database,
+                learner=lambda: self.learner_id,
+                run=self._run,
+                on_back=self.show_home,
+            )
+        self._badges.open(credential_id)
 
     def open_pack(self, pack_id: str) -> None:
         learner_id, desk = self.learner_id, self._desk

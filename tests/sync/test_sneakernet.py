@@ -11,10 +11,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, func, select
 
+from mcdesk.canonical import canonical_json
 from mcdesk.server.admin import revoke_station
 from mcdesk.server.models import Event, Result
 from mcdesk.server.signer import load_signer
 from mcdesk.server.sneakernet import ImportReport, import_sync_file
+from mcdesk.store.connection import opened
 from mcdesk.store.engine import make_engine
 from mcdesk.sync.client import fetch_server_key, pending_count
 from mcdesk.sync.files import RECEIPTS_KIND, FileRefused, signed_file
@@ -22,7 +24,8 @@ from mcdesk.sync.pinning import pin_enrolled_key
 from mcdesk.sync.sneakernet import export_outbox, import_receipts
 from tests.conftest import NOW
 from tests.server.conftest import RunningServer
-from tests.sync.examstation import ExamStation
+from tests.sync.badging import badge_document
+from tests.sync.examstation import LEARNER, ExamStation
 
 
 def server_import(server: RunningServer, path: Path) -> ImportReport:
@@ -156,3 +159,27 @@ def test_receipts_not_signed_by_the_pinned_server_are_refused(
     with pytest.raises(FileRefused, match="not signed by this station's server"):
         import_receipts(database=pinned.database, path=forged)
     assert unsent(pinned.database) == waiting
+
+
+def test_the_receipts_file_brings_badges_verified_against_the_server_key(
+    pinned: ExamStation, server: RunningServer, tmp_path: Path
+) -> None:
+    pinned.take(correct=6)
+    export(pinned, tmp_path / "lab.mcsync")
+    answer = server_import(server, tmp_path / "lab.mcsync")
+    with Session(server.engine) as session:
+        signer = load_signer(session)
+    assert signer is not None
+    body = json.loads(base64.b64decode(json.loads(answer.receipts_file)["body"]))
+    good = badge_document(signer.private_key, learner_id=LEARNER)
+    foreign = badge_document(Ed25519PrivateKey.generate(), number=2)
+    body["badges"] = [good, foreign]
+    receipts = tmp_path / "lab.receipts"
+    receipts.write_bytes(signed_file(RECEIPTS_KIND, canonical_json(body), signer.private_key))
+    report = import_receipts(database=pinned.database, path=receipts, now=NOW)
+    assert report.badges == 1
+    assert "is not an issuer this verifier trusts" in report.badges_refused[0][1]
+    with opened(pinned.database, read_only=True) as connection:
+        rows = connection.execute("SELECT credential_id, learner_id, status FROM badge").fetchall()
+    assert [tuple(row) for row in rows] == [(good["credential_id"], LEARNER, "issued")]
+    assert unsent(pinned.database) == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication
@@ -10,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from mcdesk.content.catalog import CatalogEntry
 from mcdesk.study.home import LearnerHome, PackProgress, SkillLine
 from mcdesk.study.progress import SkillStage, SkillState
+from mcdesk.sync.wallet import ClusterProgress, HeldBadge, PendingBadge, Wallet
 from mcdesk.ui.home_view import NO_BADGES, NOTHING_GRANTED, HomeView
 from tests.ui.test_pack_page import (
     assert_nothing_clipped,
@@ -62,13 +65,66 @@ EMPTY = LearnerHome(mine=(), continue_at=None, not_granted=(_entry("kitchen", "K
 TITLES = {("carpentry", "estimating"): "Estimating materials"}
 
 
-def _view(
-    qtbot: QtBot, home: LearnerHome = HOME, badges: tuple[str, ...] = ("Carpentry Basics",)
-) -> HomeView:
+CLUSTER = "Architecture & Construction"
+CARPENTRY_BADGE = HeldBadge(
+    credential_id="urn:uuid:1",
+    pack_id="carpentry",
+    title="Carpentry Basics",
+    career_cluster=CLUSTER,
+    issued_at="2026-11-02T15:30:00Z",
+    revoked=False,
+    revoked_reason=None,
+    verify_url=None,
+)
+WALLET = Wallet(
+    pending=(),
+    issued=(CARPENTRY_BADGE,),
+    revoked=(),
+    clusters=(ClusterProgress(CLUSTER, ("Carpentry Basics",), ("Jobsite Safety",)),),
+)
+
+
+FULL_WALLET = Wallet(
+    pending=(
+        PendingBadge(
+            pack_id="safety",
+            title="Jobsite Safety: Hazard Spotter",
+            career_cluster=CLUSTER,
+            reason="Waiting for the school server: this station has not synced since 2 days ago.",
+        ),
+    ),
+    issued=(CARPENTRY_BADGE,),
+    revoked=(
+        dataclasses.replace(
+            CARPENTRY_BADGE,
+            credential_id="urn:uuid:2",
+            title="Kitchen Prep",
+            career_cluster="Hospitality & Tourism",
+            revoked=True,
+            revoked_reason="issued to the wrong learner",
+        ),
+    ),
+    clusters=WALLET.clusters,
+)
+
+
+def test_pending_and_revoked_badges_say_why_in_words(qtbot: QtBot) -> None:
+    view = _view(qtbot, wallet=FULL_WALLET)
+    texts = shown_texts(view)
+    assert "Jobsite Safety: Hazard Spotter · Pending" in texts
+    assert FULL_WALLET.pending[0].reason in texts
+    assert "Revoked by the school: issued to the wrong learner" in texts
+    assert texts.index(f"1 of 2 in {CLUSTER}") < texts.index("Hospitality & Tourism")
+    revoked = view.badge_cards["urn:uuid:2"]
+    assert revoked.accessibleName() == "Badge: Kitchen Prep"
+    assert revoked.accessibleDescription().startswith("Revoked by the school")
+
+
+def _view(qtbot: QtBot, home: LearnerHome = HOME, wallet: Wallet | None = WALLET) -> HomeView:
     view = HomeView()
     qtbot.addWidget(view)
     view.resize(1024, 600)  # the size of the main window's page area on a small lab screen
-    view.show_home(learner_name="Ana Lima", home=home, skill_titles=TITLES, badges=badges)
+    view.show_home(learner_name="Ana Lima", home=home, skill_titles=TITLES, wallet=wallet)
     return view
 
 
@@ -92,8 +148,10 @@ def test_the_home_greets_and_shows_progress_in_words_and_symbols(qtbot: QtBot) -
     assert safety.badge.text() == "Preview"
     texts = shown_texts(view)
     assert "Kitchen Prep" not in " ".join(texts)  # the catalog page lists the others
-    assert "• Carpentry Basics" in texts
-    assert view.badge_labels[0].accessibleName() == "Badge: Carpentry Basics"
+    assert f"1 of 2 in {CLUSTER}" in texts
+    assert "Issued 2 November 2026" in texts
+    assert "Still to earn: Jobsite Safety" in texts
+    assert view.badge_cards["urn:uuid:1"].accessibleName() == "Badge: Carpentry Basics"
     assert NO_BADGES not in texts
 
 
@@ -150,12 +208,17 @@ def test_the_keyboard_alone_goes_card_by_card_and_opens(qtbot: QtBot, key: Qt.Ke
     view.continue_card.setFocus()
     qtbot.waitUntil(view.continue_card.hasFocus)
     # One focus stop per card, in reading order, ending on the browse button.
-    stops = [view.pack_cards["carpentry"], view.pack_cards["safety"], view.browse_button]
+    badge = view.badge_cards["urn:uuid:1"]
+    stops = [view.pack_cards["carpentry"], view.pack_cards["safety"], badge, view.browse_button]
     for stop in stops:
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         assert stop.hasFocus()
     qtbot.keyClick(view.browse_button, Qt.Key.Key_Backtab)
-    assert view.pack_cards["safety"].hasFocus()
+    assert badge.hasFocus()
+    with qtbot.waitSignal(view.open_badge, timeout=1000) as opened:
+        qtbot.keyClick(badge, key)
+    assert opened.args == ["urn:uuid:1"]
+    view.pack_cards["safety"].setFocus()
     with qtbot.waitSignal(view.open_pack, timeout=1000) as signal:
         qtbot.keyClick(view.pack_cards["safety"], key)
     assert signal.args == ["safety"]
@@ -166,12 +229,12 @@ def test_the_keyboard_alone_goes_card_by_card_and_opens(qtbot: QtBot, key: Qt.Ke
 
 
 def test_nothing_open_and_no_badges_are_said_plainly(qtbot: QtBot) -> None:
-    view = _view(qtbot, EMPTY, badges=())
+    view = _view(qtbot, EMPTY, wallet=None)
     texts = shown_texts(view)
     assert NOTHING_GRANTED in texts
     assert NO_BADGES in texts
     assert view.pack_cards == {}
-    assert view.badge_labels == []
+    assert view.badge_cards == {}
     assert view.browse_button.isVisibleTo(view)
 
 
@@ -184,7 +247,7 @@ def test_a_name_less_learner_is_still_greeted(qtbot: QtBot) -> None:
 
 def test_showing_home_again_replaces_what_was_there(qtbot: QtBot) -> None:
     view = _view(qtbot)
-    view.show_home(learner_name="Ben", home=EMPTY, skill_titles={}, badges=())
+    view.show_home(learner_name="Ben", home=EMPTY, skill_titles={}, wallet=None)
     assert view.greeting.text() == "Hi, Ben"
     assert view.continue_card is None
     assert "Carpentry Basics" not in " ".join(shown_texts(view))
@@ -193,5 +256,5 @@ def test_showing_home_again_replaces_what_was_there(qtbot: QtBot) -> None:
 @pytest.mark.usefixtures("large_text")
 @pytest.mark.parametrize("home", [HOME, EMPTY], ids=["progress", "empty"])
 def test_nothing_is_cut_off_at_1024_by_600_with_large_text(qtbot: QtBot, home: LearnerHome) -> None:
-    view = _view(qtbot, home, badges=("Carpentry Basics", "Jobsite Safety: Hazard Spotter"))
+    view = _view(qtbot, home, wallet=FULL_WALLET)
     assert_nothing_clipped(qtbot, view)
