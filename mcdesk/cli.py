@@ -476,11 +476,13 @@ def cmd_server(args: argparse.Namespace) -> int:
     from mcdesk.server.config import DB_ENV, load_server_settings
 
     if bool(args.tls_cert) != bool(args.tls_key):
-        print("error: give both --tls-cert and --tls-key, or neither", file=sys.stderr)
+        print(
+            "mcdesk server: error: give both --tls-cert and --tls-key, or neither", file=sys.stderr
+        )
         return EXIT_USAGE
     for given in (args.tls_cert, args.tls_key):
         if given and not Path(given).is_file():
-            print(f"error: no such file: {given}", file=sys.stderr)
+            print(f"mcdesk server: error: no such file: {given}", file=sys.stderr)
             return EXIT_USAGE
     settings = load_server_settings(database_url=args.db, host=args.host, port=args.port)
     checked_database_url(settings.database_url)

@@ -63,6 +63,9 @@ TRACEBACK = re.compile(r"Traceback|^\s*File \"|^\w+(Error|Exception|Warning): ",
 REASON = re.compile(
     r"(Teacher user name: )?(error|refused|invalid|enrolment failed|sync failed|line \d+): \S"
 )
+BADGE_VERDICT = re.compile(r"result: (INVALID|REVOKED|EXPIRED|NOT CONFIRMED) — \S")
+VERIFIERS = {("pack", "verify"), ("badge", "verify"), ("pack", "lint")}
+LINT_FINDING = re.compile(r"\S+:\d+: error \[[\w-]+\] \S")  # file:line: error [rule] words
 WORKERS = 4  # driver processes, each running a quarter of the cases in turn
 GROUP_TIMEOUT = 600
 
@@ -212,7 +215,7 @@ def prepared_home(home: Paths, publisher_key: Path, source: Path, tmp_path: Path
 
 def verdict(case: Case, code: object, out: str, err: str) -> str | None:
     """What is wrong with how a case ended, or None."""
-    said = err + (out if case.words == ("pack", "verify") else "")  # its verdict is output
+    said = err + (out if case.words in VERIFIERS else "")  # a verifier's verdict is output
     if TRACEBACK.search(err):
         return f"a traceback (exit {code}):\n{err[-1500:]}"
     if code == 0 and case.may_succeed:
@@ -220,9 +223,15 @@ def verdict(case: Case, code: object, out: str, err: str) -> str | None:
     if code not in (1, 2):
         return f"exit {code}; stderr: {err[-500:]!r}"
     reason = [line for line in said.splitlines() if line.strip()]
+    if case.words == ("badge", "verify") and code == 1 and not err:
+        # The badge verifier lists each check, then its verdict in words on a "result:" line.
+        reason = [line for line in reason if line.startswith("result: ")]
+        if not reason or not BADGE_VERDICT.match(reason[0]):
+            return f"no verdict in words: {out[-300:]!r}"
+        return None
     if not reason:
         return f"exit {code} with no reason given"
-    if code == 1 and not REASON.match(reason[0]):
+    if code == 1 and not (REASON.match(reason[0]) or LINT_FINDING.match(reason[0])):
         return f"the first line is not a reason in words: {reason[0][:300]!r}"
     if code == 2 and not re.match(r"(mcdesk|usage)", reason[0]):
         return f"exit 2 without a usage line: {said[-300:]!r}"

@@ -66,7 +66,7 @@ def test_the_server_serves_https_and_the_session_cookie_is_secure(tmp_path: Path
     )
     assert (one_only.returncode, one_only.stderr) == (
         2,
-        "error: give both --tls-cert and --tls-key, or neither\n",
+        "mcdesk server: error: give both --tls-cert and --tls-key, or neither\n",
     )
     log = tmp_path / "server.log"
     with log.open("wb") as output:
