@@ -9,7 +9,18 @@ from sqlalchemy import Column, DateTime, LargeBinary, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-FLAG_KINDS = frozenset({"conflict", "chain_gap", "chain_fork", "bad_signature", "score_mismatch"})
+FLAG_KINDS = frozenset(
+    {
+        "conflict",
+        "chain_gap",
+        "chain_fork",
+        "bad_signature",
+        "score_mismatch",
+        "unknown_learner",
+        "other_school",
+        "not_granted",
+    }
+)
 
 
 class ServerTable(SQLModel, registry=registry()):
@@ -328,6 +339,9 @@ class Result(ServerTable, table=True):
     event_counter: int
     chain_hash: str
     received_at: datetime = Field(sa_column=_when())
+    # Why this result does not count (a flag kind), None when it does: see
+    # mcdesk.server.standing.counts, the one predicate for that.
+    withheld: str | None = None
 
 
 class ExamLogEntry(ServerTable, table=True):
