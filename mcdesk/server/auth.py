@@ -11,6 +11,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from mcdesk.ids import STATION_ID
 from mcdesk.keys import verify_signature
 from mcdesk.server.models import Nonce, Station
 from mcdesk.server.signer import public_key_from_b64
@@ -89,7 +90,8 @@ def authenticate(
     timestamp_text = _header(headers, TIMESTAMP_HEADER)
     nonce = _header(headers, NONCE_HEADER)
     signature_text = _header(headers, SIGNATURE_HEADER)
-    station = session.get(Station, station_id)
+    # Not a station id at all: no need to look it up.
+    station = session.get(Station, station_id) if STATION_ID.fullmatch(station_id) else None
     if station is None:
         raise AuthError("unknown station")
     if station.revoked_at is not None:
