@@ -11,23 +11,26 @@ from sqlmodel import Session
 
 import mcdesk
 from mcdesk.server.api.routes import content, enrol, health, pull, push, server_key, teacher
-from mcdesk.server.bodylimit import BodyLimit
+from mcdesk.server.bodylimit import (
+    ENROL_BODY_BYTES,
+    PUSH_BODY_BYTES,
+    TEACHER_FORM_BYTES,
+    BodyLimit,
+)
 from mcdesk.server.changes import Preparer, Renderer
 from mcdesk.server.config import ServerSettings, load_server_settings
 from mcdesk.server.db import make_engine, migrate
 from mcdesk.server.issuer import render_pack_key, top_up
+from mcdesk.server.requestline import PlainAddress
 from mcdesk.server.signer import ensure_signer
 
 API_PREFIX = "/api/v1"
 
-# What each route takes, and no more; every other route (GETs) takes no body at all.
+# Every other route (the GETs) takes no body at all.
 BODY_LIMITS = {
-    # Far above MAX_EVENTS events of a few KB each; stops a station streaming an endless body.
-    ("POST", f"{API_PREFIX}/push"): 32 * 1024 * 1024,
-    # A token, a station id, a name and a public key.
-    ("POST", f"{API_PREFIX}/enroll"): 4 * 1024,
-    # The teacher page's sign-in form: a username and a password.
-    ("POST", "/teacher"): 4 * 1024,
+    ("POST", f"{API_PREFIX}/push"): PUSH_BODY_BYTES,
+    ("POST", f"{API_PREFIX}/enroll"): ENROL_BODY_BYTES,
+    ("POST", "/teacher"): TEACHER_FORM_BYTES,
 }
 
 
@@ -70,6 +73,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app = FastAPI(title="mcdesk server", version=mcdesk.__version__, lifespan=lifespan)
     app.state.settings = settings
     app.add_middleware(BodyLimit, limits=BODY_LIMITS, default=0)
+    app.add_middleware(PlainAddress)  # added last: runs first
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(push.router, prefix=API_PREFIX)

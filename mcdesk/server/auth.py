@@ -29,6 +29,7 @@ MAX_SKEW = timedelta(seconds=300)
 # MAX_SKEW after its timestamp: after twice that it can no longer be replayed.
 NONCE_RETENTION = 2 * MAX_SKEW
 MAX_NONCE_CHARS = 128
+MAX_TIMESTAMP_CHARS = 12
 
 
 class AuthError(Exception):
@@ -44,6 +45,9 @@ def _header(headers: Mapping[str, str], name: str) -> str:
 
 def _timestamp(text: str, *, now: datetime) -> int:
     try:
+        # Unix seconds fit in 12 digits for 30,000 years; more would overflow a float below.
+        if len(text) > MAX_TIMESTAMP_CHARS:
+            raise ValueError(text)
         timestamp = int(text)
     except ValueError:
         raise AuthError("the timestamp is not whole unix seconds") from None

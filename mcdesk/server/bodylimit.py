@@ -14,6 +14,14 @@ from fastapi import HTTPException, status
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# What each route that takes a body takes; every other route takes none.
+# Far above MAX_EVENTS events of a few KB each; stops a station streaming an endless body.
+PUSH_BODY_BYTES = 32 * 1024 * 1024
+# A token, a station id, a name and a public key.
+ENROL_BODY_BYTES = 4 * 1024
+# The teacher page's sign-in form: a username and a password.
+TEACHER_FORM_BYTES = 4 * 1024
+
 # Past this many digits a Content-Length is no size at all (and int() would refuse it).
 MAX_LENGTH_DIGITS = 19
 CLOSE = {"Connection": "close"}

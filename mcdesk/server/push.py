@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,8 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mcdesk.canonical import canonical_json
+from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.keys import verify_signature
 from mcdesk.server.batch import Carried, NewEvent, write_batch
+from mcdesk.server.bodylimit import PUSH_BODY_BYTES
 from mcdesk.server.examlog import LogRefused, parse_chunk
 from mcdesk.server.models import (
     Event,
@@ -30,8 +31,11 @@ from mcdesk.server.models import (
 )
 from mcdesk.server.models import Result as ResultRow
 from mcdesk.server.signer import ServerSigner, public_key_from_b64
+from mcdesk.server.storable import storable_int, storable_text
 
 MAX_EVENTS = 500
+# An event, or the result it carries, is part of one push body and never larger.
+MAX_DOCUMENT_BYTES = PUSH_BODY_BYTES
 EXAM_RESULT_KIND = "exam_result"
 EXAM_LOG_KIND = "exam_log"
 
@@ -57,8 +61,8 @@ def _parsed(pushed: PushedEvent, body: bytes) -> tuple[dict[str, Any] | None, st
     if hashlib.sha256(body).hexdigest() != pushed.body_sha256.lower():
         return None, "hash_mismatch"
     try:
-        document = json.loads(body)
-    except ValueError:
+        document = read_json(body, what="the event", max_bytes=MAX_DOCUMENT_BYTES)
+    except JsonRefused:
         return None, "malformed"
     if not isinstance(document, dict) or canonical_json(document) != body:
         return None, "malformed"
@@ -88,14 +92,17 @@ def _signed_result(
     try:
         signed = base64.b64decode(document["result"], validate=True)
         signature = base64.b64decode(document["signature"], validate=True)
-        result = json.loads(signed)
-    except (KeyError, TypeError, ValueError, binascii.Error):
+        result = read_json(signed, what="the result", max_bytes=MAX_DOCUMENT_BYTES)
+    except (KeyError, TypeError, ValueError, binascii.Error):  # JsonRefused is a ValueError
         return None, "the result or its signature is missing or not base64 JSON"
     if not verify_signature(key, signature, signed):
         return None, "the result is not signed by this station's key"
     if not isinstance(result, dict) or result.get("id") != document.get("result_id"):
         return None, "result_id does not match the signed result"
     return result, ""
+
+
+TEXT_FIELDS = ("id", "attempt_id", "learner_id", "pack_id", "pack_version", "chain_hash")
 
 
 def _result_row(
@@ -107,22 +114,23 @@ def _result_row(
         if missing:
             return None
         score = result["score"]
+        text = {name: storable_text(str(result[name])) for name in TEXT_FIELDS}
         return ResultRow(
-            id=str(result["id"]),
+            id=text["id"],
+            attempt_id=text["attempt_id"],
+            learner_id=text["learner_id"],
+            pack_id=text["pack_id"],
+            pack_version=text["pack_version"],
+            chain_hash=text["chain_hash"],
             station_id=station_id,
             event_id=event_id,
-            attempt_id=str(result["attempt_id"]),
-            learner_id=str(result["learner_id"]),
-            pack_id=str(result["pack_id"]),
-            pack_version=str(result["pack_version"]),
             station_points=float(score["points"]),
             max_points=float(score["max_points"]),
             passed=bool(score["passed"]),
-            event_counter=int(result["event_counter"]),
-            chain_hash=str(result["chain_hash"]),
+            event_counter=storable_int(int(result["event_counter"])),
             received_at=now,
         )
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         return None
 
 

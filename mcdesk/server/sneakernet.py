@@ -8,7 +8,6 @@ the station to import.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,12 +16,14 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from mcdesk.canonical import canonical_json
+from mcdesk.jsonread import read_json
 from mcdesk.keys import verify_signature
 from mcdesk.server.models import PushedEvent, Station
 from mcdesk.server.push import PushOutcome, store_batch
 from mcdesk.server.signer import ServerSigner, public_key_from_b64
 from mcdesk.sync.files import (
     EXPORT_KIND,
+    MAX_FILE_BYTES,
     RECEIPTS_KIND,
     FileRefused,
     read_signed_file,
@@ -45,7 +46,8 @@ def import_sync_file(
     """Store a station's export; FileRefused (nothing stored) if it is not one we can trust."""
     body, signature = read_signed_file(path, EXPORT_KIND)
     try:
-        document = json.loads(body)
+        # JsonRefused is a ValueError: too deep or too large is "damaged" too.
+        document = read_json(body, what=str(path), max_bytes=MAX_FILE_BYTES)
         station_id = str(document["station_id"])
         events = [PushedEvent.model_validate(event) for event in document["events"]]
     except (KeyError, TypeError, ValueError, ValidationError):

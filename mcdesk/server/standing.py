@@ -4,7 +4,7 @@ A station's key proves which station sent a result, not that the learner it name
 one of that school's learners or was ever given the assessment. A result that fails
 these checks is still stored (it is evidence) but flagged and withheld: it never counts
 and never earns a badge. ``counts`` is the one predicate for "this result counts"; the
-administrator's report uses it, and badge issuing must too.
+administrator's report uses it, and badge issuing must use ``earns_badge``, built on it.
 
 The grant's dates are not compared with the attempt: the station's clock is not trusted
 and a result may reach the server days after the grant closed.
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
 from mcdesk.server.examlog import Finding
@@ -30,6 +30,11 @@ NOT_GRANTED = "not_granted"
 def counts() -> ColumnElement[bool]:
     """The one predicate for a result that counts (reports, badges): nothing withheld it."""
     return col(Result.withheld).is_(None)
+
+
+def earns_badge() -> ColumnElement[bool]:
+    """A result that counts, re-scored by the server, and passed on the server's score."""
+    return and_(counts(), col(Result.rescored).is_(True), col(Result.passed).is_(True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from mcdesk.server.api.deps import SessionDep, StationDep
 from mcdesk.server.models import STREAMS, PullResponse
 
 router = APIRouter(tags=["sync"])
+MAX_CURSOR = 2**63 - 1  # the largest id SQLite and PostgreSQL hold: past it, 422 not 500
 
 
 @router.get("/pull/{stream}", response_model=PullResponse)
@@ -20,7 +21,7 @@ def pull(
     request: Request,
     station: StationDep,
     session: SessionDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=changes.MAX_PULL)] = changes.MAX_PULL,
 ) -> PullResponse:
     if stream not in STREAMS:

@@ -35,9 +35,14 @@ def teacher_form() -> HTMLResponse:
 
 @router.post("/teacher", response_class=HTMLResponse)
 def teacher_codes(body: RawBodyDep, session: SessionDep) -> HTMLResponse:
-    fields = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=10)
+    try:
+        fields = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=10)
+    except ValueError:  # more fields than a sign-in form has: not our form, no one signs in
+        fields = {}
     username = (fields.get("username") or [""])[0]
     password = (fields.get("password") or [""])[0]
+    if "\x00" in username + password:  # no name or password holds NUL (PostgreSQL cannot)
+        username = password = ""
     try:
         teacher = sign_in(session, username=username, password=password, now=datetime.now(UTC))
     except SignInRefused as exc:
