@@ -296,11 +296,14 @@ def store_batch(
         if carried is not None:
             new.append(NewEvent(pushed, body, carried))
             new_ids.add(pushed.id)
+    new = _unclaimed_results(session, outcome, station_id=station_id, items=new)
     stored_items = _write(session, station_id=station_id, items=new, signer=signer, now=now)
     for item, receipt in stored_items:
         if receipt is None:
             stored = _existing(session, station_id=station_id, event_id=item.pushed.id)
-            assert stored is not None  # the unique key refused us, so the row is there
+            if stored is None:  # what it carries clashed (its result id, stored meanwhile)
+                _reject_claimed(session, outcome, station_id=station_id, item=item)
+                continue
             _seen_before(session, outcome, station_id=station_id, stored=stored, pushed=item.pushed)
             continue
         for finding in item.carried.findings:
@@ -318,6 +321,45 @@ def store_batch(
         if stored is not None:
             _seen_before(session, outcome, station_id=station_id, stored=stored, pushed=pushed)
     return outcome
+
+
+def _reject_claimed(
+    session: Session, outcome: PushOutcome, *, station_id: str, item: NewEvent
+) -> None:
+    result_id = item.carried.result.id if item.carried.result is not None else "?"
+    _reject(
+        session,
+        outcome,
+        station_id=station_id,
+        event_id=item.pushed.id,
+        reason="conflict",
+        why=f"event {item.pushed.id} carries result {result_id!r}, which another event "
+        "stored first; the first copy is kept",
+    )
+
+
+def _unclaimed_results(
+    session: Session, outcome: PushOutcome, *, station_id: str, items: list[NewEvent]
+) -> list[NewEvent]:
+    """The items whose result id no other event holds; the rest rejected as conflicts.
+
+    A result is stored once under its own id: a second event carrying the same id (a
+    replay under a new event id, or a forgery) must not reach the insert and fail there.
+    """
+    wanted = [item.carried.result.id for item in items if item.carried.result is not None]
+    if not wanted:
+        return items
+    taken = set(session.exec(select(ResultRow.id).where(col(ResultRow.id).in_(wanted))))
+    kept: list[NewEvent] = []
+    for item in items:
+        result = item.carried.result
+        if result is not None:
+            if result.id in taken:
+                _reject_claimed(session, outcome, station_id=station_id, item=item)
+                continue
+            taken.add(result.id)
+        kept.append(item)
+    return kept
 
 
 def _write(

@@ -199,6 +199,7 @@ def test_an_enrolment_body_that_is_not_a_request_is_400_in_words(server: Running
 def test_no_hostile_request_gets_a_500(server: RunningServer, station: StationIdentity) -> None:
     """Hypothesis draws requests for every route, signed by a registered station."""
     store_blob(server)
+    publish_bank(server)  # so results naming its items are re-scored, hostile forms and all
     calls = st.one_of(
         push_call(station.key),
         push_call(station.key),  # the route with the most inside it: drawn more often
@@ -271,3 +272,22 @@ def test_a_signed_form_the_scorer_cannot_read_is_kept_unscored_and_earns_nothing
         badges = session.exec(select(Result.id).where(earns_badge())).all()
     assert (row.rescored, row.passed) == (False, True)  # the station's claim, not re-scored
     assert badges == []
+
+
+def test_a_result_id_sent_again_under_another_event_is_a_conflict_not_a_500(
+    server: RunningServer, station: StationIdentity
+) -> None:
+    """Found by the search above: the second insert of one result id failed as a 500."""
+    first = result_event(1, key=station.key)
+    again = result_event(1, key=station.key)
+    again["id"] = "0190aaaa-0000-7000-8000-00000000beef"  # a new event id, the same result id
+    assert push(server.base_url, station, [first]).json()["accepted"] == [first["id"]]
+    for batch in ([again], [result_event(2, key=station.key), again]):
+        answer = push(server.base_url, station, batch)
+        assert answer.status_code == 200
+        assert {"id": again["id"], "reason": "conflict"} in answer.json()["rejected"]
+    with Session(server.engine) as session:
+        [row] = session.exec(select(Result).where(col(Result.id) == first["id"])).all()
+        flags = session.exec(select(Flag.kind).where(col(Flag.event_id) == again["id"])).all()
+    assert row.event_id == first["id"]  # the first copy is kept
+    assert set(flags) == {"conflict"}
