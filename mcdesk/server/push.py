@@ -349,15 +349,25 @@ def _unclaimed_results(
     wanted = [item.carried.result.id for item in items if item.carried.result is not None]
     if not wanted:
         return items
-    taken = set(session.exec(select(ResultRow.id).where(col(ResultRow.id).in_(wanted))))
+    holders = {
+        result_id: (holder_station, holder_event)
+        for result_id, holder_station, holder_event in session.exec(
+            select(ResultRow.id, ResultRow.station_id, ResultRow.event_id).where(
+                col(ResultRow.id).in_(wanted)
+            )
+        )
+    }
     kept: list[NewEvent] = []
     for item in items:
         result = item.carried.result
         if result is not None:
-            if result.id in taken:
+            holder = holders.get(result.id)
+            # This very event, stored by a concurrent push of the same batch: kept, so the
+            # insert clashes on the event and it is answered as a duplicate.
+            if holder is not None and holder != (station_id, item.pushed.id):
                 _reject_claimed(session, outcome, station_id=station_id, item=item)
                 continue
-            taken.add(result.id)
+            holders[result.id] = (station_id, item.pushed.id)
         kept.append(item)
     return kept
 

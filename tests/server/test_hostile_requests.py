@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from mcdesk.canonical import canonical_json
+from mcdesk.server.app import BODY_LIMITS
 from mcdesk.server.models import ContentBlob, Event, Flag, Result
 from mcdesk.server.standing import earns_badge
 from mcdesk.sync.signing import signed_headers
@@ -220,9 +221,15 @@ def test_no_hostile_request_gets_a_500(server: RunningServer, station: StationId
         )
         @given(call=calls, noise=header_noise())
         def no_500(call: Call, noise: dict[str, str]) -> None:
-            answer = send(
-                server, signed(call, station_id=station.id, key=station.key, noise=noise), http
-            )
+            try:
+                answer = send(
+                    server, signed(call, station_id=station.id, key=station.key, noise=noise), http
+                )
+            except requests.ConnectionError:
+                # A body over the route's limit is answered 413 unread and the connection
+                # closed; the client may see that as a reset while it is still sending.
+                assert len(call.body) > BODY_LIMITS.get((call.method, call.path), 0)
+                return
             assert answer.status_code < 500, (call.method, call.path, answer.text[:300])
 
         no_500()
