@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from mcdesk.ids import new_station_id
 from mcdesk.keys import public_key_b64, read_private_key, write_private_key
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import Station
@@ -31,7 +31,7 @@ def ensure_station(*, engine: Engine, key_path: Path, name: str, now: datetime) 
     with Session(engine) as session:
         station = session.exec(select(Station)).first()
         if station is None:
-            station = Station(id=str(uuid.uuid4()), name=name, public_key=public, created_at=now)
+            station = Station(id=new_station_id(), name=name, public_key=public, created_at=now)
             session.add(station)
             session.commit()
             session.refresh(station)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from mcdesk.ids import BadStationId, check_station_id
 from mcdesk.server.models import Station, StationCreate
 from mcdesk.server.signer import public_key_from_b64
 
@@ -24,6 +25,10 @@ def register_station(
     school_id: str | None = None,
 ) -> Station:
     """Register a station's public key so its signed requests are accepted."""
+    try:
+        check_station_id(station_id)
+    except BadStationId as exc:
+        raise StationError(str(exc)) from None
     try:
         public_key_from_b64(public_key_b64)
     except ValueError as exc:  # binascii.Error is a ValueError

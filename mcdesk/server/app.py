@@ -15,15 +15,29 @@ from sqlmodel import Session
 import mcdesk
 from mcdesk.server.admission import RETRY_AFTER_SECONDS, Admission, Overloaded
 from mcdesk.server.api.routes import content, enrol, health, pull, push, server_key
+from mcdesk.server.bodylimit import (
+    ENROL_BODY_BYTES,
+    PUSH_BODY_BYTES,
+    TEACHER_FORM_BYTES,
+    BodyLimit,
+)
 from mcdesk.server.changes import Preparer, Renderer
 from mcdesk.server.config import ServerSettings, load_server_settings
 from mcdesk.server.db import make_engine, migrate
 from mcdesk.server.issuer import render_pack_key
+from mcdesk.server.requestline import PlainAddress
 from mcdesk.server.sealer import SlotSealer
 from mcdesk.server.signer import ensure_signer
 from mcdesk.server.web.mount import mount_web
 
 API_PREFIX = "/api/v1"
+# Every other route (the GETs) takes no body at all.
+BODY_LIMITS = {
+    ("POST", f"{API_PREFIX}/push"): PUSH_BODY_BYTES,
+    ("POST", f"{API_PREFIX}/enroll"): ENROL_BODY_BYTES,
+}
+# The Teacher Resource Center's forms (sign-in, sign-out, and every page form after them).
+PREFIX_LIMITS = {("POST", "/teacher"): TEACHER_FORM_BYTES}
 
 
 def stream_renderers() -> dict[str, Renderer]:
@@ -84,6 +98,8 @@ def create_app(settings: ServerSettings, *, clock: Callable[[], datetime] = _utc
     app = FastAPI(title="mcdesk server", version=mcdesk.__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.clock = clock
+    app.add_middleware(BodyLimit, limits=BODY_LIMITS, prefixes=PREFIX_LIMITS, default=0)
+    app.add_middleware(PlainAddress)  # added last: runs first
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(push.router, prefix=API_PREFIX)

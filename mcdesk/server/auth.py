@@ -11,6 +11,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from mcdesk.ids import STATION_ID
 from mcdesk.keys import verify_signature
 from mcdesk.server.models import Nonce, Station
 from mcdesk.server.signer import public_key_from_b64
@@ -28,6 +29,7 @@ MAX_SKEW = timedelta(seconds=300)
 # MAX_SKEW after its timestamp: after twice that it can no longer be replayed.
 NONCE_RETENTION = 2 * MAX_SKEW
 MAX_NONCE_CHARS = 128
+MAX_TIMESTAMP_CHARS = 12
 
 
 class AuthError(Exception):
@@ -43,6 +45,9 @@ def _header(headers: Mapping[str, str], name: str) -> str:
 
 def _timestamp(text: str, *, now: datetime) -> int:
     try:
+        # Unix seconds fit in 12 digits for 30,000 years; more would overflow a float below.
+        if len(text) > MAX_TIMESTAMP_CHARS:
+            raise ValueError(text)
         timestamp = int(text)
     except ValueError:
         raise AuthError("the timestamp is not whole unix seconds") from None
@@ -89,7 +94,8 @@ def authenticate(
     timestamp_text = _header(headers, TIMESTAMP_HEADER)
     nonce = _header(headers, NONCE_HEADER)
     signature_text = _header(headers, SIGNATURE_HEADER)
-    station = session.get(Station, station_id)
+    # Not a station id at all: no need to look it up.
+    station = session.get(Station, station_id) if STATION_ID.fullmatch(station_id) else None
     if station is None:
         raise AuthError("unknown station")
     if station.revoked_at is not None:

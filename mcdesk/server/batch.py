@@ -18,10 +18,11 @@ from sqlmodel import Session
 
 from mcdesk.canonical import canonical_json
 from mcdesk.server.examlog import ChainState, Finding, load_state, plan_chunk
-from mcdesk.server.models import Event, ExamLogEntry, PushedEvent, Receipt
+from mcdesk.server.models import Event, ExamLogEntry, PushedEvent, Receipt, Station
 from mcdesk.server.models import Result as ResultRow
 from mcdesk.server.rescore import CannotRescore, differs, rescore
 from mcdesk.server.signer import ServerSigner
+from mcdesk.server.standing import Standings, load_standings
 
 
 @dataclass(slots=True)
@@ -93,7 +94,9 @@ def event_row(station_id: str, item: NewEvent, now: datetime) -> dict[str, Any]:
     }
 
 
-def plan_carried(session: Session, state: ChainState, station_id: str, item: NewEvent) -> list[Any]:
+def plan_carried(
+    session: Session, state: ChainState, standings: Standings, station_id: str, item: NewEvent
+) -> list[Any]:
     """Check what one event carries against the chain so far; the log rows it adds."""
     carried = item.carried
     rows: list[Any] = []
@@ -101,6 +104,15 @@ def plan_carried(session: Session, state: ChainState, station_id: str, item: New
         rows, found = plan_chunk(state, station_id=station_id, entries=carried.log_entries)
         carried.findings += found
     if carried.result is not None:
+        # First, so the event's one ``flagged`` kind says the result does not count.
+        withheld = standings.check(
+            result_id=carried.result.id,
+            learner_id=carried.result.learner_id,
+            pack_id=carried.result.pack_id,
+        )
+        carried.result.withheld = None if withheld is None else withheld.kind
+        if withheld is not None:
+            carried.findings.append(withheld)
         anchor = state.anchor(
             event_counter=carried.result.event_counter, chain_hash=carried.result.chain_hash
         )
@@ -125,9 +137,14 @@ def write_batch(
     seqs = [entry.seq for item in items for entry in item.carried.log_entries]
     seqs += [item.carried.result.event_counter for item in items if item.carried.result]
     state = load_state(session, station_id=station_id, seqs=seqs)
+    learners = [item.carried.result.learner_id for item in items if item.carried.result]
+    station = session.get(Station, station_id) if learners else None  # no query without results
+    standings = load_standings(
+        session, school_id=None if station is None else station.school_id, learner_ids=learners
+    )
     log_rows: list[Any] = []
     for item in items:
-        log_rows += plan_carried(session, state, station_id, item)
+        log_rows += plan_carried(session, state, standings, station_id, item)
     receipts = [
         make_receipt(station_id=station_id, pushed=item.pushed, signer=signer, now=now)
         for item in items

@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 
+from mcdesk.ids import BadStationId, check_station_id
 from mcdesk.server.admin import StationError, register_station
 from mcdesk.server.issuer import new_issuer_keys, save_issuer
 from mcdesk.server.models import EnrolToken, Station
@@ -75,6 +76,10 @@ def redeem(
     session: Session, *, token: str, station_id: str, public_key_b64: str, now: datetime
 ) -> Station:
     """Register the station with the token's school and name; the token works once."""
+    try:
+        check_station_id(station_id)  # before the token is looked at: a refusal spends nothing
+    except BadStationId as exc:
+        raise EnrolError(str(exc)) from None
     digest = token_hash(token)
     row = session.get(EnrolToken, digest)
     if row is None:

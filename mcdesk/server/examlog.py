@@ -13,15 +13,17 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlmodel import Session, col, select
 
+from mcdesk.jsonread import read_json
 from mcdesk.keys import verify_signature
+from mcdesk.server.bodylimit import PUSH_BODY_BYTES
 from mcdesk.server.models import ExamLogEntry
+from mcdesk.server.storable import storable_int, storable_text
 
 GENESIS = "0" * 64
 
@@ -50,17 +52,20 @@ def _entry(raw: Any, key: Ed25519PublicKey) -> _Entry:
         body = base64.b64decode(raw["body"], validate=True)
         signature = base64.b64decode(raw["signature"], validate=True)
         digest, prev_hash = str(raw["hash"]), str(raw["prev_hash"])
-        document = json.loads(body)
-        seq, kind = int(document["seq"]), str(document["kind"])
+        # JsonRefused is a ValueError: a deep or huge entry is refused like a malformed one.
+        document = read_json(body, what="an exam-log entry", max_bytes=PUSH_BODY_BYTES)
+        seq, kind = storable_int(int(document["seq"])), storable_text(str(document["kind"]))
         attempt_id = document.get("attempt_id")
+        if attempt_id is not None:
+            attempt_id = storable_text(str(attempt_id))
         prev_bytes, hash_bytes = bytes.fromhex(prev_hash), bytes.fromhex(digest)
-    except (KeyError, TypeError, ValueError, binascii.Error):
+    except (KeyError, TypeError, ValueError, OverflowError, binascii.Error):
         raise LogRefused("an exam-log entry is not base64 JSON with seq, kind and hashes") from None
     if hashlib.sha256(prev_bytes + body).hexdigest() != digest:
         raise LogRefused(f"exam-log entry {seq}: the body does not match its hash")
     if not verify_signature(key, signature, hash_bytes):
         raise LogRefused(f"exam-log entry {seq}: not signed by this station's key")
-    return _Entry(seq, kind, None if attempt_id is None else str(attempt_id), digest, prev_hash)
+    return _Entry(seq, kind, attempt_id, digest, prev_hash)
 
 
 def parse_chunk(document: dict[str, Any], key: Ed25519PublicKey) -> list[_Entry]:

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 from sqlalchemy import Column, DateTime, LargeBinary, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-FLAG_KINDS = frozenset({"conflict", "chain_gap", "chain_fork", "bad_signature", "score_mismatch"})
+from mcdesk.server.storable import storable_int, storable_text
+
+FLAG_KINDS = frozenset(
+    {
+        "conflict",
+        "chain_gap",
+        "chain_fork",
+        "bad_signature",
+        "score_mismatch",
+        "unknown_learner",
+        "other_school",
+        "not_granted",
+    }
+)
 
 
 class ServerTable(SQLModel, registry=registry()):
@@ -107,14 +121,19 @@ class Flag(ServerTable, table=True):
     created_at: datetime = Field(sa_column=_when())
 
 
+# An event's fields go into text and INTEGER columns as they are (mcdesk.server.storable).
+StorableText = Annotated[str, AfterValidator(storable_text)]
+StorableInt = Annotated[int, AfterValidator(storable_int)]
+
+
 class PushedEvent(BaseModel):
     """One event in a push request; ``body`` is the canonical JSON text itself."""
 
-    id: str
-    seq: int
-    kind: str
-    body: str
-    body_sha256: str
+    id: StorableText
+    seq: StorableInt
+    kind: StorableText
+    body: str  # stored as bytes: any text
+    body_sha256: StorableText
 
 
 class PushRequest(BaseModel):
@@ -333,6 +352,9 @@ class Result(ServerTable, table=True):
     event_counter: int
     chain_hash: str
     received_at: datetime = Field(sa_column=_when())
+    # Why this result does not count (a flag kind), None when it does: see
+    # mcdesk.server.standing.counts, the one predicate for that.
+    withheld: str | None = None
 
 
 class ExamLogEntry(ServerTable, table=True):

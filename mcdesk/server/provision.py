@@ -26,7 +26,6 @@ this server.
 from __future__ import annotations
 
 import base64
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session
 
 from mcdesk.canonical import canonical_json
+from mcdesk.ids import new_station_id
 from mcdesk.keys import public_key_b64
 from mcdesk.server import changes
 from mcdesk.server.app import stream_renderers
@@ -123,7 +123,7 @@ def provision_station(
     school_name = school.name
     session.rollback()  # end the read: sealing the slots takes seconds and holds no lock
     station_key = Ed25519PrivateKey.generate()
-    station_id = str(uuid.uuid4())
+    station_id = new_station_id()
     keys = new_issuer_keys()
     slots = seal_slots(keys, station_id=station_id, counters=range(1, SLOTS_AHEAD + 1))
 

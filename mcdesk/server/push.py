@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,8 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mcdesk.canonical import canonical_json
+from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.keys import verify_signature
 from mcdesk.server.batch import Carried, NewEvent, write_batch
+from mcdesk.server.bodylimit import PUSH_BODY_BYTES
 from mcdesk.server.examlog import LogRefused, parse_chunk
 from mcdesk.server.models import (
     Event,
@@ -30,8 +31,11 @@ from mcdesk.server.models import (
 )
 from mcdesk.server.models import Result as ResultRow
 from mcdesk.server.signer import ServerSigner, public_key_from_b64
+from mcdesk.server.storable import storable_int, storable_text
 
 MAX_EVENTS = 500
+# An event, or the result it carries, is part of one push body and never larger.
+MAX_DOCUMENT_BYTES = PUSH_BODY_BYTES
 EXAM_RESULT_KIND = "exam_result"
 EXAM_LOG_KIND = "exam_log"
 
@@ -57,8 +61,8 @@ def _parsed(pushed: PushedEvent, body: bytes) -> tuple[dict[str, Any] | None, st
     if hashlib.sha256(body).hexdigest() != pushed.body_sha256.lower():
         return None, "hash_mismatch"
     try:
-        document = json.loads(body)
-    except ValueError:
+        document = read_json(body, what="the event", max_bytes=MAX_DOCUMENT_BYTES)
+    except JsonRefused:
         return None, "malformed"
     if not isinstance(document, dict) or canonical_json(document) != body:
         return None, "malformed"
@@ -88,14 +92,17 @@ def _signed_result(
     try:
         signed = base64.b64decode(document["result"], validate=True)
         signature = base64.b64decode(document["signature"], validate=True)
-        result = json.loads(signed)
-    except (KeyError, TypeError, ValueError, binascii.Error):
+        result = read_json(signed, what="the result", max_bytes=MAX_DOCUMENT_BYTES)
+    except (KeyError, TypeError, ValueError, binascii.Error):  # JsonRefused is a ValueError
         return None, "the result or its signature is missing or not base64 JSON"
     if not verify_signature(key, signature, signed):
         return None, "the result is not signed by this station's key"
     if not isinstance(result, dict) or result.get("id") != document.get("result_id"):
         return None, "result_id does not match the signed result"
     return result, ""
+
+
+TEXT_FIELDS = ("id", "attempt_id", "learner_id", "pack_id", "pack_version", "chain_hash")
 
 
 def _result_row(
@@ -107,22 +114,23 @@ def _result_row(
         if missing:
             return None
         score = result["score"]
+        text = {name: storable_text(str(result[name])) for name in TEXT_FIELDS}
         return ResultRow(
-            id=str(result["id"]),
+            id=text["id"],
+            attempt_id=text["attempt_id"],
+            learner_id=text["learner_id"],
+            pack_id=text["pack_id"],
+            pack_version=text["pack_version"],
+            chain_hash=text["chain_hash"],
             station_id=station_id,
             event_id=event_id,
-            attempt_id=str(result["attempt_id"]),
-            learner_id=str(result["learner_id"]),
-            pack_id=str(result["pack_id"]),
-            pack_version=str(result["pack_version"]),
             station_points=float(score["points"]),
             max_points=float(score["max_points"]),
             passed=bool(score["passed"]),
-            event_counter=int(result["event_counter"]),
-            chain_hash=str(result["chain_hash"]),
+            event_counter=storable_int(int(result["event_counter"])),
             received_at=now,
         )
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         return None
 
 
@@ -288,11 +296,14 @@ def store_batch(
         if carried is not None:
             new.append(NewEvent(pushed, body, carried))
             new_ids.add(pushed.id)
+    new = _unclaimed_results(session, outcome, station_id=station_id, items=new)
     stored_items = _write(session, station_id=station_id, items=new, signer=signer, now=now)
     for item, receipt in stored_items:
         if receipt is None:
             stored = _existing(session, station_id=station_id, event_id=item.pushed.id)
-            assert stored is not None  # the unique key refused us, so the row is there
+            if stored is None:  # what it carries clashed (its result id, stored meanwhile)
+                _reject_claimed(session, outcome, station_id=station_id, item=item)
+                continue
             _seen_before(session, outcome, station_id=station_id, stored=stored, pushed=item.pushed)
             continue
         for finding in item.carried.findings:
@@ -310,6 +321,55 @@ def store_batch(
         if stored is not None:
             _seen_before(session, outcome, station_id=station_id, stored=stored, pushed=pushed)
     return outcome
+
+
+def _reject_claimed(
+    session: Session, outcome: PushOutcome, *, station_id: str, item: NewEvent
+) -> None:
+    result_id = item.carried.result.id if item.carried.result is not None else "?"
+    _reject(
+        session,
+        outcome,
+        station_id=station_id,
+        event_id=item.pushed.id,
+        reason="conflict",
+        why=f"event {item.pushed.id} carries result {result_id!r}, which another event "
+        "stored first; the first copy is kept",
+    )
+
+
+def _unclaimed_results(
+    session: Session, outcome: PushOutcome, *, station_id: str, items: list[NewEvent]
+) -> list[NewEvent]:
+    """The items whose result id no other event holds; the rest rejected as conflicts.
+
+    A result is stored once under its own id: a second event carrying the same id (a
+    replay under a new event id, or a forgery) must not reach the insert and fail there.
+    """
+    wanted = [item.carried.result.id for item in items if item.carried.result is not None]
+    if not wanted:
+        return items
+    holders = {
+        result_id: (holder_station, holder_event)
+        for result_id, holder_station, holder_event in session.exec(
+            select(ResultRow.id, ResultRow.station_id, ResultRow.event_id).where(
+                col(ResultRow.id).in_(wanted)
+            )
+        )
+    }
+    kept: list[NewEvent] = []
+    for item in items:
+        result = item.carried.result
+        if result is not None:
+            holder = holders.get(result.id)
+            # This very event, stored by a concurrent push of the same batch: kept, so the
+            # insert clashes on the event and it is answered as a duplicate.
+            if holder is not None and holder != (station_id, item.pushed.id):
+                _reject_claimed(session, outcome, station_id=station_id, item=item)
+                continue
+            holders[result.id] = (station_id, item.pushed.id)
+        kept.append(item)
+    return kept
 
 
 def _write(

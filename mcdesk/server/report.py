@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from mcdesk.server.models import Event, Flag, Result, Station
+from mcdesk.server.standing import NOT_GRANTED, OTHER_SCHOOL, UNKNOWN_LEARNER, counts
 
 FLAG_WORDS = {
     "conflict": "an event was sent again with other content (the first copy was kept)",
@@ -15,6 +16,9 @@ FLAG_WORDS = {
     "chain_fork": "the exam log was rewritten or restored from an older copy",
     "bad_signature": "a result or log entry was not signed by the station's key (refused)",
     "score_mismatch": "the station's score differs from the server's (the server's counts)",
+    UNKNOWN_LEARNER: "a result names a learner on no roster here (kept, does not count)",
+    OTHER_SCHOOL: "a result is for a learner of another school (kept, does not count)",
+    NOT_GRANTED: "a result is for a pack the learner was not granted (kept, does not count)",
 }
 
 
@@ -26,6 +30,7 @@ class StationLine:
     events: int
     results: int
     last_received: datetime | None
+    not_counting: int = 0  # results kept but withheld (mcdesk.server.standing.counts)
 
 
 @dataclass(slots=True)
@@ -45,12 +50,20 @@ def build_report(session: Session) -> Report:
                 col(Event.station_id) == station.id
             )
         ).one()
-        results = session.exec(
-            select(func.count()).select_from(Result).where(col(Result.station_id) == station.id)
+        results, counting = session.exec(
+            select(func.count(), func.count().filter(counts())).where(
+                col(Result.station_id) == station.id
+            )
         ).one()
         report.stations.append(
             StationLine(
-                station.id, station.name, station.revoked_at is not None, events, results, last
+                station.id,
+                station.name,
+                station.revoked_at is not None,
+                events,
+                results,
+                last,
+                results - counting,
             )
         )
     for flag in session.exec(select(Flag).order_by(col(Flag.created_at), col(Flag.id))):
@@ -72,8 +85,10 @@ def render(report: Report) -> str:
     for s in report.stations:
         last = "never" if s.last_received is None else s.last_received.strftime("%Y-%m-%d %H:%M")
         state = " (revoked)" if s.revoked else ""
+        withheld = f" ({s.not_counting} do not count)" if s.not_counting else ""
         lines.append(
-            f"  {s.name}{state}: {s.events} events, {s.results} results, last received {last}"
+            f"  {s.name}{state}: {s.events} events, {s.results} results{withheld}, "
+            f"last received {last}"
         )
     lines.append("")
     if report.flags:

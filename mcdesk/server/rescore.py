@@ -82,12 +82,19 @@ def rescore(session: Session, result: dict[str, Any]) -> AttemptScore:
     if opened is None:
         opened = _open_bank(session, wanted)
     bank, level = opened
-    form = result["form"]
-    missing = [shown["id"] for shown in form["items"] if shown["id"] not in bank]
-    if missing:
-        raise CannotRescore(f"the form names items the bank does not hold: {', '.join(missing)}")
-    responses = {item: answer.get("response") for item, answer in result["responses"].items()}
-    return score_form(form=form, bank=bank, responses=responses, proficiency_level=level)
+    try:
+        form = result["form"]
+        missing = [str(shown["id"]) for shown in form["items"] if shown["id"] not in bank]
+        if missing:
+            raise CannotRescore(
+                f"the form names items the bank does not hold: {', '.join(missing)}"
+            )
+        responses = {item: answer.get("response") for item, answer in result["responses"].items()}
+        return score_form(form=form, bank=bank, responses=responses, proficiency_level=level)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # Signed by the station, but not a form and responses the scorer can read: the
+        # result is kept unscored (the report lists it) and so earns no badge.
+        raise CannotRescore(f"the result's form or responses cannot be scored: {exc!r}") from None
 
 
 def differs(station_points: float, server: AttemptScore) -> bool:

@@ -92,7 +92,7 @@ class StationIdentity:
     key: Ed25519PrivateKey
 
 
-def enrol(engine: Engine, *, station_id: str) -> StationIdentity:
+def enrol(engine: Engine, *, station_id: str, school_id: str | None = None) -> StationIdentity:
     """Register a new station key directly (the enrolment flow comes later)."""
     key = Ed25519PrivateKey.generate()
     with Session(engine) as session:
@@ -102,6 +102,7 @@ def enrol(engine: Engine, *, station_id: str) -> StationIdentity:
             name=f"Lab {station_id}",
             public_key_b64=public_key_b64(key.public_key()),
             now=datetime.now(UTC),
+            school_id=school_id,
         )
     return StationIdentity(id=station_id, key=key)
 

@@ -16,8 +16,18 @@ from mcdesk.paths import resolve_paths
 from mcdesk.store.bootstrap import open_store
 from mcdesk.sync.client import PushReport, fetch_server_key, push_once
 from tests.conftest import NOW
-from tests.exam.bank import BLUEPRINT, LEARNER, PACK, VERSION, make_bank, right, wrong
+from tests.exam.bank import (
+    BLUEPRINT,
+    LEARNER,
+    OTHER_LEARNER,
+    PACK,
+    VERSION,
+    make_bank,
+    right,
+    wrong,
+)
 from tests.exam.conftest import ROSTER, FakeMonotonic, FakeWall
+from tests.server.admitted import admit
 from tests.server.conftest import RunningServer, StationIdentity, enrol
 
 BANK = make_bank(per_skill=3)
@@ -86,6 +96,8 @@ def exam_station(server: RunningServer, tmp_path: Path) -> Iterator[ExamStation]
         for statement in ROSTER:
             raw.execute(statement)
     identity = enrol(server.engine, station_id="lab-1")
+    # The server counts results only for its own learners with a grant.
+    admit(server.engine, station_id=identity.id, learner_ids=[LEARNER, OTHER_LEARNER], pack_id=PACK)
     with sqlite3.connect(paths.database) as raw:  # this station's row, as first run makes it
         raw.execute(
             "INSERT INTO station (id, name, public_key, created_at) VALUES (?, ?, ?, ?)",

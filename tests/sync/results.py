@@ -166,6 +166,14 @@ def _sit(
     return result
 
 
+CLASS_SIZE = 25
+
+
+def learner_of(station_id: str, n: int) -> str:
+    """The learner who sits attempt ``n`` at a station: a class of CLASS_SIZE takes turns."""
+    return f"{station_id}-learner-{n % CLASS_SIZE:02d}"
+
+
 def sit_exams(
     database: Path,
     *,
@@ -177,7 +185,7 @@ def sit_exams(
     paper: Paper = TEST_PAPER,
     with_log: bool = True,
 ) -> list[ExamResult]:
-    """``count`` attempts by a class of 25 learners at a station, each its own transaction.
+    """``count`` attempts by a class of CLASS_SIZE learners at a station, each its own transaction.
 
     ``with_log=False`` queues the results alone, without the exam-log chunk the ledger
     queues before each: the server then stores them but flags each as anchored in no log.
@@ -187,7 +195,7 @@ def sit_exams(
     results = []
     try:
         for n in range(count):
-            who = Candidate(station_id, key, f"{station_id}-learner-{n % 25:02d}", seed * 7919 + n)
+            who = Candidate(station_id, key, learner_of(station_id, n), seed * 7919 + n)
             db.execute("BEGIN IMMEDIATE")
             try:
                 at = start + timedelta(minutes=3 * n)

@@ -30,6 +30,7 @@ from mcdesk.server.models import Event, Flag, Result, Station
 from mcdesk.sync.backoff import Backoff
 from mcdesk.sync.client import SyncError, fetch_server_key, push_once
 from tests.conftest import NOW
+from tests.server.admitted import admit
 from tests.server.conftest import RunningServer
 from tests.sync.conftest import StationStore, make_station
 from tests.sync.proxy import (
@@ -43,7 +44,14 @@ from tests.sync.proxy import (
     FaultProxy,
     fault_proxy,
 )
-from tests.sync.results import EXAM_RESULT, sit_exams, verified_result
+from tests.sync.results import (
+    CLASS_SIZE,
+    EXAM_RESULT,
+    TEST_PAPER,
+    learner_of,
+    sit_exams,
+    verified_result,
+)
 
 STATIONS = 10
 RESULTS_PER_STATION = 100
@@ -132,6 +140,13 @@ def test_ten_stations_push_a_thousand_signed_results_through_faults_exactly_once
         make_station(server, template_store, tmp_path, station_id=f"lab-{n:02d}")
         for n in range(STATIONS)
     ]
+    for store in stations:  # the server counts results only for its granted learners
+        admit(
+            server.engine,
+            station_id=store.identity.id,
+            learner_ids=[learner_of(store.identity.id, n) for n in range(CLASS_SIZE)],
+            pack_id=TEST_PAPER.pack_id,
+        )
     made: dict[str, list[ExamResult]] = {
         store.identity.id: sit_exams(
             store.database,

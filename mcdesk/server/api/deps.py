@@ -14,11 +14,9 @@ from sqlmodel import Session
 
 from mcdesk.server.admission import Admission, Overloaded
 from mcdesk.server.auth import AuthError, authenticate
+from mcdesk.server.bodylimit import PUSH_BODY_BYTES
 from mcdesk.server.models import Station
 from mcdesk.server.signer import ServerSigner, load_signer
-
-# Far above 500 events of a few KB each; stops a station streaming an endless body.
-MAX_BODY_BYTES = 32 * 1024 * 1024
 
 
 async def get_engine(request: Request) -> Engine:
@@ -55,25 +53,18 @@ async def _drain(request: Request) -> None:
     try:
         async for chunk in request.stream():
             read += len(chunk)
-            if read > MAX_BODY_BYTES:
+            if read > PUSH_BODY_BYTES:  # the largest body any route takes
                 return
     except RuntimeError:  # read already (as the signed body): nothing is left to drain
         return
 
 
 async def get_raw_body(request: Request) -> bytes:
-    """The request body as sent (the signature covers these bytes), within a size limit."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise HTTPException(
-                status.HTTP_413_CONTENT_TOO_LARGE,
-                detail=f"the request body is over {MAX_BODY_BYTES} bytes",
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
+    """The request body as sent (the signature covers these bytes).
+
+    Its size was bounded as it streamed in, per route (mcdesk.server.bodylimit).
+    """
+    return await request.body()
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]

@@ -66,5 +66,8 @@ async def form_fields(request: Request) -> dict[str, str]:
     except ValueError:
         raise FormRefused("That form has far too many fields to be one of ours.") from None
     fields = {name: values[0] for name, values in parsed.items()}
+    if any("\x00" in name + value for name, value in fields.items()):
+        # No name, password or page field holds NUL, and PostgreSQL cannot store one.
+        raise FormRefused("That form holds a character no field of ours takes.")
     request.state.form_fields = fields
     return fields

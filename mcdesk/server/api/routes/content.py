@@ -24,7 +24,9 @@ router = APIRouter(tags=["content"])
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 # One range only: "bytes=N-", "bytes=N-M" or the last S bytes, "bytes=-S" (RFC 9110 14.1).
-RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+# At most 18 digits each (no blob is an exabyte): a longer number is not a range we serve,
+# and the header is ignored rather than handed to int().
+RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
 
 
 class SignedManifest(SignedAnswer):

@@ -20,6 +20,7 @@ from mcdesk.sync.files import PULL_PAGE_KIND
 from mcdesk.sync.signing import NONCE_HEADER
 
 router = APIRouter(tags=["sync"])
+MAX_CURSOR = 2**63 - 1  # the largest id SQLite and PostgreSQL hold: past it, 422 not 500
 
 
 @router.get("/pull/{stream}", response_model=SignedAnswer)
@@ -29,7 +30,7 @@ def pull(
     station: StationDep,
     session: SessionDep,
     signer: SignerDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=changes.MAX_PULL)] = changes.MAX_PULL,
 ) -> SignedAnswer:
     if stream not in STREAMS:

@@ -8,11 +8,25 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.server.api.deps import RawBodyDep, SessionDep, SignerDep, StationDep
+from mcdesk.server.bodylimit import PUSH_BODY_BYTES
 from mcdesk.server.models import PushRequest, PushResponse
 from mcdesk.server.push import MAX_EVENTS, store_batch
 
 router = APIRouter(tags=["sync"])
+MAX_PROBLEMS = 5
+
+
+def in_words(exc: ValidationError) -> str:
+    """What is wrong with a push body, in words (never the input itself: it may be bytes)."""
+    problems = [
+        f"{'.'.join(str(part) for part in error['loc']) or 'the body'}: {error['msg']}"
+        for error in exc.errors(include_url=False, include_context=False, include_input=False)
+    ]
+    more = len(problems) - MAX_PROBLEMS
+    listed = "; ".join(problems[:MAX_PROBLEMS]) + (f"; and {more} more" if more > 0 else "")
+    return f"the push body is not a batch of events: {listed}"
 
 
 @router.post("/push", response_model=PushResponse)
@@ -22,12 +36,12 @@ def push(
     """Store a batch in one transaction; 409 if any event conflicts with a stored one."""
     # Parsed here from the signed bytes, not by FastAPI, which would read the body again.
     try:
-        request = PushRequest.model_validate_json(body)
+        document = read_json(body, what="the push body", max_bytes=PUSH_BODY_BYTES)
+        request = PushRequest.model_validate(document)
+    except JsonRefused as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(exc)) from None
     except ValidationError as exc:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail=exc.errors(include_url=False, include_context=False),
-        ) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=in_words(exc)) from None
     if len(request.events) > MAX_EVENTS:
         raise HTTPException(
             status.HTTP_413_CONTENT_TOO_LARGE,
