@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from mcdesk.content.sealing import PackKey, SealError, bank_aad, unseal
 from mcdesk.exam.results import AttemptScore, score_form
+from mcdesk.server.issuing import issue_if_earned
 from mcdesk.server.models import ContentBlob, Event, Flag, PublishedPack, Result, ServerPackKey
 
 # Scores are sums of fractions; a difference below this is rounding, not a mismatch.
@@ -128,4 +129,5 @@ def rescore_pending(session: Session, *, now: datetime) -> tuple[int, int]:
                     created_at=now,
                 )
             )
+        issue_if_earned(session, result=row, document=document, score=score, now=now)
     return done, mismatches
