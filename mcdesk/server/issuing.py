@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -90,6 +90,11 @@ def verify_url(base: str, credential_id: str) -> str:
     return f"{base}/verify/{credential_id.removeprefix('urn:uuid:')}"
 
 
+def _aware(when: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every time the server stores is UTC."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
 def badge_document(badge: Badge) -> dict[str, Any]:
     """The badge as the ``badges`` stream and the receipts file carry it (docs/badges.md)."""
     return {
@@ -101,9 +106,21 @@ def badge_document(badge: Badge) -> dict[str, Any]:
         "jwt": badge.jwt,
         "assertion_jws": badge.assertion_jws,
         "verify_url": badge.verify_url,
-        "issued_at": iso_z(badge.issued_at),
+        "issued_at": iso_z(_aware(badge.issued_at)),
         "revoked_reason": badge.revoked_reason,
     }
+
+
+def school_badges(session: Session, *, school_id: str | None) -> list[dict[str, Any]]:
+    """Every badge of a school as it stands now, oldest first (the receipts file carries them)."""
+    if school_id is None:
+        return []
+    rows = session.exec(
+        select(Badge)
+        .where(col(Badge.school_id) == school_id)
+        .order_by(col(Badge.issued_at), col(Badge.credential_id))
+    )
+    return [badge_document(badge) for badge in rows]
 
 
 def record_badge(session: Session, *, badge: Badge, now: datetime) -> None:
@@ -156,7 +173,7 @@ def _award(
             SkillScore(skill_id=skill_id, percent=round(100 * skill.ratio))
             for skill_id, skill in sorted(score.skills.items())
         ),
-        assessed_at=ended or result.received_at,
+        assessed_at=ended or _aware(result.received_at),
         issued_at=now,
         evidence=AttemptEvidence(attempt_id=result.attempt_id),
         status=None if base is None else StatusEntry(list_url=status_list_url(base), index=index),

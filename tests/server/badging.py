@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from mcdesk.cli import main
 from mcdesk.content.catalog import load_manifest
@@ -91,17 +92,21 @@ class Lab:
         capsys.readouterr()
         return receipts
 
+    def server_key(self) -> Ed25519PublicKey:
+        """The server key the station pinned at provisioning."""
+        key = pinned_server_key(self.home.database)
+        assert key is not None
+        return key
+
     def pull_badges(self) -> list[Item]:
         """Pull the ``badges`` stream as the station would; the items as they arrived."""
         arrived: list[Item] = []
-        server_key = pinned_server_key(self.home.database)
-        assert server_key is not None
         pull_streams(
             database=self.home.database,
             station_key=read_private_key(self.home.station_key),
             station_id=self.station_id(),
             server_url=self.server.base_url,
-            server_public_key=server_key,
+            server_public_key=self.server_key(),
             appliers={"badges": lambda _session, items, _now: arrived.extend(items)},
         )
         return arrived

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,10 +13,11 @@ from mcdesk.badges.didkey import did_key_for
 from mcdesk.badges.verdict import Outcome
 from mcdesk.badges.verify import verify_badge
 from mcdesk.cli import main
-from mcdesk.keys import PublisherKey
+from mcdesk.keys import PublisherKey, verify_signature
 from mcdesk.paths import Paths
 from mcdesk.server.models import Badge, Change, Result, ServerPackKey
 from mcdesk.server.signer import load_signer
+from mcdesk.sync.files import RECEIPTS_KIND, read_signed_file
 from tests.server.badging import provisioned_lab
 from tests.server.conftest import RunningServer
 
@@ -52,7 +54,7 @@ def test_a_passed_result_issues_one_badge_that_the_station_pulls_and_verifies(
     )  # fmt: skip
     result_id = lab.take(right=True, capsys=capsys)
     lab.carry(capsys)
-    lab.carry(capsys)  # the same file again: still one badge
+    receipts = lab.carry(capsys)  # the same file again: still one badge
     (badge,) = badges(server)
     assert badge.result_id == result_id
     assert badge.learner_id == lab.learner_id
@@ -81,6 +83,11 @@ def test_a_passed_result_issues_one_badge_that_the_station_pulls_and_verifies(
     achievement = verdict.credential["credentialSubject"]["achievement"]
     assert achievement["name"] == "Sample Pack"
     assert lab.pull_badges() == []  # the cursor moved on
+
+    # The USB road: the receipts file carries the same document, signed by the server key.
+    body, signature = read_signed_file(receipts, RECEIPTS_KIND)
+    assert verify_signature(lab.server_key(), signature, body)
+    assert json.loads(body)["badges"] == [document]
 
 
 def test_a_failed_result_issues_nothing(
