@@ -14,6 +14,7 @@ import secrets
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -36,6 +37,7 @@ from mcdesk.badges.issuer_key import IssuerKey, issuer_key_from_private
 from mcdesk.badges.status_list import MIN_ENTRIES
 from mcdesk.exam.results import AttemptScore
 from mcdesk.server import changes
+from mcdesk.server.db import make_engine
 from mcdesk.server.models import Badge, BadgeSite, Flag, PublishedPack, School, Station
 from mcdesk.server.models import Result as ResultRow
 from mcdesk.server.signer import load_signer
@@ -78,6 +80,30 @@ def set_public_url(session: Session, *, url: str | None) -> None:
         site = BadgeSite(id=1, public_url=url.rstrip("/"))
     site.public_url = url.rstrip("/")
     session.add(site)
+
+
+def checked_public_url(text: str) -> str:
+    """The public base URL without a trailing slash; ValueError in words if it is not one."""
+    parsed = urlsplit(text.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValueError(
+            "--public-url must be an http(s) address such as https://badges.example.org, "
+            f"not {text!r}"
+        )
+    if parsed.query or parsed.fragment:
+        raise ValueError(f"--public-url takes no query or fragment: {text!r}")
+    return text.strip().rstrip("/")
+
+
+def save_public_url(*, database_url: str, url: str) -> None:
+    """Record the public base URL in the server database (the server command, at start)."""
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        with Session(engine) as session:
+            set_public_url(session, url=checked_public_url(url))
+            session.commit()
+    finally:
+        engine.dispose()
 
 
 def status_list_url(base: str, name: str = STATUS_LIST) -> str:
