@@ -98,7 +98,8 @@ def differs(station_points: float, server: AttemptScore) -> bool:
 def rescore_pending(session: Session, *, now: datetime) -> tuple[int, int]:
     """Re-score stored results the server could not score on arrival (e.g. published since).
 
-    Returns (re-scored, mismatches); each mismatch is flagged. The caller commits.
+    Returns (re-scored, mismatches); each mismatch is flagged, and a result that now counts
+    gets its badge (mcdesk.server.issuing). The caller commits.
     """
     done = mismatches = 0
     pending = session.exec(select(Result).where(col(Result.rescored).is_(False))).all()
