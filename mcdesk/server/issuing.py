@@ -161,17 +161,24 @@ def record_badge(session: Session, *, badge: Badge, now: datetime) -> None:
     )
 
 
+def _skill(entry: object) -> SkillSpec:
+    if isinstance(entry, dict):
+        skill_id = str(entry.get("id", ""))
+        return SkillSpec(skill_id=skill_id, name=str(entry.get("title") or skill_id))
+    return SkillSpec(skill_id=str(entry), name=str(entry))
+
+
 def _spec(manifest: dict[str, Any], base: str | None) -> MicroCredentialSpec:
+    """The achievement from a published manifest (publish checked it; gaps get plain words)."""
     pack_id = str(manifest["id"])
+    title = str(manifest.get("title") or pack_id)
+    skills = manifest.get("skills")
     return MicroCredentialSpec(
         achievement_id=f"{base}/ob2/badgeclasses/{pack_id}" if base else f"urn:mcdesk:{pack_id}",
-        name=str(manifest["title"]),
-        description=str(manifest.get("summary") or manifest["title"]),
+        name=title,
+        description=str(manifest.get("summary") or title),
         career_cluster=str(manifest.get("career_cluster") or "Career and technical education"),
-        skills=tuple(
-            SkillSpec(skill_id=str(skill["id"]), name=str(skill["title"]))
-            for skill in manifest.get("skills", [])
-        ),
+        skills=tuple(_skill(entry) for entry in skills) if isinstance(skills, list) else (),
     )
 
 
