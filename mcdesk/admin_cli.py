@@ -380,7 +380,7 @@ def _role_option(parser: argparse.ArgumentParser, *, default: str | None) -> Non
 
 def add_commands(commands: Any) -> None:
     """Add ``admin`` and ``station`` to the ``mcdesk`` parser's subcommands."""
-    from mcdesk import access_cli, sneakernet_cli, station_cli
+    from mcdesk import access_cli, badge_admin_cli, sneakernet_cli, station_cli
     from mcdesk.cli import number_in
 
     admin = commands.add_parser("admin", help="server administration").add_subparsers(
@@ -440,6 +440,7 @@ def add_commands(commands: Any) -> None:
     _db(revoke, cmd_revoke_station)
     access_cli.add_admin_commands(admin, _db)
     sneakernet_cli.add_admin_commands(admin, _db)
+    badge_admin_cli.add_admin_commands(admin, _db)
 
     station = commands.add_parser("station", help="this station").add_subparsers(
         dest="sub", required=True

@@ -474,6 +474,7 @@ def cmd_server(args: argparse.Namespace) -> int:
     from mcdesk.admin_cli import checked_database_url, database_opens
     from mcdesk.server.app import prepare_database
     from mcdesk.server.config import DB_ENV, load_server_settings
+    from mcdesk.server.issuing import save_public_url
 
     if bool(args.tls_cert) != bool(args.tls_key):
         print(
@@ -496,6 +497,11 @@ def cmd_server(args: argparse.Namespace) -> int:
     # read the URL from the environment because uvicorn builds each worker's app itself.
     with database_opens(settings.database_url):
         prepare_database(settings)
+        if args.public_url:
+            try:
+                save_public_url(database_url=settings.database_url, url=args.public_url)
+            except ValueError as exc:
+                raise CommandRefused(str(exc)) from None
     os.environ[DB_ENV] = settings.database_url
     uvicorn.run(
         "mcdesk.server.app:app_from_environment",
@@ -648,6 +654,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     server.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (chain)")
     server.add_argument("--tls-key", help="the PEM private key of --tls-cert")
+    server.add_argument(
+        "--public-url",
+        help="the address employers reach (badge links, status lists, 2.0 hosting); kept",
+    )
     server.set_defaults(func=cmd_server)
 
     sync = commands.add_parser(

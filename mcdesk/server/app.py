@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 import mcdesk
 from mcdesk.server.admission import RETRY_AFTER_SECONDS, Admission, Overloaded
-from mcdesk.server.api.routes import content, enrol, health, pull, push, server_key
+from mcdesk.server.api.routes import badges, content, enrol, health, pull, push, server_key
 from mcdesk.server.bodylimit import (
     ENROL_BODY_BYTES,
     PUSH_BODY_BYTES,
@@ -108,6 +108,7 @@ def create_app(settings: ServerSettings, *, clock: Callable[[], datetime] = _utc
     app.include_router(pull.router, prefix=API_PREFIX)
     mount_web(app)
     app.include_router(content.router, prefix=API_PREFIX)
+    app.include_router(badges.router)
     app.state.renderers = stream_renderers()
     add_overload_answers(app)
     return app

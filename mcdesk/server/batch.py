@@ -17,6 +17,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from mcdesk.canonical import canonical_json
+from mcdesk.exam.results import AttemptScore
 from mcdesk.server.examlog import ChainState, Finding, load_state, plan_chunk
 from mcdesk.server.models import Event, ExamLogEntry, PushedEvent, Receipt, Station
 from mcdesk.server.models import Result as ResultRow
@@ -32,6 +33,7 @@ class Carried:
     log_entries: list[Any] = field(default_factory=list)
     result: ResultRow | None = None
     result_document: dict[str, Any] | None = None
+    score: AttemptScore | None = None  # the server's re-score, when it could make one
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -70,6 +72,7 @@ def score_result(session: Session, carried: Carried) -> None:
     except CannotRescore:
         return  # kept with the station's score; the admin report lists these (rescored False)
     row.server_points, row.rescored, row.passed = score.points, True, score.passed
+    carried.score = score
     if differs(row.station_points, score):
         carried.findings.append(
             Finding(

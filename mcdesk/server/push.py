@@ -19,6 +19,7 @@ from mcdesk.keys import verify_signature
 from mcdesk.server.batch import Carried, NewEvent, write_batch
 from mcdesk.server.bodylimit import PUSH_BODY_BYTES
 from mcdesk.server.examlog import LogRefused, parse_chunk
+from mcdesk.server.issuing import issue_if_earned
 from mcdesk.server.models import (
     Event,
     Flag,
@@ -248,6 +249,19 @@ def _extra_for(
     return extra
 
 
+def _issue(session: Session, carried: Carried, *, now: datetime) -> None:
+    """A badge for a result the server re-scored on arrival, if it counts."""
+    if carried.result is None or carried.score is None or carried.result_document is None:
+        return
+    issue_if_earned(
+        session,
+        result=carried.result,
+        document=carried.result_document,
+        score=carried.score,
+        now=now,
+    )
+
+
 def store_batch(
     session: Session,
     *,
@@ -316,6 +330,7 @@ def store_batch(
             )
         outcome.response.accepted.append(item.pushed.id)
         outcome.response.receipts.append(_receipt_public(receipt))
+        _issue(session, item.carried, now=now)
     for pushed in again:
         stored = _existing(session, station_id=station_id, event_id=pushed.id)
         if stored is not None:

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from mcdesk.content.sealing import PackKey, SealError, bank_aad, unseal
 from mcdesk.exam.results import AttemptScore, score_form
+from mcdesk.server.issuing import issue_if_earned
 from mcdesk.server.models import ContentBlob, Event, Flag, PublishedPack, Result, ServerPackKey
 
 # Scores are sums of fractions; a difference below this is rounding, not a mismatch.
@@ -104,7 +105,8 @@ def differs(station_points: float, server: AttemptScore) -> bool:
 def rescore_pending(session: Session, *, now: datetime) -> tuple[int, int]:
     """Re-score stored results the server could not score on arrival (e.g. published since).
 
-    Returns (re-scored, mismatches); each mismatch is flagged. The caller commits.
+    Returns (re-scored, mismatches); each mismatch is flagged, and a result that now counts
+    gets its badge (mcdesk.server.issuing). The caller commits.
     """
     done = mismatches = 0
     pending = session.exec(select(Result).where(col(Result.rescored).is_(False))).all()
@@ -135,4 +137,5 @@ def rescore_pending(session: Session, *, now: datetime) -> tuple[int, int]:
                     created_at=now,
                 )
             )
+        issue_if_earned(session, result=row, document=document, score=score, now=now)
     return done, mismatches

@@ -3,7 +3,7 @@
 The file is the station's signed push request; the server checks the signature against
 the registered station key, stores the events with ``store_batch`` (the same exactly-once
 rules as a network push) and answers with a receipts file signed by the server key, for
-the station to import.
+the station to import, with every badge of the station's school as it stands now.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlmodel import Session
 from mcdesk.canonical import canonical_json
 from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.keys import verify_signature
+from mcdesk.server.issuing import school_badges
 from mcdesk.server.models import PushedEvent, Station
 from mcdesk.server.push import PushOutcome, store_batch
 from mcdesk.server.signer import ServerSigner, public_key_from_b64
@@ -77,5 +78,12 @@ def import_sync_file(
         outcome.response.rejected += part.response.rejected
         outcome.response.receipts += part.response.receipts
     session.commit()
-    answer = canonical_json({"station_id": station.id, **outcome.response.model_dump(mode="json")})
+    answer = canonical_json(
+        {
+            "station_id": station.id,
+            **outcome.response.model_dump(mode="json"),
+            # Badges go back on the stick that took the results (docs/badges.md, the contract).
+            "badges": school_badges(session, school_id=station.school_id),
+        }
+    )
     return ImportReport(station, outcome, signed_file(RECEIPTS_KIND, answer, signer.private_key))
