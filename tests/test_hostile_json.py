@@ -265,6 +265,7 @@ def test_a_sync_answer(hostile: tuple[str, str], tmp_path: Path) -> None:
                     station_key=key,
                     station_id="station-a",
                     server_url=server.url,
+                    server_public_key=key.public_key(),
                     appliers={"roster": STREAM_APPLIERS["roster"]},
                 )
         assert station.dump() == before
