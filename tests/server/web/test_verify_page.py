@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from sqlmodel import Session, select
 
 from mcdesk.badges.baking import BadgeVersion, bake_png
 from mcdesk.badges.images import BadgeArt, badge_png
+from mcdesk.badges.jws import b64url, b64url_decode
 from mcdesk.cli import main
 from mcdesk.keys import PublisherKey
 from mcdesk.paths import Paths
@@ -94,10 +96,13 @@ def test_an_uploaded_baked_png_says_verified(
 
 def test_a_tampered_jwt_is_not_valid(browser: TeacherBrowser, badge: Badge) -> None:
     head, payload, signature = badge.jwt.split(".")
-    flipped = payload[:40] + ("A" if payload[40] != "A" else "B") + payload[41:]
-    upload(browser, pasted=f"{head}.{flipped}.{signature}")
+    claims = json.loads(b64url_decode(payload))
+    claims["credentialSubject"]["achievement"]["name"] = "Master Welder"
+    forged = b64url(json.dumps(claims).encode())
+    upload(browser, pasted=f"{head}.{forged}.{signature}")
     assert verdict(browser) == "Not valid"
-    assert "signature" in browser.text()
+    assert "signature: FAILED" in browser.text()
+    assert "Master Welder" not in browser.text()
     browser.screenshot("verify-not-valid")
 
 
