@@ -29,12 +29,15 @@ from mcdesk.server.requestline import PlainAddress
 from mcdesk.server.sealer import SlotSealer
 from mcdesk.server.signer import ensure_signer
 from mcdesk.server.web.mount import mount_web
+from mcdesk.server.web.pages import VERIFY_PREFIX
+from mcdesk.server.web.upload import VERIFY_UPLOAD_BYTES
 
 API_PREFIX = "/api/v1"
 # Every other route (the GETs) takes no body at all.
 BODY_LIMITS = {
     ("POST", f"{API_PREFIX}/push"): PUSH_BODY_BYTES,
     ("POST", f"{API_PREFIX}/enroll"): ENROL_BODY_BYTES,
+    ("POST", VERIFY_PREFIX): VERIFY_UPLOAD_BYTES,
 }
 # The Teacher Resource Center's forms (sign-in, sign-out, and every page form after them).
 PREFIX_LIMITS = {("POST", "/teacher"): TEACHER_FORM_BYTES}

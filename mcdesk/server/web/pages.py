@@ -24,6 +24,7 @@ from mcdesk.server.web.sessions import (
 WEB_DIR = Path(__file__).resolve().parent
 PREFIX = "/teacher"
 STATIC_PATH = f"{PREFIX}/static"
+VERIFY_PREFIX = "/verify"  # the public badge check (verify_routes.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +38,14 @@ NAV = (NavItem("Codes", f"{PREFIX}/codes"), NavItem("My classes", f"{PREFIX}/cla
 
 # Pages hold codes and learners' names: never cached, framed, or mixed with other origins.
 # No inline script or style is allowed, so a name that slipped past escaping still runs nothing.
+# data: images are allowed for the verify page's badge art (an image runs no script).
 HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
 }
@@ -69,14 +71,14 @@ def make_templates() -> Environment:
 
 
 class SecurityHeaders:
-    """Adds ``HEADERS`` to every response under the web prefix (pages, redirects, errors)."""
+    """Adds ``HEADERS`` to every response under the web prefixes (pages, redirects, errors)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not (path == PREFIX or path.startswith(PREFIX + "/")):
+        if not any(path == top or path.startswith(top + "/") for top in (PREFIX, VERIFY_PREFIX)):
             await self.app(scope, receive, send)
             return
 

@@ -23,6 +23,7 @@ from mcdesk.server.web.deps import (
 )
 from mcdesk.server.web.pages import (
     PREFIX,
+    VERIFY_PREFIX,
     clear_session_cookie,
     redirect,
     render,
@@ -34,7 +35,16 @@ from mcdesk.server.web.signin import SignInRefused, sign_in
 router = APIRouter(prefix=PREFIX, tags=["teacher"], dependencies=[Depends(check_csrf)])
 
 # The only routes a signed-out browser may use; everything else needs a session.
-PUBLIC_ROUTES = frozenset({("GET", PREFIX), ("POST", PREFIX)})
+PUBLIC_ROUTES = frozenset(
+    {
+        ("GET", PREFIX),
+        ("POST", PREFIX),
+        # The public badge check (verify_routes.py): anonymous and side-effect free.
+        ("GET", VERIFY_PREFIX),
+        ("POST", VERIFY_PREFIX),
+        ("GET", f"{VERIFY_PREFIX}/{{credential_uuid}}"),
+    }
+)
 HOME = f"{PREFIX}/codes"
 
 

@@ -20,7 +20,7 @@ from mcdesk.server.app import create_app
 from mcdesk.server.config import ServerSettings
 from mcdesk.server.schools import add_school, add_teacher
 from mcdesk.server.web import routes as web_pages
-from mcdesk.server.web.pages import PREFIX
+from mcdesk.server.web.pages import PREFIX, VERIFY_PREFIX
 from mcdesk.server.web.routes import PUBLIC_ROUTES
 from tests.server.pulling import TEACHER_PASSWORD, TEACHER_USER
 from tests.server.web.conftest import TrcServer
@@ -35,7 +35,10 @@ OUTSIDER = "far-admin"  # the administrator of another school
 
 def path_values(school: School) -> dict[str, str]:
     """A value for each path parameter, naming the victim's data."""
-    return {"class_id": school.classes[VICTIM_CLASS]}
+    return {
+        "class_id": school.classes[VICTIM_CLASS],
+        "credential_uuid": "00000000-0000-0000-0000-000000000000",
+    }
 
 
 def web_routes() -> list[tuple[str, str]]:
@@ -43,7 +46,7 @@ def web_routes() -> list[tuple[str, str]]:
     app = create_app(ServerSettings(database_url="sqlite://"))  # routes only: never started
     found = []
     for path, operations in app.openapi()["paths"].items():
-        if path == PREFIX or path.startswith(PREFIX + "/"):
+        if any(path == top or path.startswith(top + "/") for top in (PREFIX, VERIFY_PREFIX)):
             found.extend((method.upper(), path) for method in sorted(operations))
     return found
 
