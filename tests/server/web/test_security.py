@@ -136,10 +136,10 @@ def test_bad_forms_are_refused_in_words_not_tracebacks(trc: TrcServer) -> None:
     token = client.token()
     url = trc.base_url + "/teacher"
     cases = [
-        ({"data": b"x" * 100_000}, 413, "far too large"),
+        ({"data": b"x" * 100_000}, 413, "too large"),
         ({"data": "&".join(f"f{i}=1" for i in range(100))}, 400, "too many fields"),
         ({"json": {"csrf_token": token}}, 415, "plain web form"),
-        ({"data": b"\xff\xfe=\x00&csrf_token=" + token.encode()}, 401, "do not match"),
+        ({"data": b"\xff\xfe=\x00&csrf_token=" + token.encode()}, 400, "no field of ours takes"),
     ]
     for kwargs, status, words in cases:
         answer = client.http.post(url, allow_redirects=False, timeout=60, **kwargs)
