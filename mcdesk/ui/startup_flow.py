@@ -18,6 +18,7 @@ from mcdesk.ui.background import run_in_background
 from mcdesk.ui.tasks import (
     OpenedStation,
     PreparedCatalog,
+    load_study_core,
     open_station,
     prepare_catalog,
     set_up_exam_keys,
@@ -69,6 +70,9 @@ class StationStartup(QObject):
         self._out = out
         self._err = err
         self._self_test = self_test
+        # Sign-in starts once the catalog is painted and the study core is imported.
+        self._core_loaded = False
+        self._ready: Settings | None = None
 
     def start(self) -> None:
         paths = self._paths
@@ -79,6 +83,25 @@ class StationStartup(QObject):
             on_success=self._on_opened,
             on_failure=self._on_failed,
         )
+        if self._on_ready_callback is not None and not self._self_test:
+            # Beside the store work, on the pool: never on the GUI thread (see load_study_core).
+            run_in_background(
+                parent=self,
+                pool=self._pool,
+                task=load_study_core,
+                on_success=lambda _: self._study_core_loaded(),
+                on_failure=self._on_failed,
+            )
+
+    def _study_core_loaded(self) -> None:
+        self._core_loaded = True
+        self._begin_studying()
+
+    def _begin_studying(self) -> None:
+        callback, settings = self._on_ready_callback, self._ready
+        if callback is not None and settings is not None and self._core_loaded:
+            self._on_ready_callback = None  # once
+            callback(settings)
 
     def _on_opened(self, opened: OpenedStation) -> None:
         paths, settings, hints = self._paths, opened.settings, not self._self_test
@@ -116,8 +139,8 @@ class StationStartup(QObject):
                 on_success=lambda summary: say(self._out, summary) if summary else None,
                 on_failure=lambda error: say(self._err, f"warning: exam codes not set up: {error}"),
             )
-        if self._on_ready_callback is not None:
-            self._on_ready_callback(settings)
+        self._ready = settings
+        self._begin_studying()
 
     def _self_test_verdict(self, prepared: PreparedCatalog) -> int:
         """0 when the catalog loaded whole; a refused bundled pack means a broken build."""

@@ -103,6 +103,20 @@ def set_up_exam_keys(paths: Paths, settings: Settings) -> str:
     return run_setup(paths, settings, only_keys, now=datetime.now(UTC)).exam_keys
 
 
+def load_study_core() -> None:
+    """Import the core the study and exam screens stand on, here rather than on the GUI thread.
+
+    SQLAlchemy, SQLModel, pydantic and cryptography come with it: 1–2 s of a warm start
+    that froze the window between the catalog and the sign-in screen. Afterwards the GUI
+    thread's imports of the screens find these modules loaded.
+    """
+    import mcdesk.exam.console
+    import mcdesk.exam.desk
+    import mcdesk.keys
+    import mcdesk.study.desk
+    import mcdesk.study.selfcheck  # noqa: F401
+
+
 def search(database: Path, text: str) -> list[SearchHit]:
     """Catalog search on a connection of its own."""
     from mcdesk.content.catalog import search_catalog
