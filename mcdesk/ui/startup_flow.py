@@ -16,12 +16,12 @@ from PySide6.QtCore import QObject, QThreadPool
 from mcdesk.ui import alerts
 from mcdesk.ui.background import run_in_background
 from mcdesk.ui.tasks import (
+    CodeSealing,
     OpenedStation,
     PreparedCatalog,
     load_study_core,
     open_station,
     prepare_catalog,
-    set_up_exam_keys,
 )
 
 if TYPE_CHECKING:
@@ -73,6 +73,8 @@ class StationStartup(QObject):
         # Sign-in starts once the catalog is painted and the study core is imported.
         self._core_loaded = False
         self._ready: Settings | None = None
+        self._sealing: CodeSealing | None = None  # a demo station's code slots, if due
+        self._stopped = False
 
     def start(self) -> None:
         paths = self._paths
@@ -130,17 +132,42 @@ class StationStartup(QObject):
             return
         if prepared.login_hints:
             say(self._out, prepared.login_hints)
-        if prepared.exam_keys_pending:
-            paths = self._paths
-            run_in_background(
-                parent=self,
-                pool=self._pool,
-                task=lambda: set_up_exam_keys(paths, settings),
-                on_success=lambda summary: say(self._out, summary) if summary else None,
-                on_failure=lambda error: say(self._err, f"warning: exam codes not set up: {error}"),
-            )
+        if prepared.exam_keys_pending or prepared.codes_short:
+            first_run = prepared.exam_keys_pending
+            self._sealing = CodeSealing(self._paths, settings, first_run=first_run)
+            if self._on_ready_callback is None:
+                self.seal_codes()  # nothing to paint first
         self._ready = settings
         self._begin_studying()
+
+    def seal_codes(self) -> None:
+        """Seal a demo station's code slots a batch per task; call once sign-in is painted.
+
+        scrypt for 40 slots is seconds of CPU and 64 MiB a run: it waits for the screen
+        a person acts on, and comes in batches so closing the app waits for one at most.
+        """
+        sealing, self._sealing = self._sealing, None
+        if sealing is not None:
+            self._seal_next(sealing)
+
+    def stop_sealing(self) -> None:
+        """No further batch after the one running (the app is closing)."""
+        self._stopped = True
+
+    def _seal_next(self, sealing: CodeSealing) -> None:
+        def sealed(line: str | None) -> None:
+            if line is not None:
+                say(self._out, line)
+                if not self._stopped:
+                    self._seal_next(sealing)
+
+        run_in_background(
+            parent=self,
+            pool=self._pool,
+            task=sealing.next_batch,
+            on_success=sealed,
+            on_failure=lambda error: say(self._err, f"warning: exam codes not set up: {error}"),
+        )
 
     def _self_test_verdict(self, prepared: PreparedCatalog) -> int:
         """0 when the catalog loaded whole; a refused bundled pack means a broken build."""
