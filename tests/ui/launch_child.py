@@ -2,12 +2,14 @@
 
 Used as a child process by tests/ui/test_startup_imports.py and bench/startup.py:
 
-    python tests/ui/launch_child.py [--until signin|home] [--record-imports]
+    python tests/ui/launch_child.py [--until signin|home|codes] [--record-imports]
 
 Prints ``mark <name> <CLOCK_MONOTONIC seconds>`` when the sign-in screen is painted with
-its roster (``signin``) and, with ``--until home``, when a demo learner's home is painted
-after their PIN (``home``); ``rss <MiB>`` at sign-in; with ``--record-imports``, one
-``gui-import <module>`` line per module the GUI thread imported before sign-in was painted.
+its roster (``signin``); with ``--until home``, also when a demo learner's home is painted
+after their PIN (``home``); with ``--until codes`` (a first run), also when the first code
+slots are sealed, i.e. set-up has finished (``codes``); ``rss <MiB>`` at sign-in; with
+``--record-imports``, one ``gui-import <module>`` line per module the GUI thread imported
+before sign-in was painted.
 CLOCK_MONOTONIC is one clock for every process, so the parent subtracts its launch time.
 """
 
@@ -89,8 +91,25 @@ def main(argv: list[str]) -> int:
                 elif self.stage == "home" and watched is self.window.home_view:
                     self.stage = "done"
                     mark("home")
-                    QTimer.singleShot(0, self.window.close)
+                    QTimer.singleShot(
+                        0, self.wait_for_codes if until == "codes" else self.window.close
+                    )
             return False
+
+        def wait_for_codes(self) -> None:
+            """First run: set-up ends when the first code slots are sealed (polled, 20 ms)."""
+            import sqlite3
+
+            from mcdesk.paths import resolve_paths
+
+            database = resolve_paths().database
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+                row = connection.execute("SELECT count(*) FROM exam_key_slot").fetchone()
+            if row[0]:
+                mark("codes")
+                self.window.close()
+            else:
+                QTimer.singleShot(20, self.wait_for_codes)
 
         def signed_in_screen(self) -> None:
             mark("signin")
@@ -98,7 +117,7 @@ def main(argv: list[str]) -> int:
             _say(f"rss {_rss_mib():.1f}")
             for name in recorder.names:
                 _say(f"gui-import {name}")
-            if until != "home":
+            if until == "signin":
                 self.window.close()
                 return
             from mcdesk.demo_values import DEMO_LEARNER_PIN
