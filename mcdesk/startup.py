@@ -188,15 +188,23 @@ def demo_slot_batches(
     """
     from mcdesk.demo_values import DEMO_TEACHER_ID, DEMO_TEACHER_PASSWORD
     from mcdesk.exam.issuer import open_issuer
-    from mcdesk.exam.unlock import exam_key_from_issuer, refill_slots, slots_left
+    from mcdesk.exam.slots import open_slot
+    from mcdesk.exam.unlock import next_counter, read_slot, refill_slots, slots_left
     from mcdesk.store.connection import opened
 
-    with opened(paths.database) as connection:
+    with opened(paths.database, read_only=True) as connection:
         if slots_left(connection) >= FIRST_RUN_SLOTS:
             return
         issuer = open_issuer(connection, teacher_id=DEMO_TEACHER_ID, password=DEMO_TEACHER_PASSWORD)
+        counter = next_counter(connection)
+        # Not logged as a code use (exam_key_from_issuer would): this is the app finishing
+        # its own demo set-up with the demo password everyone is shown, not a person.
         exam_key = (
-            None if issuer is None else exam_key_from_issuer(connection, issuer=issuer, now=now)
+            None
+            if issuer is None or counter is None
+            else open_slot(
+                read_slot(connection, counter), code=issuer.code(counter), counter=counter
+            )
         )
     if issuer is None or exam_key is None:
         return  # the password was changed, or no slot is left to open: a teacher refills
