@@ -1,17 +1,27 @@
-"""Start-up: launch → catalog painted, whole process, against a minimal Qt window.
+"""Start-up as a learner meets it: launch → sign-in painted → home after a PIN, whole process.
 
 The floor is a process that imports QtWidgets, shows a QMainWindow, lets it paint and
-exits. mcdesk runs `--self-test`, which shows the window, opens the store on the pool,
-loads the catalog, paints it and exits. Runs alternate so machine noise hits both alike.
-Targets (issue 2): time ratio ≤ 2.5, peak RSS ≤ 2× the floor's.
+exits. mcdesk runs as `python -m mcdesk` would (tests/ui/launch_child.py calls
+`mcdesk.ui.app.main`) and reports, on the system-wide monotonic clock, when the sign-in
+screen is painted with its roster, when a demo learner's home is painted after their
+PIN, and its RSS at sign-in. Warm: a station that has run before. First run: a fresh
+MCDESK_HOME each time (station key, demo class, bundled import), and set-up counts as
+finished once the first code slots are sealed (the rest follow in the background).
+Bytecode is cached as an installed app has it (PYTHONDONTWRITEBYTECODE unset, a
+PYTHONPYCACHEPREFIX warmed once). Runs alternate so machine noise hits both alike.
+Targets (issue 11): sign-in warm ≤ 2.5×, first run ≤ 4×, RSS at sign-in ≤ 2×, set-up ≤ 5 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
 
 from measure import ROOT, median, run_process, table
 
@@ -21,50 +31,94 @@ app = QApplication([])
 w = QMainWindow(); w.setCentralWidget(QLabel("floor")); w.resize(1280, 800); w.show()
 w.repaint(); app.processEvents()
 """
+CHILD = ROOT / "tests" / "ui" / "launch_child.py"
+
+
+@dataclass(frozen=True, slots=True)
+class Launch:
+    """Seconds from launch to each mark, and RSS (MiB) when sign-in was painted."""
+
+    marks: dict[str, float]
+    rss_mib: float
+
+
+def launch(home: Path, *, until: str, env: dict[str, str]) -> Launch:
+    """Start the app in ``home`` and read its marks; launch time taken just before the fork."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, str(CHILD), "--until", until],
+        env={**env, "MCDESK_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the app exited {done.returncode}:\n{done.stdout}{done.stderr}")
+    marks, rss = {}, 0.0
+    for line in done.stdout.splitlines():
+        parts = line.split()
+        if parts[:1] == ["mark"]:
+            marks[parts[1]] = float(parts[2]) - started
+        elif parts[:1] == ["rss"]:
+            rss = float(parts[1])
+    return Launch(marks=marks, rss_mib=rss)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=7, help="warm launches (and floors)")
+    parser.add_argument("--first-runs", type=int, default=3, help="launches on a fresh home")
     args = parser.parse_args()
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    with tempfile.TemporaryDirectory() as home:
-        env["MCDESK_HOME"] = home
-        mcdesk = [sys.executable, "-m", "mcdesk", "--self-test"]
-        first = run_process(mcdesk, env=env)  # first run: key, demo class, bundled import
-        floors, apps = [], []
-        for _ in range(args.runs):
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
+        warm_home = root / "warm"
+        launch(warm_home, until="home", env=env)  # first run; also fills the bytecode cache
+        run_process([sys.executable, "-c", FLOOR], env=env)
+        floors, warm, first = [], [], []
+        for n in range(max(args.runs, args.first_runs)):
             floors.append(run_process([sys.executable, "-c", FLOOR], env=env))
-            apps.append(run_process(mcdesk, env=env))
-    count = apps[-1].stdout.strip().splitlines()[-1]
+            if n < args.runs:
+                warm.append(launch(warm_home, until="home", env=env))
+            if n < args.first_runs:
+                first.append(launch(root / f"first-{n}", until="codes", env=env))
     floor_s = median([r.seconds for r in floors])
-    app_s = median([r.seconds for r in apps])
     floor_rss = median([r.peak_rss_mib for r in floors])
-    app_rss = median([r.peak_rss_mib for r in apps])
+
+    def at(runs: list[Launch], mark: str) -> float:
+        return median([run.marks[mark] for run in runs])
+
+    def row(what: str, seconds: float, target: str) -> tuple[str, str, str, str, str]:
+        ratio = f"{seconds / floor_s:.2f}"
+        return (what, f"{seconds * 1000:.0f} ms", f"{floor_s * 1000:.0f} ms", ratio, target)
+
+    rss = median([run.rss_mib for run in warm])
+    set_up = at(first, "codes")
     table(
-        f"Start-up, median of {args.runs} ({env['QT_QPA_PLATFORM']}; {count})",
+        f"Start-up, medians of {args.runs} warm and {args.first_runs} first runs "
+        f"({env['QT_QPA_PLATFORM']}, bytecode cached)",
         [
+            row("launch → sign-in painted, warm", at(warm, "signin"), "≤ 2.5"),
+            row("launch → home after a PIN, warm", at(warm, "home"), "(reported)"),
             (
-                "launch → catalog painted",
-                f"{app_s * 1000:.0f} ms",
-                f"{floor_s * 1000:.0f} ms",
-                f"{app_s / floor_s:.2f}",
-                "≤ 2.5",
-            ),
-            (
-                "peak RSS",
-                f"{app_rss:.0f} MiB",
+                "RSS at sign-in, warm",
+                f"{rss:.0f} MiB",
                 f"{floor_rss:.0f} MiB",
-                f"{app_rss / floor_rss:.2f}",
+                f"{rss / floor_rss:.2f}",
                 "≤ 2.0",
             ),
+            row("launch → sign-in painted, first run", at(first, "signin"), "≤ 4"),
+            row("launch → home after a PIN, first run", at(first, "home"), "(reported)"),
             (
-                "first run (set-up + import)",
-                f"{first.seconds * 1000:.0f} ms",
-                f"{floor_s * 1000:.0f} ms",
-                f"{first.seconds / floor_s:.2f}",
-                "(not a target)",
+                "first run until set-up finishes",
+                f"{set_up * 1000:.0f} ms",
+                "—",
+                "—",
+                "≤ 5 s",
             ),
         ],
     )

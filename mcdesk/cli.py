@@ -50,8 +50,12 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _prepare_store() -> Paths:
-    """Open the station store, set up its identity on first run; returns its paths."""
+def _prepare_store(*, joining: bool = False) -> Paths:
+    """Open the station store, set up its identity on first run; returns its paths.
+
+    A station about to join a server (``joining``) gets its identity only: a demo class
+    and demo code slots (40 scrypt runs) would be thrown away when the server's arrive.
+    """
     from mcdesk.paths import resolve_paths
     from mcdesk.settings import load_settings
     from mcdesk.startup import SetupNeeds, run_setup, setup_needs
@@ -65,6 +69,8 @@ def _prepare_store() -> Paths:
         print(f"warning: {store.damaged.message()}", file=sys.stderr)
     with opened(paths.database) as connection:
         needs = setup_needs(connection, settings=settings)
+    if joining:
+        needs = SetupNeeds(station=needs.station, demo=False, bundled=())
     if needs.station or needs.demo or needs.exam_keys:
         # The command line imports packs on its own; bundled ones come with the app.
         only = SetupNeeds(needs.station, needs.demo, (), exam_keys=needs.exam_keys)

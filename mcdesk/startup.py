@@ -8,19 +8,27 @@ only when needed.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from mcdesk.content.bundled import BundledPack, outdated, read_bundled_index
 from mcdesk.exam.slots import DEFAULT_PARAMS, ScryptParams
+from mcdesk.exam.unlock import LOW_SLOTS
 from mcdesk.paths import Paths, bundled_catalog_dir, bundled_pack_keys_dir, bundled_publishers_dir
 from mcdesk.settings import Settings
 from mcdesk.sync.status import has_joined
 
-# A demo station's first run seals its exam key into this many code slots. Each costs
-# one scrypt run: 40 × 0.15 s ≈ 6 s here at DEFAULT_PARAMS (bench/code_check.py), inside
-# the ~15 s budget for a first run. Tests swap in FAST_TEST_PARAMS (tests/conftest.py).
+# A standalone demo station keeps its exam key in this many code slots. Each costs one
+# scrypt run: 40 × 0.15 s ≈ 6 s here at DEFAULT_PARAMS (bench/code_check.py), more than
+# the whole 5 s budget of a first run, so the app seals them SLOTS_PER_BATCH at a time
+# after the sign-in screen is painted (demo_slot_batches); `run_setup` (the command line)
+# seals all of them at once. Tests swap in FAST_TEST_PARAMS (tests/conftest.py).
 FIRST_RUN_SLOTS = 40
+SLOTS_PER_BATCH = 4  # ~0.6 s each: closing the app waits for one batch at most
+# Fewer unused than this and the app tops a demo station up again: the station's own
+# "refill them soon" threshold.
+TOP_UP_BELOW = LOW_SLOTS
 FIRST_RUN_SCRYPT: ScryptParams = DEFAULT_PARAMS
 WAITING_FOR_A_CODE = "pack key waiting for the next teacher code"
 
@@ -114,14 +122,14 @@ def run_setup(paths: Paths, settings: Settings, needs: SetupNeeds, *, now: datet
     finally:
         engine.dispose()
     if needs.exam_keys:
-        report.exam_keys = _set_up_demo_exam_keys(paths, now=now)
+        report.exam_keys = set_up_demo_exam_keys(paths, slots=FIRST_RUN_SLOTS, now=now)
     elif needs.bundled:
         report.waiting_keys = _waiting_pack_keys(paths)
     return report
 
 
-def _set_up_demo_exam_keys(paths: Paths, *, now: datetime) -> str:
-    """Seal a new exam key into code slots the demo teacher's codes open; a summary line."""
+def set_up_demo_exam_keys(paths: Paths, *, slots: int, now: datetime) -> str:
+    """Seal a new exam key into ``slots`` code slots the demo teacher's codes open; a summary."""
     from mcdesk.demo import DEMO_TEACHER_ID, DEMO_TEACHER_PASSWORD
     from mcdesk.exam.keyring import KeyringError, load_pack_keys
     from mcdesk.exam.unlock import setup_exam_keys
@@ -149,11 +157,67 @@ def _set_up_demo_exam_keys(paths: Paths, *, now: datetime) -> str:
             station_id=str(station[0]),
             password=DEMO_TEACHER_PASSWORD,
             pack_keys=pack_keys,
-            slots=FIRST_RUN_SLOTS,
+            slots=slots,
             params=FIRST_RUN_SCRYPT,
             now=now,
         )
     return f"exam codes: {done.slots} slots, {len(done.wrapped)} pack keys wrapped{note}"
+
+
+def demo_codes_short(connection: sqlite3.Connection, *, settings: Settings) -> bool:
+    """A standalone demo station whose own code slots run low: the app tops them up."""
+    from mcdesk.demo_values import DEMO_TEACHER_ID
+    from mcdesk.exam.unlock import slots_left
+
+    if not settings.seed_demo_class or settings.server_url is not None:
+        return False
+    if has_joined(connection):
+        return False  # the server issues this station's codes
+    issuer = connection.execute("SELECT 1 FROM issuer WHERE teacher_id = ?", (DEMO_TEACHER_ID,))
+    return issuer.fetchone() is not None and slots_left(connection) < TOP_UP_BELOW
+
+
+def demo_slot_batches(
+    paths: Paths, *, batch: int = SLOTS_PER_BATCH, now: datetime
+) -> Iterator[int]:
+    """Seal a demo station's code slots ``batch`` at a time until FIRST_RUN_SLOTS are unused.
+
+    Each step seals one batch in a transaction of its own and yields the unused count, so
+    whoever drives it can stop between batches. The first step opens the exam key with
+    the demo teacher's issuer (two scrypt runs); it stays in this generator's frame only.
+    """
+    from mcdesk.demo_values import DEMO_TEACHER_ID, DEMO_TEACHER_PASSWORD
+    from mcdesk.exam.issuer import open_issuer
+    from mcdesk.exam.slots import open_slot
+    from mcdesk.exam.unlock import next_counter, read_slot, refill_slots, slots_left
+    from mcdesk.store.connection import opened
+
+    with opened(paths.database, read_only=True) as connection:
+        if slots_left(connection) >= FIRST_RUN_SLOTS:
+            return
+        issuer = open_issuer(connection, teacher_id=DEMO_TEACHER_ID, password=DEMO_TEACHER_PASSWORD)
+        counter = next_counter(connection)
+        # Not logged as a code use (exam_key_from_issuer would): this is the app finishing
+        # its own demo set-up with the demo password everyone is shown, not a person.
+        exam_key = (
+            None
+            if issuer is None or counter is None
+            else open_slot(
+                read_slot(connection, counter), code=issuer.code(counter), counter=counter
+            )
+        )
+    if issuer is None or exam_key is None:
+        return  # the password was changed, or no slot is left to open: a teacher refills
+    while True:
+        with opened(paths.database) as connection:
+            unused = slots_left(connection)
+            if unused >= FIRST_RUN_SLOTS:
+                return
+            up_to = min(unused + batch, FIRST_RUN_SLOTS)
+            refill_slots(
+                connection, issuer=issuer, exam_key=exam_key, up_to=up_to, params=FIRST_RUN_SCRYPT
+            )
+        yield up_to
 
 
 def _waiting_pack_keys(paths: Paths) -> list[str]:

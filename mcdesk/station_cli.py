@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mcdesk.sync.round import RoundContext, Step
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 # The server seals this station's first 40 code slots while it answers (about 6 s on one
@@ -19,6 +23,32 @@ ENROL_TIMEOUT = 120.0
 
 def _arrived(items: dict[str, int]) -> str:
     return ", ".join(f"{stream} {count}" for stream, count in items.items()) or "nothing"
+
+
+class _Stages:
+    """One progress line per stage on stderr, with the seconds since the command began.
+
+    Stderr, so what a script reads from stdout (the outcome) stays the same.
+    """
+
+    def __init__(self) -> None:
+        self._start = time.monotonic()
+
+    def say(self, text: str) -> None:
+        print(f"[{time.monotonic() - self._start:5.1f} s] {text}", file=sys.stderr, flush=True)
+
+    def announced(self, steps: tuple[Step, ...]) -> tuple[Step, ...]:
+        """``steps`` that each say their name before they run."""
+        from mcdesk.sync.round import Step
+
+        def announce(step: Step) -> Step:
+            def run(context: RoundContext) -> object:
+                self.say(f"first sync: {step.name}…")
+                return step.run(context)
+
+            return Step(step.name, run)
+
+        return tuple(announce(step) for step in steps)
 
 
 def cmd_station_enroll(args: argparse.Namespace) -> int:
@@ -32,9 +62,11 @@ def cmd_station_enroll(args: argparse.Namespace) -> int:
     from mcdesk.sync.content import ContentReport
     from mcdesk.sync.enrol import enrol_station
     from mcdesk.sync.pull import PullReport
-    from mcdesk.sync.round import run_round
+    from mcdesk.sync.round import STEPS, run_round
 
-    paths = _prepare_store()
+    stages = _Stages()
+    stages.say("preparing this station…")
+    paths = _prepare_store(joining=True)
     engine = make_engine(paths.database)
     try:
         with Session(engine) as session:
@@ -42,6 +74,7 @@ def cmd_station_enroll(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     key = read_private_key(paths.station_key)
+    stages.say(f"asking {args.server} to enrol this station…")
     try:
         enrolment = enrol_station(
             database=paths.database,
@@ -60,7 +93,10 @@ def cmd_station_enroll(args: argparse.Namespace) -> int:
     # here before the learners are.
     try:
         round_report = run_round(
-            database=paths.database, station_key_path=paths.station_key, server_url=args.server
+            database=paths.database,
+            station_key_path=paths.station_key,
+            server_url=args.server,
+            steps=stages.announced(STEPS),
         )
     except SyncError as exc:
         print(
@@ -79,6 +115,7 @@ def cmd_station_enroll(args: argparse.Namespace) -> int:
             print(f"packs installed: {packs}")
         for pack, reason in content.refused:
             print(f"pack not installed: {pack}: {reason}", file=sys.stderr)
+    stages.say("done")
     return EXIT_OK
 
 
@@ -94,7 +131,7 @@ def cmd_station_provision(args: argparse.Namespace) -> int:
     except ProvisionRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return EXIT_REFUSED
-    paths = _prepare_store()
+    paths = _prepare_store(joining=True)
     try:
         trusted = load_trusted_publishers(bundled_publishers_dir(), paths.trusted_publishers_dir)
         report = import_provision(

@@ -79,17 +79,29 @@ def _stem(word: str) -> str:
     return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
 
 
-def _best_window(body: str, matcher: re.Pattern[str], stems: list[str], *, span: int) -> int:
-    """Where in ``body`` the most different query words fall within ``span`` characters."""
-    found = [
-        (m.start(), next((i for i, st in enumerate(stems) if m.group().lower().startswith(st)), 0))
-        for m in itertools.islice(matcher.finditer(body), 200)
-    ]
-    best, best_count = 0, 0
-    for i, (start, _) in enumerate(found):
-        count = len({word for at, word in found[i:] if at - start < span})
-        if count > best_count:
-            best, best_count = start, count
+def _best_window(body: str, matcher: re.Pattern[str], *, words: int, span: int) -> int:
+    """Where in ``body`` the most different query words fall within ``span`` characters.
+
+    ``matcher`` has one group per word, so a match says which word it is. The window
+    slides over the first 200 matches once, and stops as soon as it holds every word.
+    """
+    if words == 1:
+        first = matcher.search(body)
+        return 0 if first is None else first.start()
+    found = [(m.start(), m.lastindex) for m in itertools.islice(matcher.finditer(body), 200)]
+    inside: dict[int | None, int] = {}  # word → how many of its matches are in the window
+    best, best_count, end = 0, 0, 0
+    for start, word in found:
+        while end < len(found) and found[end][0] - start < span:
+            inside[found[end][1]] = inside.get(found[end][1], 0) + 1
+            end += 1
+        if len(inside) > best_count:
+            best, best_count = start, len(inside)
+            if best_count == words:
+                break
+        inside[word] -= 1
+        if not inside[word]:
+            del inside[word]
     return best
 
 
@@ -98,8 +110,9 @@ def make_snippet(body: str, words: list[str], *, width: int = SNIPPET_WORDS) -> 
     if not words:
         return ""
     stems = [_stem(word) for word in words]
-    matcher = re.compile(rf"\b(?:{'|'.join(map(re.escape, stems))})\w*", re.IGNORECASE)
-    centre = _best_window(body, matcher, stems, span=width * 6)
+    groups = "|".join(f"({re.escape(stem)})" for stem in stems)
+    matcher = re.compile(rf"\b(?:{groups})\w*", re.IGNORECASE)
+    centre = _best_window(body, matcher, words=len(stems), span=width * 6)
     # Only a window of text around the match is split into words (lessons are long).
     reach = width * 12
     lo, hi = max(0, centre - reach), min(len(body), centre + 2 * reach)

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, TextIO
 
-from PySide6.QtCore import QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from mcdesk.paths import Paths, resolve_paths
 from mcdesk.ui import tasks
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_NOT_AVAILABLE = 0, 1, 2
 ROOMY_SCREEN = (1440, 900)  # below this the window opens maximized
 WINDOW_SIZE = (1280, 860)
+PAINT_AT_THE_LATEST_MS = 10_000
 
 
 def _options(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -103,6 +104,32 @@ def start_syncing(window: MainWindow, *, paths: Paths, settings: Settings) -> Sy
     return sync
 
 
+class _FirstPaint(QObject):
+    """Calls ``then`` once, just after ``widget`` is first painted (or after a while anyway)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+        # A window that is never painted (minimised, covered) still gets there.
+        QTimer.singleShot(PAINT_AT_THE_LATEST_MS, self._call)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            QTimer.singleShot(0, self._call)  # after this paint has reached the screen
+        return False
+
+    def _call(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+
+
+def after_first_paint(widget: QWidget, *, then: Callable[[], None]) -> None:
+    """Run ``then`` on the GUI thread once ``widget`` has been painted."""
+    _FirstPaint(widget, then)
+
+
 def launch(
     *,
     paths: Paths,
@@ -165,6 +192,7 @@ def launch(
         # On the same queue, so it lands after the sign-in screen: a crashed attempt first.
         exam.check_interrupted(then=lambda: None)
         start_syncing(window, paths=paths, settings=settings)
+        after_first_paint(window.signin_view, then=startup.seal_codes)
 
     startup = StationStartup(
         paths=paths,
@@ -176,6 +204,7 @@ def launch(
         self_test=self_test,
         on_ready=start_studying,
     )
+    window.closing.connect(startup.stop_sealing)
     window.show_preparing()
     if lockdown:
         lock_station(window, finish=finish)

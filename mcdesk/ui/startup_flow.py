@@ -16,11 +16,12 @@ from PySide6.QtCore import QObject, QThreadPool
 from mcdesk.ui import alerts
 from mcdesk.ui.background import run_in_background
 from mcdesk.ui.tasks import (
+    CodeSealing,
     OpenedStation,
     PreparedCatalog,
+    load_study_core,
     open_station,
     prepare_catalog,
-    set_up_exam_keys,
 )
 
 if TYPE_CHECKING:
@@ -69,6 +70,11 @@ class StationStartup(QObject):
         self._out = out
         self._err = err
         self._self_test = self_test
+        # Sign-in starts once the catalog is painted and the study core is imported.
+        self._core_loaded = False
+        self._ready: Settings | None = None
+        self._sealing: CodeSealing | None = None  # a demo station's code slots, if due
+        self._stopped = False
 
     def start(self) -> None:
         paths = self._paths
@@ -79,6 +85,25 @@ class StationStartup(QObject):
             on_success=self._on_opened,
             on_failure=self._on_failed,
         )
+        if self._on_ready_callback is not None and not self._self_test:
+            # Beside the store work, on the pool: never on the GUI thread (see load_study_core).
+            run_in_background(
+                parent=self,
+                pool=self._pool,
+                task=load_study_core,
+                on_success=lambda _: self._study_core_loaded(),
+                on_failure=self._on_failed,
+            )
+
+    def _study_core_loaded(self) -> None:
+        self._core_loaded = True
+        self._begin_studying()
+
+    def _begin_studying(self) -> None:
+        callback, settings = self._on_ready_callback, self._ready
+        if callback is not None and settings is not None and self._core_loaded:
+            self._on_ready_callback = None  # once
+            callback(settings)
 
     def _on_opened(self, opened: OpenedStation) -> None:
         paths, settings, hints = self._paths, opened.settings, not self._self_test
@@ -109,17 +134,42 @@ class StationStartup(QObject):
             return
         if prepared.login_hints:
             say(self._out, prepared.login_hints)
-        if prepared.exam_keys_pending:
-            paths = self._paths
-            run_in_background(
-                parent=self,
-                pool=self._pool,
-                task=lambda: set_up_exam_keys(paths, settings),
-                on_success=lambda summary: say(self._out, summary) if summary else None,
-                on_failure=lambda error: say(self._err, f"warning: exam codes not set up: {error}"),
-            )
-        if self._on_ready_callback is not None:
-            self._on_ready_callback(settings)
+        if prepared.exam_keys_pending or prepared.codes_short:
+            first_run = prepared.exam_keys_pending
+            self._sealing = CodeSealing(self._paths, settings, first_run=first_run)
+            if self._on_ready_callback is None:
+                self.seal_codes()  # nothing to paint first
+        self._ready = settings
+        self._begin_studying()
+
+    def seal_codes(self) -> None:
+        """Seal a demo station's code slots a batch per task; call once sign-in is painted.
+
+        scrypt for 40 slots is seconds of CPU and 64 MiB a run: it waits for the screen
+        a person acts on, and comes in batches so closing the app waits for one at most.
+        """
+        sealing, self._sealing = self._sealing, None
+        if sealing is not None:
+            self._seal_next(sealing)
+
+    def stop_sealing(self) -> None:
+        """No further batch after the one running (the app is closing)."""
+        self._stopped = True
+
+    def _seal_next(self, sealing: CodeSealing) -> None:
+        def sealed(line: str | None) -> None:
+            if line is not None:
+                say(self._out, line)
+                if not self._stopped:
+                    self._seal_next(sealing)
+
+        run_in_background(
+            parent=self,
+            pool=self._pool,
+            task=sealing.next_batch,
+            on_success=sealed,
+            on_failure=lambda error: say(self._err, f"warning: exam codes not set up: {error}"),
+        )
 
     def _self_test_verdict(self, prepared: PreparedCatalog) -> int:
         """0 when the catalog loaded whole; a refused bundled pack means a broken build."""

@@ -7,6 +7,7 @@ thread, before the first paint) costs nothing: ``mcdesk.demo`` alone pulls in SQ
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ class PreparedCatalog:
     refused: list[str] = field(default_factory=list)
     login_hints: str | None = None
     exam_keys_pending: bool = False  # sealing the demo's exam key waits until after the paint
+    codes_short: bool = False  # a demo station's own code slots run low: top them up later
 
 
 def open_station(paths: Paths) -> OpenedStation:
@@ -63,11 +65,12 @@ def prepare_catalog(
 ) -> PreparedCatalog:
     """Run first-run set-up if anything is missing, then read the catalog."""
     from mcdesk.content.catalog import list_catalog
-    from mcdesk.startup import run_setup, setup_needs
+    from mcdesk.startup import demo_codes_short, run_setup, setup_needs
     from mcdesk.store.connection import opened
 
     with opened(paths.database) as connection:
         needs = setup_needs(connection, settings=settings)
+        short = not needs.exam_keys and demo_codes_short(connection, settings=settings)
     # The code slots cost seconds of scrypt: the catalog and sign-in come first.
     pending = needs.exam_keys
     needs = replace(needs, exam_keys=False)
@@ -89,20 +92,52 @@ def prepare_catalog(
         refused=refused,
         login_hints=hints,
         exam_keys_pending=pending,
+        codes_short=short,
     )
 
 
-def set_up_exam_keys(paths: Paths, settings: Settings) -> str:
-    """First run of a standalone station: seal the exam key into code slots; a summary."""
-    from mcdesk.startup import run_setup, setup_needs
-    from mcdesk.store.connection import opened
+class CodeSealing:
+    """A standalone demo station's code slots, sealed one batch per pool task.
 
-    with opened(paths.database) as connection:
-        needs = setup_needs(connection, settings=settings)
-    if not needs.exam_keys:
-        return ""
-    only_keys = replace(needs, station=False, demo=False, bundled=(), exam_keys=True)
-    return run_setup(paths, settings, only_keys, now=datetime.now(UTC)).exam_keys
+    ``next_batch`` runs on the pool, one call at a time: the first call of a first run
+    makes the exam key and its first slots; later calls top up (see
+    ``startup.demo_slot_batches``, whose frame holds the exam key between calls).
+    """
+
+    def __init__(self, paths: Paths, settings: Settings, *, first_run: bool) -> None:
+        self._paths, self._settings, self._first_run = paths, settings, first_run
+        self._batches: Iterator[int] | None = None
+
+    def next_batch(self) -> str | None:
+        """Seal one batch; a line saying how far it got, or None when there is no more."""
+        from mcdesk.startup import SLOTS_PER_BATCH, demo_slot_batches, set_up_demo_exam_keys
+        from mcdesk.startup import setup_needs as needs_of
+        from mcdesk.store.connection import opened
+
+        now = datetime.now(UTC)
+        if self._first_run:
+            self._first_run = False
+            with opened(self._paths.database) as connection:
+                if needs_of(connection, settings=self._settings).exam_keys:
+                    return set_up_demo_exam_keys(self._paths, slots=SLOTS_PER_BATCH, now=now)
+        if self._batches is None:
+            self._batches = demo_slot_batches(self._paths, now=now)
+        unused = next(self._batches, None)
+        return None if unused is None else f"exam codes: {unused} ready"
+
+
+def load_study_core() -> None:
+    """Import the core the study and exam screens stand on, here rather than on the GUI thread.
+
+    SQLAlchemy, SQLModel, pydantic and cryptography come with it: 1–2 s of a warm start
+    that froze the window between the catalog and the sign-in screen. Afterwards the GUI
+    thread's imports of the screens find these modules loaded.
+    """
+    import mcdesk.exam.console
+    import mcdesk.exam.desk
+    import mcdesk.keys
+    import mcdesk.study.desk
+    import mcdesk.study.selfcheck  # noqa: F401
 
 
 def search(database: Path, text: str) -> list[SearchHit]:

@@ -1,0 +1,50 @@
+"""The GUI thread imports no heavy library before the sign-in screen is painted.
+
+The app runs in a child process (a fresh interpreter, so every import is seen) with an
+import hook that notes the importing thread; see tests/ui/launch_child.py.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CHILD = Path(__file__).with_name("launch_child.py")
+ROOT = CHILD.parent.parent.parent
+# Seconds of import each (SQLAlchemy alone was 56% of a warm start): the pool's job.
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "cryptography.hazmat")
+
+
+def _start_until_sign_in(home: Path) -> list[str]:
+    """Start the app in ``home``; the modules its GUI thread imported before sign-in."""
+    env = dict(os.environ, MCDESK_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, str(CHILD), "--record-imports"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("mark signin ") for line in lines), done.stdout + done.stderr
+    return [line.split()[1] for line in lines if line.startswith("gui-import ")]
+
+
+def _heavy(names: list[str]) -> list[str]:
+    return [name for name in names if name.startswith(HEAVY)]
+
+
+def test_the_gui_thread_imports_no_database_or_crypto_library_before_sign_in(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    first_run = _start_until_sign_in(home)
+    warm = _start_until_sign_in(home)
+    assert "mcdesk.ui.study_flow" in warm  # the hook sees the GUI thread's imports
+    assert _heavy(first_run) == []
+    assert _heavy(warm) == []
