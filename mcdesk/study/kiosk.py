@@ -20,10 +20,10 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from mcdesk.content.catalog import list_catalog, load_manifest
+from mcdesk.event_kinds import KIOSK_DAY_KIND
 from mcdesk.store.connection import opened
 from mcdesk.sync.outbox import add_event
 
-KIOSK_DAY_KIND = "kiosk_day"
 TASTE_ITEMS = (3, 5)  # a taste asks at least 3 and at most 5 self-check items
 IDLE_SECONDS_DEFAULT = 60
 IDLE_SECONDS_RANGE = (20, 600)

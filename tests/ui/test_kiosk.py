@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from mcdesk.event_kinds import KIOSK_DAY_KIND
 from mcdesk.exam.issuer import open_issuer
 from mcdesk.paths import Paths
-from mcdesk.study.kiosk import KIOSK_DAY_KIND
 from mcdesk.ui.kiosk_app import KioskStation, launch_kiosk
 from mcdesk.ui.kiosk_flow import KioskFlow
 
