@@ -47,6 +47,9 @@ KIOSK_SHEET = """
 QLabel#kioskHeadline { font-size: 34pt; font-weight: 600; }
 QPushButton#kioskStart { font-size: 40pt; font-weight: 600; }
 QLabel#pageTitle { font-size: 26pt; }
+QRadioButton, QCheckBox { min-height: 64px; spacing: 16px; }
+QRadioButton::indicator, QCheckBox::indicator { width: 32px; height: 32px; }
+QLineEdit, QComboBox, QSpinBox { min-height: 56px; }
 """
 
 
