@@ -104,7 +104,8 @@ class KioskSettingsPage(QWidget):
             field = QLineEdit(settings.program_for(cluster.name))
             field.setMinimumHeight(TARGET_PX)
             field.setAccessibleName(f"Program for {cluster.name}")
-            self.programs_box.addRow(cluster.name, field)
+            # "&" doubled: a form label would take the next letter as its shortcut.
+            self.programs_box.addRow(cluster.name.replace("&", "&&"), field)
             self.program_fields[cluster.name] = field
             for pack in cluster.packs:
                 box = QCheckBox(f"{pack.title} ({cluster.name})")
