@@ -64,6 +64,7 @@ REASON = re.compile(
     r"(Teacher user name: )?(error|refused|invalid|enrolment failed|sync failed|line \d+): \S"
 )
 BADGE_VERDICT = re.compile(r"result: (INVALID|REVOKED|EXPIRED|NOT CONFIRMED) — \S")
+PROGRESS = re.compile(r"\[\s*[\d.]+ s\] ")
 VERIFIERS = {("pack", "verify"), ("badge", "verify"), ("pack", "lint")}
 LINT_FINDING = re.compile(r"\S+:\d+: error \[[\w-]+\] \S")  # file:line: error [rule] words
 WORKERS = 4  # driver processes, each running a quarter of the cases in turn
@@ -222,7 +223,8 @@ def verdict(case: Case, code: object, out: str, err: str) -> str | None:
         return None
     if code not in (1, 2):
         return f"exit {code}; stderr: {err[-500:]!r}"
-    reason = [line for line in said.splitlines() if line.strip()]
+    # Progress lines ("[  0.4 s] enrolling…") come before a refusal; the reason follows them.
+    reason = [line for line in said.splitlines() if line.strip() and not PROGRESS.match(line)]
     if case.words == ("badge", "verify") and code == 1 and not err:
         # The badge verifier lists each check, then its verdict in words on a "result:" line.
         reason = [line for line in reason if line.startswith("result: ")]
