@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -185,11 +185,19 @@ def _spec(manifest: dict[str, Any], base: str | None) -> MicroCredentialSpec:
     )
 
 
+def valid_for(manifest: dict[str, Any]) -> timedelta | None:
+    """How long the pack's badge stays valid (``[badge] valid_for_days``); None: no expiry."""
+    badge = manifest.get("badge")
+    days = badge.get("valid_for_days") if isinstance(badge, dict) else None
+    return timedelta(days=days) if isinstance(days, int) and days > 0 else None
+
+
 def _award(
     *,
     key: IssuerKey,
     school: str,
     spec: MicroCredentialSpec,
+    lifetime: timedelta | None,
     result: ResultRow,
     document: dict[str, Any],
     score: AttemptScore,
@@ -213,6 +221,7 @@ def _award(
         issued_at=now,
         evidence=AttemptEvidence(attempt_id=result.attempt_id),
         status=None if base is None else StatusEntry(list_url=status_list_url(base), index=index),
+        valid_until=None if lifetime is None else now + lifetime,
     )
 
 
@@ -237,13 +246,15 @@ def issue_if_earned(
     school = None if station.school_id is None else session.get(School, station.school_id)
     key = issuer_key_from_private(signer.private_key)
     base = public_url(session)
-    spec = _spec(json.loads(pack.manifest), base)
+    manifest = json.loads(pack.manifest)
+    spec = _spec(manifest, base)
     for _ in range(_INDEX_TRIES):
         index = secrets.randbelow(MIN_ENTRIES)
         award = _award(
             key=key,
             school=school.name if school is not None else "mcdesk server",
             spec=spec,
+            lifetime=valid_for(manifest),
             result=result,
             document=document,
             score=score,
