@@ -208,7 +208,7 @@ def test_a_badge_expiry_reaches_the_manifest_and_a_bad_one_is_named(
     original = toml.read_text(encoding="utf-8")
     # A top-level key has to come before the first table.
     toml.write_text(table + original if table.startswith("badge =") else original + "\n" + table)
-    with pytest.raises(SourceError, match="pack.toml") as error:
+    with pytest.raises(SourceError, match=r"pack\.toml") as error:
         build_pack(source, tmp_path / "bad.mcpack", publisher_key=publisher_key)
     assert message in str(error.value)
     toml.write_text(original + "\n[badge]\nvalid_for_days = 1095\n", encoding="utf-8")

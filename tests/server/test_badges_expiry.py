@@ -45,7 +45,8 @@ def test_a_pack_with_valid_for_days_issues_badges_that_expire(
     credential = parse_compact(badge.jwt).payload
     issued = parse_iso(credential["validFrom"])
     until = parse_iso(credential["validUntil"])
-    assert issued is not None and until is not None
+    assert issued is not None
+    assert until is not None
     assert until - issued == timedelta(days=365)
     assert credential["exp"] == int(until.timestamp())
     assertion = parse_compact(badge.assertion_jws or "").payload
