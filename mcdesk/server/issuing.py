@@ -44,6 +44,7 @@ from mcdesk.server.signer import load_signer
 from mcdesk.server.standing import earns_badge
 
 BADGES = "badges"
+CLUSTER_FALLBACK = "Career and technical education"
 STATUS_LIST = "1"  # one list of MIN_ENTRIES bits; a second list when it fills is not built
 _INDEX_TRIES = 8
 
@@ -114,6 +115,11 @@ def status_list_url(base: str, name: str = STATUS_LIST) -> str:
     return f"{base}/badges/status/{name}"
 
 
+def badge_image_url(base: str, pack_id: str) -> str:
+    """Where the server hosts a micro-credential's badge picture."""
+    return f"{base}/badges/images/{pack_id}.png"
+
+
 def verify_url(base: str, credential_id: str) -> str:
     """The public verify link of a badge."""
     return f"{base}/verify/{credential_id.removeprefix('urn:uuid:')}"
@@ -180,8 +186,10 @@ def _spec(manifest: dict[str, Any], base: str | None) -> MicroCredentialSpec:
         achievement_id=f"{base}/ob2/badgeclasses/{pack_id}" if base else f"urn:mcdesk:{pack_id}",
         name=title,
         description=str(manifest.get("summary") or title),
-        career_cluster=str(manifest.get("career_cluster") or "Career and technical education"),
+        career_cluster=str(manifest.get("career_cluster") or CLUSTER_FALLBACK),
         skills=tuple(_skill(entry) for entry in skills) if isinstance(skills, list) else (),
+        # The server hosts the picture at its public URL; without one, 2.0 inlines it.
+        image_url=badge_image_url(base, pack_id) if base else None,
     )
 
 

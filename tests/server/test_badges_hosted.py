@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from PIL import Image
 
 from mcdesk.badges.jws import parse_compact
 from mcdesk.keys import PublisherKey
@@ -65,6 +67,16 @@ def test_every_url_in_a_hosted_assertion_answers_and_the_chain_holds(
         if "json" in seen[url].headers["content-type"]:
             waiting += [u for u in urls_in(seen[url].json()) if u != OB2_CONTEXT]
 
+    # The badge picture both versions point to is served there too, crisp at 512 px.
+    image_url = server.url("/badges/images/sample-pack.png")
+    assert image_url in seen
+    assert seen[image_url].headers["content-type"] == "image/png"
+    with Image.open(io.BytesIO(seen[image_url].content)) as picture:
+        assert picture.size == (512, 512)
+    credential = parse_compact(badge.jwt).payload
+    assert credential["credentialSubject"]["achievement"]["image"]["id"] == image_url
+    assert credential["image"]["id"] == image_url
+
     badge_class_url = server.url("/ob2/badgeclasses/sample-pack")
     issuer_url = server.url("/ob2/issuer")
     assert set(seen) >= {
@@ -78,6 +90,7 @@ def test_every_url_in_a_hosted_assertion_answers_and_the_chain_holds(
     badge_class = seen[badge_class_url].json()
     assert (badge_class["type"], badge_class["id"]) == ("BadgeClass", badge_class_url)
     assert badge_class["issuer"] == issuer_url
+    assert badge_class["image"] == image_url
     issuer = seen[issuer_url].json()
     assert (issuer["type"], issuer["id"], issuer["name"]) == ("Issuer", issuer_url, "Northside")
     assert issuer["revocationList"] == server.url("/ob2/revocations")
@@ -115,6 +128,9 @@ def test_hosted_documents_that_do_not_exist_are_404_in_words(
         server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
         trusted=trusted, capsys=capsys,
     )  # fmt: skip
+    no_picture = requests.get(server.url("/badges/images/welding-safety.png"), timeout=10)
+    assert no_picture.status_code == 404
+    assert no_picture.json()["detail"] == "no micro-credential 'welding-safety' on this server"
     other = requests.get(server.url("/ob2/badgeclasses/welding-safety"), timeout=10)
     assert other.status_code == 404
     assert other.json()["detail"] == (

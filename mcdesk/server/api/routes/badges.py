@@ -12,7 +12,12 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from mcdesk.server.api.deps import SessionDep
-from mcdesk.server.hosting import assertion_document, badge_class_document, issuer_document
+from mcdesk.server.hosting import (
+    assertion_document,
+    badge_class_document,
+    badge_image,
+    issuer_document,
+)
 from mcdesk.server.revoking import BadgeError, ob2_revocations, status_list_jwt
 from mcdesk.server.web.pages import VERIFY_PREFIX
 
@@ -22,6 +27,7 @@ VC_JWT_TYPE = "application/vc+jwt"
 OB2_TYPE = "application/ld+json"
 # Lists change when a badge is revoked; a verifier may keep one for five minutes.
 LIST_CACHE = "public, max-age=300"
+IMAGE_CACHE = "public, max-age=86400"
 
 
 def _missing(why: str) -> HTTPException:
@@ -84,6 +90,16 @@ def ob2_issuer(session: SessionDep) -> JSONResponse:
     except BadgeError as exc:
         raise _missing(str(exc)) from None
     return JSONResponse(document, media_type=OB2_TYPE, headers={"Cache-Control": LIST_CACHE})
+
+
+@router.get("/badges/images/{pack_id}.png")
+def badge_picture(pack_id: str, session: SessionDep) -> Response:
+    """A micro-credential's badge picture (512 px PNG): the image its credentials name."""
+    try:
+        picture = badge_image(session, pack_id=pack_id)
+    except BadgeError as exc:
+        raise _missing(str(exc)) from None
+    return Response(picture, media_type="image/png", headers={"Cache-Control": IMAGE_CACHE})
 
 
 @router.get("/badges/{credential_id}")
