@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -195,6 +196,7 @@ def test_pass_sync_wallet_download_and_verify_online_and_by_usb(
     shoot(window, shots, "badge-2-wallet-1024x600-200pct")
 
     # 4. An employer checks both files on the command line and on the verify page.
+    trc.clock.catch_up()  # the badge was issued at the real time
     for path in (png, json_file):
         run = verify_cli(path, "--identity", lab.learner_id)
         assert run.returncode == 0, run.stdout + run.stderr
@@ -202,7 +204,7 @@ def test_pass_sync_wallet_download_and_verify_online_and_by_usb(
         assert "result: VERIFIED" in run.stdout
         command = f"mcdesk badge verify {path.name} --identity {lab.learner_id}"
         terminal_shot(shots, f"badge-4-cli-verified-{path.suffix[1:]}", command, run.stdout)
-    assert upload(browser, json_file) == "Verified"
+    assert upload(browser, json_file) == "Verified", browser.text()
     assert upload(browser, png) == "Verified"
     assert "Sample Pack" in browser.text()
     browser.screenshot("badge-5-verify-page")
@@ -222,6 +224,13 @@ def test_pass_sync_wallet_download_and_verify_online_and_by_usb(
     qtbot.waitUntil(lambda: bool(window.home_view.badge_cards), timeout=WAIT)
     assert "Sample Pack" in home_texts(window)
     shoot(window, shots, "badge-6-usb-wallet-1280x800")
+    with sqlite3.connect(home.database) as raw:
+        (bens_jwt,) = raw.execute("SELECT jwt FROM badge WHERE learner_id = ?", (ben,)).fetchone()
+    bens = tmp_path / "ben.jwt"
+    bens.write_text(bens_jwt)
+    run = verify_cli(bens, "--identity", ben)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "result: VERIFIED" in run.stdout
 
     # 6. The school revokes Ana's badge: the command line and the page both say so.
     anas = badge_of(trc, lab.learner_id)

@@ -42,6 +42,7 @@ def badge(
     save_public_url(database_url=lab.db[1], url=trc.base_url + "/")
     lab.take(right=True, capsys=capsys)
     lab.carry(capsys)
+    trc.clock.catch_up()  # issued at the real time: the page's clock must not be behind it
     with Session(trc.server.engine) as session:
         return session.exec(select(Badge)).one()
 
