@@ -39,10 +39,10 @@ PASSWORD = TEACHER_PASSWORD  # every teacher of the test school has it
 
 @dataclass
 class MovableClock:
-    """The server's clock in tests: it moves only when the test says so."""
+    """The server's clock in tests: it starts at the real time, then moves only when the
+    test says so. Badges are issued at the real time, so a badge test calls ``catch_up``
+    before the verify page reads one (a clock behind the issue time says "not valid until")."""
 
-    # Starts at the real time: what the server signs with the real clock (a badge issued by
-    # an import command) must not lie in this clock's future. A fixed date went stale.
     now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
     def __call__(self) -> datetime:
@@ -50,6 +50,10 @@ class MovableClock:
 
     def advance(self, delta: timedelta) -> None:
         self.now += delta
+
+    def catch_up(self) -> None:
+        """Move to the real time (after something was made at the real time: a badge)."""
+        self.now = max(self.now, datetime.now(UTC))
 
 
 @dataclass(frozen=True, slots=True)
