@@ -22,6 +22,19 @@ items_per_skill = 2
 [assessment.retake]
 requires_review = true
 max_attempts_per_day = 2
+
+[[standards]]
+framework = "OSHA Construction Industry Regulations"
+code = "29 CFR 1926.302"
+title = "Power-operated hand tools"
+url = "https://www.osha.gov/laws-regs/regulations/standardnumber/1926/1926.302"
+skills = ["measuring"]
+
+[[standards]]
+framework = "Advance CTE Career Clusters"
+code = "AC"
+title = "Architecture & Construction <Career Cluster>"
+url = "https://careertech.org/career-clusters/"
 """
 
 SKILL_TOML = """\
