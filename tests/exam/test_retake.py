@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import itertools
-
 import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path

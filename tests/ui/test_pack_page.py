@@ -333,7 +333,7 @@ def test_the_page_names_its_standards_as_plain_text(qtbot: QtBot) -> None:
         "\u200bregulations/\u200bstandardnumber/\u200b1926/\u200b1926.302",
     ]
     # Names with markup show as the characters they are, never as markup.
-    second = [label for label in page.standard_boxes[1].findChildren(QLabel)]
+    second = list(page.standard_boxes[1].findChildren(QLabel))
     assert [label.text() for label in second[:3]] == [
         "<b>Advance CTE</b> Career Clusters & Pathways · AC-<i>1</i>",
         "<script>alert(1)</script> Architecture & Construction",
