@@ -104,6 +104,8 @@ class MainWindow(QMainWindow):
         self.exam: QObject | None = None  # the ExamFlow, likewise
         self.sync: SyncWorker | None = None  # likewise
         self.lockdown_shell: QWidget | None = None  # set on an assessment station (--lockdown)
+        # Pools owned by this window's flows (the study queue): drained before it is deleted.
+        self._owned_pools: list[QThreadPool] = []
 
         self.search_field = QLineEdit()
         self.search_field.setObjectName("search")
@@ -310,6 +312,24 @@ class MainWindow(QMainWindow):
                 needed -= widget.sizeHint().width() + row.spacing()
         if not self.signed_in:
             self.user_label.hide()
+
+    def own_pool(self, pool: QThreadPool) -> None:
+        """Drain ``pool`` in ``wait_for_background`` (a pool that is a child of this window)."""
+        self._owned_pools.append(pool)
+
+    def wait_for_background(self, msecs: int = -1) -> bool:
+        """Join every task still running on the window's own pools; False at the deadline.
+
+        Call it after ``close`` and before the window is deleted. A QThreadPool deleted
+        with its parent waits for its tasks while holding Python's lock, and a task that
+        still runs Python (a teacher's codes being sealed) would then wait for ever.
+        """
+        done = all(pool.waitForDone(msecs) for pool in self._owned_pools)
+        sync = self.sync
+        if sync is not None:
+            sync.stop()
+            done = sync.wait(msecs) and done
+        return done
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()

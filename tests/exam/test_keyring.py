@@ -7,6 +7,7 @@ scrypt and AES-GCM.
 from __future__ import annotations
 
 import base64
+import json
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -31,7 +32,7 @@ from mcdesk.exam.keyring import (
 from mcdesk.exam.slots import open_slot
 from mcdesk.exam.unlock import UnlockDesk, read_slot
 from mcdesk.keys import PublisherKey
-from mcdesk.paths import Paths, bundled_pack_keys_dir
+from mcdesk.paths import Paths, bundled_catalog_dir, bundled_pack_keys_dir
 from mcdesk.settings import Settings
 from mcdesk.startup import WAITING_FOR_A_CODE, SetupNeeds, run_setup, setup_needs
 from mcdesk.station import ensure_station_key
@@ -203,9 +204,14 @@ def _first_run(home: Paths, settings: Settings) -> tuple[SetupNeeds, list[str], 
 
 
 def _keyed_packs() -> list[str]:
-    """The bundled packs with a demo pack key: every earnable one (issue 17 adds more)."""
-    names = (path.name for path in bundled_pack_keys_dir().glob("*.packkey.json"))
-    return sorted(name.removesuffix(".packkey.json") for name in names)
+    """The bundled packs that ship a (demo) pack key: every earnable one."""
+    keys = bundled_pack_keys_dir().glob("*.packkey.json")
+    return sorted(path.name.removesuffix(".packkey.json") for path in keys)
+
+
+def _bundled_version(pack_id: str) -> str:
+    index = json.loads((bundled_catalog_dir() / "index.json").read_text(encoding="utf-8"))
+    return next(str(p["version"]) for p in index["packs"] if p["id"] == pack_id)
 
 
 def _demo_exam_key(home: Paths) -> bytes:
@@ -220,6 +226,7 @@ def _demo_exam_key(home: Paths) -> bytes:
 def test_a_fresh_demo_station_can_open_a_bundled_assessment_with_a_demo_code(home: Paths) -> None:
     needs, waiting, summary = _first_run(home, Settings())
     assert needs.exam_keys
+    assert len(_keyed_packs()) >= 3
     assert summary == f"exam codes: 40 slots, {len(_keyed_packs())} pack keys wrapped"
     assert waiting == []
     assert UnlockDesk(home.database).slots_left() == 40
@@ -228,7 +235,10 @@ def test_a_fresh_demo_station_can_open_a_bundled_assessment_with_a_demo_code(hom
     exam_key = _demo_exam_key(home)
     with opened(home.database, read_only=True) as connection:
         items = open_bank(
-            connection, pack_id="basic-multimeter-use", version="1.0.0", exam_key=exam_key
+            connection,
+            pack_id="basic-multimeter-use",
+            version=_bundled_version("basic-multimeter-use"),
+            exam_key=exam_key,
         )
     assert items
     assert all("prompt" in item for item in items)
