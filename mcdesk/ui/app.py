@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from mcdesk.paths import Paths, resolve_paths
 from mcdesk.ui import tasks
 from mcdesk.ui.main_window import MainWindow
+from mcdesk.ui.pyside_imports import skip_source_scans
 from mcdesk.ui.startup_flow import StationStartup, say
 from mcdesk.ui.theme import apply_theme
 
@@ -217,6 +218,7 @@ def launch(
 
 def main(argv: list[str]) -> int:
     """Run the app until its window closes; returns the process exit code."""
+    skip_source_scans()  # mcdesk.__main__ did already; any other caller gets it here
     options, qt_args = _options(argv)
     if options.kiosk:
         say(sys.stderr, "mcdesk --kiosk: not available yet")
