@@ -287,3 +287,15 @@ def test_the_first_run_seals_the_exam_key_into_code_slots_after_the_catalog_show
     qtbot.waitUntil(lambda: slots() > 0, timeout=60_000)
     # The summary arrives on the GUI thread a moment after the slots are committed.
     qtbot.waitUntil(lambda: "exam codes" in launched.out.getvalue(), timeout=10_000)
+
+
+def test_no_thread_pool_is_a_child_of_the_window(
+    start_app: StartApp, bundled: Path, qtbot: QtBot
+) -> None:
+    # Qt deletes a window's children inside its event handling, with the GIL held when a
+    # Python override called it (LockdownWindow.event); ~QThreadPool then waited for ever
+    # for a running task that needed the GIL, and the UI tests hung.
+    launched = start_app()
+    window = launched.window
+    qtbot.waitUntil(lambda: window.study is not None, timeout=30_000)
+    assert window.findChildren(QThreadPool) == []
