@@ -186,6 +186,8 @@ class StationStartup(QObject):
 
     def _after_sign_in_painted(self) -> None:
         """The pool's turn: the study core's imports, and a demo station's code slots."""
+        if self._stopped:
+            return  # the window closed before its sign-in screen was painted
         run_in_background(
             parent=self,
             pool=self._pool,
