@@ -215,7 +215,7 @@ async def board_changes(request: Request, since: int = 0) -> dict[str, bool]:
     signed_in, newer = await run_in_threadpool(_look, request, since)
     if not signed_in:
         raise SignInNeeded
-    if newer:  # came while the board was fetching its tiles
+    if newer or since <= 0:  # came while the board was fetching its tiles (or no version)
         return {"changed": True}
     notices: LiveNotices = request.app.state.live_notices
     changed = await notices.wait(CHANGES_WAIT_S)
