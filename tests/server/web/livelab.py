@@ -8,6 +8,7 @@ the screens drive, and its ``LiveLink`` is the channel the live worker runs.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,3 +131,22 @@ def sit_down(station: LiveStation) -> str:
         attempt_id=attempt_id,
     )
     return attempt_id
+
+
+@pytest.fixture(name="station")
+def station_fixture(
+    trc: TrcServer,
+    home: Paths,
+    tmp_path: Path,
+    source: Path,
+    publisher_key: Path,
+    trusted: dict[str, PublisherKey],
+    capsys: pytest.CaptureFixture[str],
+) -> Iterator[LiveStation]:
+    made = live_station(
+        trc, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
+        trusted=trusted, capsys=capsys,
+    )  # fmt: skip
+    yield made
+    made.desk.close()
+    made.link.close()

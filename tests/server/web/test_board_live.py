@@ -4,39 +4,19 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
-import pytest
 from selenium.webdriver.common.by import By
 
-from mcdesk.keys import PublisherKey
-from mcdesk.paths import Paths
-from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import TeacherBrowser
-from tests.server.web.livelab import LiveStation, live_station, sit_down
+from tests.server.web.livelab import (  # noqa: F401  (station_fixture: a fixture)
+    LiveStation,
+    sit_down,
+    station_fixture,
+)
 
 UPDATE_WAIT_S = 30  # a bound for a stuck board, not a speed requirement (bench/board.py)
-
-
-@pytest.fixture
-def station(
-    trc: TrcServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
-    capsys: pytest.CaptureFixture[str],
-) -> Iterator[LiveStation]:
-    made = live_station(
-        trc, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
-    yield made
-    made.desk.close()
-    made.link.close()
 
 
 def until(check: Callable[[], bool], what: str) -> None:
