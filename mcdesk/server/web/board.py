@@ -23,6 +23,7 @@ from mcdesk.server.models import Learner, SchoolClass, Station
 from mcdesk.server.web.access import NotAllowed, Viewer, visible_classes
 
 RECENT_COMMANDS = timedelta(minutes=10)
+LOW_TIME_S = 5 * 60
 ACTION_WORDS = {
     "unlock": "Unlock",
     "resume": "Resume",
@@ -69,6 +70,7 @@ class Tile:
     state_words: str = ""
     attempt_id: str | None = None
     time_left: str = ""
+    time_low: bool = False  # under LOW_TIME_S left in a running attempt
     answered: str = ""
     incidents: list[str] = field(default_factory=list)
     incident_count: int = 0
@@ -159,7 +161,7 @@ def _tile(
         if doing["kind"] == "studying":
             skill = f": {doing['skill']}" if doing.get("skill") else ""
             return replace(base, doing=f"Studying {doing['title']}{skill}", state_words="Studying")
-        words = "Nobody signed in" if not base.learner else "Not in an assessment"
+        words = "Free" if not base.learner else "Not in an assessment"
         return replace(base, state_words=words)
     return _attempt_tile(base, attempt)
 
@@ -188,6 +190,7 @@ def _attempt_tile(base: Tile, attempt: dict[str, Any]) -> Tile:
         state_words=state_words,
         attempt_id=attempt["id"],
         time_left="" if tile_state == "submitted" else minutes_left(attempt["remaining_s"]),
+        time_low=tile_state == "running" and attempt["remaining_s"] < LOW_TIME_S,
         answered=f"{attempt['answered']} of {attempt['total']} answered",
         incidents=[INCIDENT_WORDS.get(k, k.replace("_", " ")) for k in attempt["incidents"]],
         incident_count=attempt["incident_count"],

@@ -6,15 +6,21 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from selenium.webdriver.common.by import By
+from sqlmodel import Session
 
-from tests.server.web.harness import TeacherBrowser
+from mcdesk.server.live.models import LiveState
+from mcdesk.server.models import Learner, Station
+from tests.server.web.conftest import TrcServer
+from tests.server.web.harness import OTHER_USER, TeacherBrowser, set_up_trc_school
 from tests.server.web.livelab import (  # noqa: F401  (station_fixture: a fixture)
     LiveStation,
     sit_down,
     station_fixture,
 )
+from tests.server.web.simlab import learners_of, report, sim_stations
 
 UPDATE_WAIT_S = 30  # a bound for a stuck board, not a speed requirement (bench/board.py)
 
@@ -45,7 +51,7 @@ def test_a_waiting_station_is_unlocked_from_the_board_and_the_exam_log_records_i
     text = tile_text(browser)
     assert "Ana Ruiz" in text
     assert "Lab 9" in text
-    browser.screenshot("trc-board")
+    browser.screenshot("trc-board-unlock")
 
     unlock = browser.driver.find_element(By.XPATH, "//button[normalize-space()='Unlock']")
     browser.click_and_wait(unlock)
@@ -71,3 +77,101 @@ def test_a_waiting_station_is_unlocked_from_the_board_and_the_exam_log_records_i
     assert {"action": "resume", "counter": 2} in [
         {"action": u["action"], "counter": u["counter"]} for u in unlocked
     ]
+
+
+def test_station_and_learner_names_on_the_board_show_as_text_and_run_nothing(
+    browser: TeacherBrowser, station: LiveStation
+) -> None:
+    station_name = "<svg onload=window.__xss='station'>"
+    learner_name = "<img src=x onerror=window.__xss='learner'>"
+    with Session(station.trc.server.engine) as session:
+        row = session.get(Station, station.station_id)
+        learner = session.get(Learner, station.lab.learner_id)
+        assert row is not None
+        assert learner is not None
+        row.name, learner.display_name = station_name, learner_name
+        session.add_all([row, learner])
+        session.commit()
+    sit_down(station)
+    # The station's own words reach the board too (the skill it says it studies).
+    station.activity = replace(station.activity, title="<script>window.__xss='title'</script>")
+    station.report()
+    browser.sign_in()
+    until(lambda: learner_name in tile_text(browser), "the learner's name shows")
+    assert station_name in tile_text(browser)
+    browser.driver.refresh()  # and after a live refresh of the tiles (board.js)
+    station.activity = replace(station.activity, waiting="dismiss")
+    station.report()
+    until(lambda: "Waiting for code" in tile_text(browser), "the live refresh came")
+    assert learner_name in tile_text(browser)
+    assert browser.driver.execute_script("return window.__xss === undefined")
+    assert not browser.driver.find_elements(
+        By.CSS_SELECTOR, "#tiles svg, #tiles img, #tiles script"
+    )
+
+
+def test_a_station_that_went_quiet_shows_offline_never_its_old_state(
+    browser: TeacherBrowser, station: LiveStation
+) -> None:
+    sit_down(station)
+    station.activity = replace(station.activity, waiting="dismiss")
+    station.report()
+    browser.sign_in()
+    until(lambda: "Waiting for code" in tile_text(browser), "the live state shows")
+    with Session(station.trc.server.engine) as session:  # its last report, 20 s ago
+        live = session.get(LiveState, station.station_id)
+        assert live is not None
+        live.received_at = datetime.now(UTC) - timedelta(seconds=20)
+        session.add(live)
+        session.commit()
+    until(lambda: "Offline since" in tile_text(browser), "the board's periodic look")
+    text = tile_text(browser)
+    assert "Waiting for code" not in text
+    assert "answered" not in text
+    assert "Unlock" not in text
+    browser.screenshot("trc-board-offline")
+
+
+LAB_CSV = "class,learner,external_id,pin\n" + "".join(
+    f"Welding 1,{name},S-{n},48{n:02d}\n"
+    for n, name in enumerate(
+        ["Ana Ruiz", "Ben Ode", "Cara Singh", "Dev Patel", "Eli Moss", "Fay Chen", "Gus Ahn"]
+    )
+)
+
+
+def test_a_lab_board_puts_the_stations_needing_the_teacher_first(
+    browser: TeacherBrowser, trc: TrcServer
+) -> None:
+    school = set_up_trc_school(trc.server.engine, csv=LAB_CSV)
+    people = learners_of(trc.server.engine, school.classes["Welding 1"])
+    lab = sim_stations(trc.server.engine, trc.base_url, school_id=school.school_id, count=8)
+    reports = [
+        report(people[0], remaining_s=1312, answered=7),
+        report(people[1], state="paused", waiting={"action": "resume", "counter": 2}),
+        report(people[2], remaining_s=185, answered=11, incidents=("focus_lost", "focus_lost")),
+        report(people[3], studying="Reading a tape measure"),
+        report(people[4], state="scored", answered=12),
+        report(people[5], waiting={"action": "dismiss", "counter": 5}, incidents=("focus_lost",)),
+        report(people[6], state="paused", remaining_s=900),
+        report(None),
+    ]
+    for station, sent in zip(lab, reports, strict=True):
+        station.link.exchange(sent)
+    browser.sign_in(OTHER_USER)  # okafor teaches the only class (set_up_trc_school)
+    names = [
+        tile.find_element(By.TAG_NAME, "h2").text
+        for tile in browser.driver.find_elements(By.CSS_SELECTOR, "#tiles .tile")
+    ]
+    # Waiting and paused first (by station name), then the rest by name.
+    assert names[:3] == ["Bench 02", "Bench 06", "Bench 07"]
+    assert sorted(names[3:]) == names[3:]
+    text = tile_text(browser)
+    assert "Waiting for code #5 to return to the paper" in text
+    assert "3:05 left" in text
+    assert "2 incidents: left the window, left the window" in text
+    assert "Studying Measuring tools: Reading a tape measure" in text
+    browser.screenshot("trc-board-lab")
+    assert browser.page_width() <= 1280
+    for station in lab:
+        station.link.close()
