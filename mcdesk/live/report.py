@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mcdesk.content.catalog import load_manifest
 from mcdesk.store.connection import opened
 
 ACTIVE_STATES = ("unlocked", "running", "paused")
@@ -28,8 +29,8 @@ class Activity:
     learner_id: str | None = None
     learner_name: str = ""
     doing: str = "idle"  # idle, studying, assessment
-    title: str = ""  # the micro-credential
-    skill: str | None = None  # the skill being studied
+    title: str = ""  # the micro-credential (its id, if the title is to be looked up)
+    skill: str | None = None  # the skill being studied (its id, looked up like the title)
     attempt_id: str | None = None
     waiting: str | None = None  # what the code prompt on screen asks for (resume, dismiss, …)
 
@@ -117,6 +118,19 @@ def attempt_facts(
     }
 
 
+def _titles(
+    connection: sqlite3.Connection, pack_id: str, skill_id: str | None
+) -> tuple[str, str | None]:
+    """The pack's and skill's titles when ``pack_id`` names an installed pack; else as given."""
+    manifest = load_manifest(connection, pack_id) if pack_id else None
+    if manifest is None:
+        return pack_id, skill_id
+    skills = {str(s["id"]): str(s["title"]) for s in manifest.get("skills", [])}
+    return str(manifest.get("title", pack_id)), None if skill_id is None else skills.get(
+        skill_id, skill_id
+    )
+
+
 def live_report(
     database: Path, activity: Activity, *, acks: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -128,6 +142,7 @@ def live_report(
             if attempt_id is None
             else attempt_facts(connection, attempt_id=attempt_id, waiting=activity.waiting)
         )
+        title, skill = _titles(connection, activity.title, activity.skill)
     learner = (
         None
         if activity.learner_id is None
@@ -135,7 +150,7 @@ def live_report(
     )
     return {
         "learner": learner,
-        "doing": {"kind": activity.doing, "title": activity.title, "skill": activity.skill},
+        "doing": {"kind": activity.doing, "title": title, "skill": skill},
         "attempt": attempt,
         "acks": acks,
     }

@@ -192,7 +192,10 @@ def launch(
         study.begin()
         # On the same queue, so it lands after the sign-in screen: a crashed attempt first.
         exam.check_interrupted(then=lambda: None)
-        start_syncing(window, paths=paths, settings=settings)
+        sync = start_syncing(window, paths=paths, settings=settings)
+        from mcdesk.ui.live_wiring import start_live
+
+        start_live(window, paths=paths, sync=sync, study=study, exam=exam)
         after_first_paint(window.signin_view, then=startup.seal_codes)
 
     startup = StationStartup(
