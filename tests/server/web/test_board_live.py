@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -175,3 +176,22 @@ def test_a_lab_board_puts_the_stations_needing_the_teacher_first(
     assert browser.page_width() <= 1280
     for station in lab:
         station.link.close()
+
+
+def test_on_postgresql_the_board_updates_through_listen_notify(
+    pg_browser: TeacherBrowser, pg_trc: TrcServer
+) -> None:
+    school = set_up_trc_school(pg_trc.server.engine, csv=LAB_CSV)
+    people = learners_of(pg_trc.server.engine, school.classes["Welding 1"])
+    (bench,) = sim_stations(
+        pg_trc.server.engine, pg_trc.base_url, school_id=school.school_id, count=1
+    )
+    attempt = str(uuid.uuid4())
+    bench.link.exchange(report(people[0], attempt_id=attempt))
+    pg_browser.sign_in(OTHER_USER)
+    until(lambda: "In the assessment" in tile_text(pg_browser), "the first state")
+    bench.link.exchange(
+        report(people[0], attempt_id=attempt, waiting={"action": "dismiss", "counter": 4})
+    )
+    until(lambda: "Waiting for code #4" in tile_text(pg_browser), "the change, without a reload")
+    bench.link.close()
