@@ -102,6 +102,7 @@ class TeacherPage(ReadingColumn):
         if qr_png and pixmap.loadFromData(qr_png, "PNG"):
             self.board_qr = QLabel()
             self.board_qr.setPixmap(pixmap)
+            self.board_qr.setFixedSize(pixmap.size())  # scrolled to, never squeezed
             self.board_qr.setAccessibleName(f"QR code of the live board's address, {url}")
             self.add(self.board_qr)
 

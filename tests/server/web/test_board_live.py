@@ -68,6 +68,7 @@ def test_a_waiting_station_is_unlocked_from_the_board_and_the_exam_log_records_i
     station.report()  # carries the ack
     until(lambda: "Unlock: done on the station" in tile_text(browser), "the board hears the ack")
     assert "In the assessment" in tile_text(browser)
+    browser.screenshot("trc-board-done")
 
     (logged,) = station.events("proctor_command")
     data = json.loads(logged)["data"]
