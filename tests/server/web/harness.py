@@ -41,7 +41,9 @@ PASSWORD = TEACHER_PASSWORD  # every teacher of the test school has it
 class MovableClock:
     """The server's clock in tests: it moves only when the test says so."""
 
-    now: datetime = field(default_factory=lambda: datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    # Starts at the real time: what the server signs with the real clock (a badge issued by
+    # an import command) must not lie in this clock's future. A fixed date went stale.
+    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
     def __call__(self) -> datetime:
         return self.now
