@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from mcdesk.keys import public_key_b64
 from mcdesk.live.link import LiveLink
 from mcdesk.server.admin import register_station
+from mcdesk.server.issuer import ensure_issuer
 from mcdesk.server.models import Learner
 from mcdesk.server.signer import ensure_signer
 
@@ -44,7 +45,10 @@ def sim_stations(engine: Engine, base_url: str, *, school_id: str, count: int) -
                 public_key_b64=public_key_b64(key.public_key()), now=datetime.now(UTC),
                 school_id=school_id,
             )  # fmt: skip
+            # The server issues its codes (no slots sealed: nothing here types them).
+            ensure_issuer(session, station_id=station_id, now=datetime.now(UTC))
             made.append(SimStation(name, LiveLink(base_url, station_id, key, server_key)))
+        session.commit()
     return made
 
 

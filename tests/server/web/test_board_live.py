@@ -196,3 +196,69 @@ def test_on_postgresql_the_board_updates_through_listen_notify(
     )
     until(lambda: "Waiting for code #4" in tile_text(pg_browser), "the change, without a reload")
     bench.link.close()
+
+
+CLASS_CSV = "class,learner,external_id,pin\n" + "".join(
+    f"Welding 1,Learner {n:02d},S-{n},{5000 + n}\n" for n in range(25)
+)
+
+
+def test_a_teacher_runs_a_class_of_25_from_the_board(
+    browser: TeacherBrowser, trc: TrcServer
+) -> None:
+    """Done when: find who is waiting and unlock them, extend one learner, extend the class."""
+    school = set_up_trc_school(trc.server.engine, csv=CLASS_CSV)
+    people = learners_of(trc.server.engine, school.classes["Welding 1"])
+    lab = sim_stations(trc.server.engine, trc.base_url, school_id=school.school_id, count=25)
+    attempts = [str(uuid.uuid4()) for _ in lab]
+    waiting = {"action": "resume", "counter": 2}
+    for n, station in enumerate(lab):
+        station.link.exchange(
+            report(people[n], attempt_id=attempts[n], state="paused" if n == 16 else "running",
+                   waiting=waiting if n == 16 else None)
+        )  # fmt: skip
+    browser.sign_in(OTHER_USER)
+    browser.follow("Welding 1")
+    tiles = browser.driver.find_elements(By.CSS_SELECTOR, "#tiles .tile")
+    assert len(tiles) == 25
+    first = tiles[0]
+    assert "Bench 17" in first.text  # the one waiting comes first
+    assert "Waiting for code #2 to resume" in first.text
+    browser.click_and_wait(first.find_element(By.XPATH, ".//button[normalize-space()='Unlock']"))
+
+    # Bench 17 asks again (its next report): it gets the command, checks it, acknowledges.
+    exchange = lab[16].link.exchange(report(people[16], attempt_id=attempts[16], state="paused",
+                                            waiting=waiting))  # fmt: skip
+    (command,) = exchange.commands
+    assert (command.action, command.counter, command.attempt_id) == ("unlock", 2, attempts[16])
+    ack = {"command_id": command.command_id, "ok": True, "message": "Code #2 accepted."}
+    lab[16].link.exchange(
+        report(people[16], attempt_id=attempts[16]) | {"acks": [ack]}
+    )  # fmt: skip
+    until(lambda: "Unlock: done on the station" in tile_text(browser), "the unlock is done")
+
+    # One learner gets five more minutes from their tile.
+    tile = next(
+        t for t in browser.driver.find_elements(By.CSS_SELECTOR, "#tiles .tile")
+        if t.find_element(By.TAG_NAME, "h2").text == "Bench 05"
+    )  # fmt: skip
+    browser.click_and_wait(tile.find_element(By.XPATH, ".//button[normalize-space()='+5 min']"))
+    (command,) = lab[4].link.exchange(report(people[4], attempt_id=attempts[4])).commands
+    assert (command.action, command.minutes) == ("extend", 5)
+
+    # The whole class gets ten more minutes.
+    minutes = browser.driver.find_element(By.ID, "extend-all-minutes")
+    minutes.clear()
+    minutes.send_keys("10")
+    browser.click_and_wait(
+        browser.driver.find_element(By.XPATH, "//button[normalize-space()='Extend all']")
+    )
+    extended = 0
+    for n, station in enumerate(lab):
+        sent = station.link.exchange(report(people[n], attempt_id=attempts[n])).commands
+        extended += sum(1 for c in sent if (c.action, c.minutes) == ("extend", 10))
+    assert extended == 25
+    assert "Add time: sending" in tile_text(browser)
+    browser.screenshot("trc-board-class")
+    for station in lab:
+        station.link.close()
