@@ -10,6 +10,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.wait import WebDriverWait
 from sqlmodel import Session
 
 from mcdesk.server.live.models import LiveState
@@ -262,3 +264,26 @@ def test_a_teacher_runs_a_class_of_25_from_the_board(
     browser.screenshot("trc-board-class")
     for station in lab:
         station.link.close()
+
+
+def test_ending_an_attempt_asks_first(browser: TeacherBrowser, trc: TrcServer) -> None:
+    school = set_up_trc_school(trc.server.engine, csv=LAB_CSV)
+    people = learners_of(trc.server.engine, school.classes["Welding 1"])
+    (bench,) = sim_stations(trc.server.engine, trc.base_url, school_id=school.school_id, count=1)
+    attempt = str(uuid.uuid4())
+    bench.link.exchange(report(people[0], attempt_id=attempt))
+    browser.sign_in(OTHER_USER)
+    end = browser.driver.find_element(By.XPATH, "//button[normalize-space()='End']")
+    end.click()
+    alert = browser.driver.switch_to.alert
+    assert "scored as it stands" in alert.text
+    alert.dismiss()  # no: nothing is sent
+    assert bench.link.exchange(report(people[0], attempt_id=attempt)).commands == []
+    end = browser.driver.find_element(By.XPATH, "//button[normalize-space()='End']")
+    page = browser.driver.find_element(By.TAG_NAME, "html")
+    end.click()
+    browser.driver.switch_to.alert.accept()
+    WebDriverWait(browser.driver, 30).until(staleness_of(page))
+    (command,) = bench.link.exchange(report(people[0], attempt_id=attempt)).commands
+    assert command.action == "end"
+    bench.link.close()

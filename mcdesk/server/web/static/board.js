@@ -46,5 +46,14 @@
     });
   }
 
+  // Ending an attempt cannot be undone: ask once (tiles are replaced, so listen on the box).
+  box.addEventListener("submit", function (event) {
+    var action = event.target.querySelector('input[name="action"]');
+    if (action && action.value === "end" &&
+        !window.confirm("End this attempt now? It is scored as it stands.")) {
+      event.preventDefault();
+    }
+  });
+
   loop();
 }());
