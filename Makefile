@@ -67,6 +67,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/content_update.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/badges.py
+	$(BIN)/python bench/board.py
 	$(BIN)/python bench/roster_import.py
 	$(BIN)/python bench/qti_import.py
 	$(BIN)/python bench/pack_lint.py

@@ -7,7 +7,7 @@ teacher signs in (on a worker thread: each open costs one scrypt run).
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from mcdesk.exam.unlock import (
     refill_slots,
     slots_left,
 )
+from mcdesk.live.board_link import board_address, qr_png
 from mcdesk.store.connection import opened
 from mcdesk.sync.status import SERVER_URL_KEY
 
@@ -65,6 +66,8 @@ class TeacherCodes:
     refilled: int
     note: str
     from_server: bool = False  # the school server makes this station's codes
+    board_url: str | None = None  # the server's live board, for a station joined to one
+    board_qr: bytes = field(default=b"", repr=False)  # its QR code, a PNG
 
     @property
     def low(self) -> bool:
@@ -97,9 +100,14 @@ def teacher_codes(
         from_server = codes_from_server(connection)
         if from_server is not None:
             # Local issuers made the old exam key's codes; none of them opens these slots.
+            url = connection.execute(
+                "SELECT value FROM sync_state WHERE key = ?", (SERVER_URL_KEY,)
+            ).fetchone()
+            board = None if url is None else board_address(str(url[0]))
             return TeacherCodes(
-                station[1], [], slots_left(connection), 0, from_server, from_server=True
-            )
+                station[1], [], slots_left(connection), 0, from_server, from_server=True,
+                board_url=board, board_qr=b"" if board is None else qr_png(board),
+            )  # fmt: skip
         issuer = open_issuer(
             connection, teacher_id=teacher_id, password=password, station_id=station[0]
         )

@@ -150,6 +150,17 @@ class ExamDesk:
     def engine(self) -> ExamEngine:
         return self._engine
 
+    @property
+    def database(self) -> Path:
+        return self._database
+
+    def engine_attempt(self) -> str | None:
+        """The attempt loaded in the engine, if any."""
+        try:
+            return self._engine.attempt_id
+        except ExamError:
+            return None
+
     def close(self) -> None:
         self._forget_bank()
         self._engine.close()
@@ -292,7 +303,7 @@ class ExamDesk:
         return CodeOutcome(ok=True, sitting=self.sitting())
 
     def authorise(self, *, code: str, action: str, minutes: int = 0) -> CodeOutcome:
-        """A teacher's code during an attempt: extend, pause, leave, or dismiss the overlay."""
+        """A teacher's code during an attempt: extend, pause, leave, end, or dismiss the overlay."""
         attempt_id = self._engine.attempt_id
         typed_action = f"extend:+{minutes}" if action == "extend" else action
         if action == "dismiss":
@@ -305,6 +316,10 @@ class ExamDesk:
         elif action == "extend":
             self._engine.unlock(attempt_id, action="extend", counter=result.counter)
             self._engine.extend(minutes=minutes)
+        elif action == "end":  # a teacher ends the attempt: scored as it stands
+            self._engine.submit()
+            self._forget_bank()
+            return CodeOutcome(ok=True, message=result.message)
         elif action in ("pause", "leave"):
             self._engine.unlock(attempt_id, action=action, counter=result.counter)  # type: ignore[arg-type]
             if action == "pause":

@@ -295,6 +295,13 @@ class ExamEngine:
             data = {"minutes": minutes, "extra_s": current.row.extra_s}
             self._ledger.log(current, "extended", data)
 
+    def record_command(self, *, command_id: str, action: str, counter: int) -> None:
+        """Log a proctor command applied to the loaded attempt (mcdesk.exam.remote)."""
+        current = self._attempt()
+        data = {"command_id": command_id, "action": action, "counter": counter}
+        with self._ledger.transaction(current):
+            self._ledger.log(current, "proctor_command", data)
+
     # -- while running -------------------------------------------------------------------
 
     def answer(self, *, item_id: str, response: Any) -> None:

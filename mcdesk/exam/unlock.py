@@ -40,7 +40,7 @@ LOW_SLOTS = 20
 SLOTS_AT_SETUP = 40
 THROTTLE_TABLE = "code_throttle"
 THROTTLE_SUBJECT = "station"
-ACTIONS = frozenset({"start", "resume", "pause", "leave", "dismiss-overlay"})
+ACTIONS = frozenset({"start", "resume", "pause", "leave", "end", "dismiss-overlay"})
 _EXTEND = re.compile(r"extend:\+([1-9][0-9]{0,3})")  # extra minutes, 1 to 9999
 NO_SLOT = 0  # code_entry.counter when the station had no slot left to try
 CODE_USED_KIND = "code_used"  # the outbox event of an accepted code
@@ -67,7 +67,7 @@ class ExamKeySetup:
 
 
 def check_action(action: str) -> str:
-    """An action name for the log: start, resume, pause, leave, dismiss-overlay, extend:+N."""
+    """An action name for the log: start, resume, pause, leave, end, dismiss-overlay, extend:+N."""
     if action in ACTIONS or _EXTEND.fullmatch(action):
         return action
     raise ValueError(f"unknown unlock action {action!r}")

@@ -171,7 +171,10 @@ def launch(
         study.begin(roster=roster)  # on screen already
         # On the same queue, so it lands after the sign-in screen: a crashed attempt first.
         exam.check_interrupted(then=lambda: None)
-        start_syncing(window, paths=paths, settings=settings)
+        sync = start_syncing(window, paths=paths, settings=settings)
+        from mcdesk.ui.live_wiring import start_live
+
+        start_live(window, paths=paths, sync=sync, study=study, exam=exam)
 
     startup = StationStartup(
         paths=paths,

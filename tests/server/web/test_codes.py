@@ -31,7 +31,7 @@ def test_a_teacher_sees_the_next_codes_of_the_school_stations(
     assert form.headers["cache-control"] == "no-store"
 
     signed_in = client.sign_in("  MLee ", TEACHER_PASSWORD)  # as typed: spaces, capitals
-    assert (signed_in.status_code, signed_in.headers["location"]) == (303, "/teacher/codes")
+    assert (signed_in.status_code, signed_in.headers["location"]) == (303, "/teacher/board")
     page = client.get("/teacher/codes")
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"
