@@ -52,18 +52,31 @@ def badge_earned(session: Session, result: ResultRow) -> bool:
     """Whether a result earns a badge: `standing.earns_badge()` (it counts, the server
     re-scored it and it passed), and no flag (a chain gap, a fork, a score mismatch) waits
     on its event for a person to read."""
+    return result.id in badges_earned(session, [result])
+
+
+def badges_earned(session: Session, results: list[ResultRow]) -> set[str]:
+    """The ids of ``results`` that earn a badge (``badge_earned``), in two queries."""
+    if not results:
+        return set()
     session.flush()  # the re-score and any withholding of this batch are in the query
-    earned = session.exec(
-        select(ResultRow.id).where(col(ResultRow.id) == result.id, earns_badge())
-    ).first()
-    if earned is None:
-        return False
-    flagged = session.exec(
-        select(Flag.id).where(
-            col(Flag.station_id) == result.station_id, col(Flag.event_id) == result.event_id
+    earned = set(
+        session.exec(
+            select(ResultRow.id).where(
+                col(ResultRow.id).in_([result.id for result in results]), earns_badge()
+            )
         )
-    ).first()
-    return flagged is None
+    )
+    events = {result.event_id: result.id for result in results if result.id in earned}
+    if not events:
+        return set()
+    station_ids = {result.station_id for result in results}
+    flagged = session.exec(
+        select(Flag.event_id).where(
+            col(Flag.station_id).in_(station_ids), col(Flag.event_id).in_(list(events))
+        )
+    )
+    return set(events.values()) - {events[event_id] for event_id in flagged}
 
 
 def public_url(session: Session) -> str | None:
