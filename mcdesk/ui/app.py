@@ -155,6 +155,7 @@ def launch(
         # (save a self-check, then show the page with its score) happen in that order.
         queue = QThreadPool(window)
         queue.setMaxThreadCount(1)
+        window.own_pool(queue)
         study_desk = StudyDesk(paths.database)
         study = StudyFlow(
             window=window,
@@ -244,11 +245,9 @@ def main(argv: list[str]) -> int:
     finally:
         # A set-up import may still be running: let its transaction finish.
         pool.waitForDone()
-        # Likewise a sync round (it stops at its next request once the window closed).
-        sync = window.sync
-        if sync is not None:
-            sync.stop()
-            sync.wait()
+        # Likewise a sync round (it stops at its next request once the window closed), and
+        # the study queue's last task (a teacher's codes being sealed, the last time saved).
         window.close()
+        window.wait_for_background()
         window.deleteLater()
     return int(code)

@@ -104,6 +104,8 @@ class MainWindow(QMainWindow):
         self.exam: QObject | None = None  # the ExamFlow, likewise
         self.sync: SyncWorker | None = None  # likewise
         self.lockdown_shell: QWidget | None = None  # set on an assessment station (--lockdown)
+        # Pools owned by this window's flows (the study queue): drained before it is deleted.
+        self._owned_pools: list[QThreadPool] = []
 
         self.search_field = QLineEdit()
         self.search_field.setObjectName("search")
@@ -311,6 +313,24 @@ class MainWindow(QMainWindow):
         if not self.signed_in:
             self.user_label.hide()
 
+    def own_pool(self, pool: QThreadPool) -> None:
+        """Drain ``pool`` in ``wait_for_background`` (a pool that is a child of this window)."""
+        self._owned_pools.append(pool)
+
+    def wait_for_background(self, msecs: int = -1) -> bool:
+        """Join every task still running on the window's own pools; False at the deadline.
+
+        Call it after ``close`` and before the window is deleted. A QThreadPool deleted
+        with its parent waits for its tasks while holding Python's lock, and a task that
+        still runs Python (a teacher's codes being sealed) would then wait for ever.
+        """
+        done = all(pool.waitForDone(msecs) for pool in self._owned_pools)
+        sync = self.sync
+        if sync is not None:
+            sync.stop()
+            done = sync.wait(msecs) and done
+        return done
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()
         super().closeEvent(event)
@@ -419,14 +439,24 @@ class MainWindow(QMainWindow):
         self.status_label.setText(f"{station_name} · {count_text(len(entries))}")
         self.search_field.setEnabled(True)
 
-    def show_notice(self, text: str) -> None:
-        """A message that does not stop anyone working; Dismiss hides it."""
+    def show_notice(self, text: str, *, more: str = "") -> None:
+        """A message that does not stop anyone working; Dismiss hides it. ``more``: the
+        long detail (a full path), as a tooltip and for screen readers, not on the line."""
         self.notice_text.setText(text)
+        self.notice_text.setToolTip(more)
+        self.notice_text.setAccessibleDescription(more)
         self.notice_holder.show()
 
     def _dismiss_notice(self) -> None:
         self.notice_holder.hide()
         self.search_field.setFocus()
+
+    def clear_notice(self) -> None:
+        """Hide and forget the notice (at sign-out: the next learner must not read it)."""
+        self.notice_holder.hide()
+        self.notice_text.clear()
+        self.notice_text.setToolTip("")
+        self.notice_text.setAccessibleDescription("")
 
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)

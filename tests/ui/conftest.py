@@ -46,6 +46,21 @@ def pool(qtbot: QtBot) -> Iterator[QThreadPool]:
     pool.clear()
 
 
+@pytest.fixture(autouse=True)
+def _background_joined(qapp: QApplication) -> Iterator[None]:
+    """After each test, every app window's own pools are drained before Qt deletes it.
+
+    A window left for deletion later takes its study queue with it; deleting a pool whose
+    task still runs Python (a teacher's codes being sealed) hangs for good, in whichever
+    later test the deletion happens to run.
+    """
+    yield
+    for top in qapp.topLevelWidgets():
+        windows = [top] if isinstance(top, MainWindow) else top.findChildren(MainWindow)
+        for window in windows:
+            assert window.wait_for_background(30_000), "a window's task did not finish"
+
+
 @pytest.fixture
 def themed(qapp: QApplication) -> Iterator[QApplication]:
     """The app's look for this test only (other tests keep Qt's defaults)."""

@@ -287,3 +287,25 @@ def test_the_first_run_seals_the_exam_key_into_code_slots_after_the_catalog_show
     qtbot.waitUntil(lambda: slots() > 0, timeout=60_000)
     # The summary arrives on the GUI thread a moment after the slots are committed.
     qtbot.waitUntil(lambda: "exam codes" in launched.out.getvalue(), timeout=10_000)
+
+
+def test_closing_while_a_teachers_codes_are_sealed_waits_for_them_then_deletes_cleanly(
+    home: Paths, pool: QThreadPool, qtbot: QtBot, bundled: Path
+) -> None:
+    # Not given to qtbot: this test deletes the window itself, as the app's last act does.
+    window = launch(paths=home, pool=pool, finish=lambda _code: None, out=None, err=None)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.signin_view, timeout=30_000)
+    view = window.signin_view
+    qtbot.mouseClick(view.teacher_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(view.user_name, "teacher")
+    qtbot.keyClicks(view.password, "mcdesk-demo")
+    qtbot.keyClick(view.password, Qt.Key.Key_Return)
+    # The password is checked, then the page asks for the codes: sealing starts on the queue.
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.teacher_page, timeout=30_000)
+    window.close()
+    assert window.wait_for_background(60_000)
+    destroyed: list[bool] = []
+    window.destroyed.connect(lambda: destroyed.append(True))
+    window.deleteLater()
+    # Before the fix this deletion joined the queue while holding Python's lock: a hang.
+    qtbot.waitUntil(lambda: bool(destroyed), timeout=10_000)
