@@ -68,16 +68,17 @@ def badges_earned(session: Session, results: list[ResultRow]) -> set[str]:
             )
         )
     )
-    events = {result.event_id: result.id for result in results if result.id in earned}
+    events = {(r.station_id, r.event_id): r.id for r in results if r.id in earned}
     if not events:
         return set()
-    station_ids = {result.station_id for result in results}
     flagged = session.exec(
-        select(Flag.event_id).where(
-            col(Flag.station_id).in_(station_ids), col(Flag.event_id).in_(list(events))
+        select(Flag.station_id, Flag.event_id).where(
+            col(Flag.station_id).in_({station for station, _ in events}),
+            col(Flag.event_id).in_({event for _, event in events}),
         )
     )
-    return set(events.values()) - {events[event_id] for event_id in flagged}
+    withheld = {events.get((station, event or ""), "") for station, event in flagged}
+    return set(events.values()) - withheld
 
 
 def public_url(session: Session) -> str | None:
