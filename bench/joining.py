@@ -117,7 +117,7 @@ def main() -> None:
             publish(url, pack_file, key_file)  # once the server has made its tables
             tokens, files = prepare_school(url, args.runs + 1, folder)
             floor = [run(["--version"], folder / "floor")[0] for _ in range(args.runs + 1)][1:]
-            enrol, provision, shown, brought = [], [], "", []
+            enrol, provision, shown, brought, provisioned = [], [], "", [], ""
             for n in range(args.runs + 1):  # the first of each warms the bytecode cache
                 seconds, done = run(
                     ["station", "enroll", "--server", base_url, "--token", tokens[n]],
@@ -133,6 +133,7 @@ def main() -> None:
                 brought.append(int(slots[1])) if n else None
                 seconds, done = run(["station", "provision", str(files[n])], folder / f"prov-{n}")
                 provision.append(seconds) if n else None
+                provisioned = done.stdout + done.stderr
     lines = [line for line in shown.splitlines() if line.startswith("[")]
     missing = [stage for stage in STAGES if not any(stage in line for line in lines)]
     if missing:
@@ -158,6 +159,7 @@ def main() -> None:
         f"\nCode slots in each enrolment's first sync: {brought} (the rest of the 40 come "
         "with the next sync, as the server's sealer makes them)"
     )
+    print("\nWhat provisioning said (last run):\n" + provisioned)
     print("\nWhat enrolment showed (last run):\n" + "\n".join(f"    {line}" for line in lines))
 
 
