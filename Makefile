@@ -69,6 +69,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/badges.py
 	$(BIN)/python bench/board.py
 	$(BIN)/python bench/roster_import.py
+	$(BIN)/python bench/joining.py
 	$(BIN)/python bench/qti_import.py
 	$(BIN)/python bench/pack_lint.py
 	$(BIN)/python bench/pack_build.py

@@ -106,15 +106,13 @@ def seal_slots(
 def record_slots(
     session: Session, *, station_id: str, slots: list[dict[str, Any]], now: datetime
 ) -> None:
-    for document in slots:
-        changes.record(
-            session,
-            stream=CODE_SLOTS,
-            key=f"slot:{document['counter']}",
-            document=document,
-            now=now,
-            station_id=station_id,
-        )
+    changes.record_many(
+        session,
+        stream=CODE_SLOTS,
+        entries=[(f"slot:{document['counter']}", document) for document in slots],
+        now=now,
+        station_id=station_id,
+    )
 
 
 def save_issuer(

@@ -55,18 +55,32 @@ def badge_earned(session: Session, result: ResultRow) -> bool:
     """Whether a result earns a badge: `standing.earns_badge()` (it counts, the server
     re-scored it and it passed), and no flag (a chain gap, a fork, a score mismatch) waits
     on its event for a person to read."""
+    return result.id in badges_earned(session, [result])
+
+
+def badges_earned(session: Session, results: list[ResultRow]) -> set[str]:
+    """The ids of ``results`` that earn a badge (``badge_earned``), in two queries."""
+    if not results:
+        return set()
     session.flush()  # the re-score and any withholding of this batch are in the query
-    earned = session.exec(
-        select(ResultRow.id).where(col(ResultRow.id) == result.id, earns_badge())
-    ).first()
-    if earned is None:
-        return False
-    flagged = session.exec(
-        select(Flag.id).where(
-            col(Flag.station_id) == result.station_id, col(Flag.event_id) == result.event_id
+    earned = set(
+        session.exec(
+            select(ResultRow.id).where(
+                col(ResultRow.id).in_([result.id for result in results]), earns_badge()
+            )
         )
-    ).first()
-    return flagged is None
+    )
+    events = {(r.station_id, r.event_id): r.id for r in results if r.id in earned}
+    if not events:
+        return set()
+    flagged = session.exec(
+        select(Flag.station_id, Flag.event_id).where(
+            col(Flag.station_id).in_({station for station, _ in events}),
+            col(Flag.event_id).in_({event for _, event in events}),
+        )
+    )
+    withheld = {events.get((station, event or ""), "") for station, event in flagged}
+    return set(events.values()) - withheld
 
 
 def public_url(session: Session) -> str | None:

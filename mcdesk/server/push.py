@@ -19,7 +19,7 @@ from mcdesk.keys import verify_signature
 from mcdesk.server.batch import Carried, NewEvent, write_batch
 from mcdesk.server.bodylimit import PUSH_BODY_BYTES
 from mcdesk.server.examlog import LogRefused, parse_chunk
-from mcdesk.server.issuing import issue_if_earned
+from mcdesk.server.issuing import badges_earned, issue_if_earned
 from mcdesk.server.models import (
     Event,
     Flag,
@@ -312,6 +312,7 @@ def store_batch(
             new_ids.add(pushed.id)
     new = _unclaimed_results(session, outcome, station_id=station_id, items=new)
     stored_items = _write(session, station_id=station_id, items=new, signer=signer, now=now)
+    issuing: list[Carried] = []
     for item, receipt in stored_items:
         if receipt is None:
             stored = _existing(session, station_id=station_id, event_id=item.pushed.id)
@@ -330,7 +331,13 @@ def store_batch(
             )
         outcome.response.accepted.append(item.pushed.id)
         outcome.response.receipts.append(_receipt_public(receipt))
-        _issue(session, item.carried, now=now)
+        if item.carried.result is not None:
+            issuing.append(item.carried)
+    # One look for the whole batch at which results earn a badge (most do not, yet).
+    earned = badges_earned(session, [carried.result for carried in issuing if carried.result])
+    for carried in issuing:
+        if carried.result is not None and carried.result.id in earned:
+            _issue(session, carried, now=now)
     for pushed in again:
         stored = _existing(session, station_id=station_id, event_id=pushed.id)
         if stored is not None:

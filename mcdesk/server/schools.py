@@ -9,6 +9,7 @@ station's sign-in checks).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -96,11 +97,17 @@ def record_class(session: Session, school_class: SchoolClass, *, now: datetime) 
 
 
 def record_learner(session: Session, learner: Learner, *, school_id: str, now: datetime) -> None:
-    changes.record(
+    record_learners(session, [learner], school_id=school_id, now=now)
+
+
+def record_learners(
+    session: Session, learners: Sequence[Learner], *, school_id: str, now: datetime
+) -> None:
+    """One roster change per learner, in order (one insert for a whole import)."""
+    changes.record_many(
         session,
         stream=ROSTER,
-        key=f"learner:{learner.id}",
-        document=learner_document(learner),
+        entries=[(f"learner:{lr.id}", learner_document(lr)) for lr in learners],
         now=now,
         school_id=school_id,
     )
