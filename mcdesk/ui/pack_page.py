@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from mcdesk.study.states import (
+from mcdesk.content.skill_states import (
     STAGE_LABELS,
     SkillState,
     readiness,

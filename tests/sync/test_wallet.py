@@ -8,8 +8,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from mcdesk.store.connection import opened
+from mcdesk.store.sync_state import SERVER_URL_KEY
 from mcdesk.sync.apply_badges import apply_badges
-from mcdesk.sync.status import LAST_SUCCESS_KEY, SERVER_URL_KEY
+from mcdesk.sync.status import LAST_SUCCESS_KEY
 from mcdesk.sync.wallet import read_wallet
 from tests.conftest import NOW
 from tests.sync.applying import new_store
