@@ -23,6 +23,8 @@ LAST_ATTEMPT_KEY = "last_attempt_at"
 LAST_SUCCESS_KEY = "last_success_at"
 LAST_ERROR_KEY = "last_error"
 LAST_REFUSED_KEY = "last_refused"  # how many events the server refused in the last round
+# The last stage of the current or last round that ran to its end ("pin", then each step).
+LAST_STAGE_KEY = "last_finished_stage"
 
 # SyncError reasons that mean "the network or the server is not there" (mcdesk.sync.client):
 # only these are worth a cheap probe, since a server that answers and refuses will not
