@@ -51,10 +51,10 @@ from stations import (
     tree_cpu_seconds,
 )
 
-from mcdesk.canonical import canonical_json
-from mcdesk.ids import uuid7
-from mcdesk.sync.client import PUSH_PATH
-from mcdesk.sync.signing import signed_headers
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.documents import PUSH_PATH
+from mcdesk.protocol.ids import uuid7
+from mcdesk.protocol.signing import signed_headers
 
 
 def studied_events(count: int) -> list[dict[str, Any]]:

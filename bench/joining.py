@@ -57,12 +57,12 @@ def prepare_school(url: str, runs: int, folder: Path) -> tuple[list[str], list[P
     """School, teacher, roster; ``runs`` enrolment tokens and provisioning files."""
     from sqlmodel import Session
 
+    from mcdesk.protocol.files import write_private
     from mcdesk.server.db import make_engine
     from mcdesk.server.enrolment import new_enrol_token
     from mcdesk.server.provision import provision_station
     from mcdesk.server.roster import import_roster_csv
     from mcdesk.server.schools import add_school, add_teacher
-    from mcdesk.sync.files import write_private
 
     engine = make_engine(url)
     now = datetime.now(UTC)

@@ -54,10 +54,10 @@ from stations import (
 )
 
 from mcdesk.keys import public_key_b64
-from mcdesk.sync.client import PUSH_PATH
+from mcdesk.protocol.documents import PULL_PATH, PUSH_PATH
+from mcdesk.protocol.signing import signed_headers
 from mcdesk.sync.enrol import ENROLL_PATH
-from mcdesk.sync.pull import PAGE, PULL_PATH
-from mcdesk.sync.signing import signed_headers
+from mcdesk.sync.pull import PAGE
 
 STREAMS = ("roster", "grants", "accommodations", "code_slots", "pack_keys", "catalog")
 ROSTER = "class,learner,pin\n" + "".join(

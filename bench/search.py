@@ -24,10 +24,10 @@ from datetime import UTC, datetime
 from measure import ROOT, percentile, table
 
 from mcdesk.content.catalog import fts_query, search_catalog
-from mcdesk.content.search_index import index_rows, replace_pack_rows
 from mcdesk.paths import resolve_paths
 from mcdesk.store.bootstrap import open_store
 from mcdesk.store.connection import connect
+from mcdesk.store.search_index import index_rows, replace_pack_rows
 
 WORD = re.compile(r"[A-Za-z][a-z]{2,}")
 CLUSTERS = [

@@ -414,7 +414,7 @@ def teacher_codes(args: argparse.Namespace) -> TeacherCodes:
 
 
 def cmd_teacher_codes(args: argparse.Namespace) -> int:
-    from mcdesk.exam.codes import format_code
+    from mcdesk.protocol.codes import format_code
 
     try:
         listing = teacher_codes(args)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from mcdesk.content.access import ALL_PACKS
 from mcdesk.demo_values import (
     DEMO_CLASS,
     DEMO_LEARNER_PIN,
@@ -21,7 +22,6 @@ from mcdesk.demo_values import (
 )
 from mcdesk.passwords import hash_pin, hash_secret
 from mcdesk.store.tables import AccessGrant, Learner, School, SchoolClass, Teacher
-from mcdesk.study.access import ALL_PACKS
 
 __all__ = [
     "DEMO_CLASS",

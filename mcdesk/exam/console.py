@@ -13,7 +13,6 @@ from pathlib import Path
 
 from mcdesk.exam.issuer import open_issuer
 from mcdesk.exam.keyring import load_pack_keys, wrap_pending_pack_keys
-from mcdesk.exam.slots import DEFAULT_PARAMS, ScryptParams
 from mcdesk.exam.unlock import (
     LOW_SLOTS,
     SLOTS_AT_SETUP,
@@ -22,9 +21,10 @@ from mcdesk.exam.unlock import (
     refill_slots,
     slots_left,
 )
-from mcdesk.live.board_link import board_address, qr_png
+from mcdesk.protocol.board_link import board_address, qr_png
+from mcdesk.protocol.slots import DEFAULT_PARAMS, ScryptParams
 from mcdesk.store.connection import opened
-from mcdesk.sync.status import SERVER_URL_KEY
+from mcdesk.store.sync_state import SERVER_URL_KEY
 
 SHOWN_CODES = 10
 CODE_ISSUER_KEY = "code_issuer"  # sync_state: the server issuer whose slots this station holds

@@ -19,6 +19,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from mcdesk.content.catalog import load_manifest
+from mcdesk.content.skill_states import Readiness, readiness, skill_states
 from mcdesk.exam import accommodations, records
 from mcdesk.exam.access import require_grant
 from mcdesk.exam.engine import ExamEngine
@@ -28,7 +29,6 @@ from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed
 from mcdesk.exam.states import ACTIVE, ENDED, AttemptState, ExamError, NotGrantedError
 from mcdesk.exam.unlock import LOW_SLOTS, UnlockDesk, UnlockResult
 from mcdesk.store.connection import opened
-from mcdesk.study.states import Readiness, readiness, skill_states
 
 # What the screens may see of an item: never "answer", "accepted", "pattern" or "feedback".
 SHOWN_FIELDS = ("id", "type", "prompt", "options", "prompts", "unit", "skill")

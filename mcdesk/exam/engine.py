@@ -54,7 +54,8 @@ from mcdesk.exam.states import (
     TimeUpError,
 )
 from mcdesk.exam.timer import SUSPEND_AFTER_S, ExamClock
-from mcdesk.ids import uuid7
+from mcdesk.protocol.documents import MAX_MULTIPLIER, MIN_MULTIPLIER
+from mcdesk.protocol.ids import uuid7
 from mcdesk.store.connection import connect
 
 MAX_EXTEND_MINUTES = 120
@@ -153,7 +154,7 @@ class ExamEngine:
             raise ExamStateError(f"attempt {active} is in progress: resume it instead")
         if multiplier is None:
             multiplier = accommodations.time_multiplier(self._db, learner_id=learner_id)
-        if not accommodations.MIN_MULTIPLIER <= multiplier <= accommodations.MAX_MULTIPLIER:
+        if not MIN_MULTIPLIER <= multiplier <= MAX_MULTIPLIER:
             raise ExamError(f"a time multiplier of {multiplier:g} is out of range")
         history = records.earlier_forms(self._db, learner_id=learner_id, pack_id=pack_id)
         seed = secrets.randbits(62)

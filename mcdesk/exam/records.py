@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from mcdesk.canonical import canonical_json
 from mcdesk.exam.forms import Form
 from mcdesk.exam.states import STATES, AttemptState, ExamError
-from mcdesk.ids import uuid7
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.ids import uuid7
 
 MAX_RESPONSE_CHARS = 20_000
 ATTEMPT_COLUMNS = (
@@ -202,7 +202,7 @@ def active_attempt(
 def queue_outbox(
     connection: sqlite3.Connection, *, kind: str, body: dict[str, Any], now: datetime
 ) -> int:
-    """mcdesk.sync.outbox.add_event in raw SQL, for the exam's sqlite3 transactions; its seq."""
+    """mcdesk.store.outbox.add_event in raw SQL, for the exam's sqlite3 transactions; its seq."""
     # Same row shape as the SQLModel OutboxEvent: created_at in SQLAlchemy's naive-UTC text.
     created_at = now.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     (last,) = connection.execute("SELECT MAX(seq) FROM outbox").fetchone()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from mcdesk.exam.desk import CodeOutcome, ExamDesk
 from mcdesk.exam.states import ENDED, ExamError
-from mcdesk.live.commands import CommandRefused, ProctorCommand
+from mcdesk.protocol.commands import CommandRefused, ProctorCommand
 from mcdesk.store.connection import opened
 
 COMMAND_EVENT = "proctor_command"

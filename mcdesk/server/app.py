@@ -14,7 +14,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 import mcdesk
-from mcdesk.live.protocol import LIVE_PATH, MAX_REPORT_BYTES
+from mcdesk.protocol.live import LIVE_PATH, MAX_REPORT_BYTES
+from mcdesk.protocol.streams import Stream
 from mcdesk.server.admission import RETRY_AFTER_SECONDS, Admission, Overloaded
 from mcdesk.server.api.routes import badges, content, enrol, health, live, pull, push, server_key
 from mcdesk.server.bodylimit import (
@@ -50,13 +51,13 @@ PREFIX_LIMITS = {("POST", "/teacher"): TEACHER_FORM_BYTES}
 def stream_renderers() -> dict[str, Renderer]:
     """Per-stream hooks that shape a change for the station pulling it."""
     # roster, grants, accommodations and code_slots are sent as stored.
-    return {"pack_keys": render_pack_key}
+    return {Stream.PACK_KEYS: render_pack_key}
 
 
 def pull_preparers(sealer: SlotSealer) -> dict[str, Preparer]:
     """Per-stream hooks run before a station's page is read (they may commit changes)."""
     # The station pushed its code_used events first: owe it the slots, have them sealed.
-    return {"code_slots": sealer.prepare_pull}
+    return {Stream.CODE_SLOTS: sealer.prepare_pull}
 
 
 def prepare_database(settings: ServerSettings) -> None:

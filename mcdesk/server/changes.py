@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import insert, or_, text
 from sqlmodel import Session, col, select
 
-from mcdesk.canonical import canonical_json
-from mcdesk.server.models import STREAMS, Change, PullItem, PullResponse, Station
-
-MAX_PULL = 500
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.documents import MAX_PULL_PAGE
+from mcdesk.protocol.streams import STREAMS
+from mcdesk.server.models import Change, PullItem, PullResponse, Station
 
 # Per-stream hooks that turn a stored document into what one station receives (for
 # example, a pack key wrapped under that station's exam key). None drops the item.
@@ -96,7 +96,7 @@ def read(
     stream: str,
     station: Station,
     after: int,
-    limit: int = MAX_PULL,
+    limit: int = MAX_PULL_PAGE,
     renderers: Mapping[str, Renderer] | None = None,
 ) -> PullResponse:
     """The station's changes in ``stream`` after ``after``, oldest first, at most ``limit``.

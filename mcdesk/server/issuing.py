@@ -37,7 +37,8 @@ from mcdesk.badges.issue import issue_badge
 from mcdesk.badges.issuer_key import IssuerKey, issuer_key_from_private
 from mcdesk.badges.status_list import MIN_ENTRIES
 from mcdesk.content.standards import Standard, standards_of
-from mcdesk.exam.results import AttemptScore
+from mcdesk.protocol.attempt_score import AttemptScore
+from mcdesk.protocol.streams import Stream
 from mcdesk.server import changes
 from mcdesk.server.db import make_engine
 from mcdesk.server.models import Badge, BadgeSite, Flag, PublishedPack, School, Station
@@ -45,7 +46,6 @@ from mcdesk.server.models import Result as ResultRow
 from mcdesk.server.signer import load_signer
 from mcdesk.server.standing import earns_badge
 
-BADGES = "badges"
 CLUSTER_FALLBACK = "Career and technical education"
 STATUS_LIST = "1"  # one list of MIN_ENTRIES bits; a second list when it fills is not built
 _INDEX_TRIES = 8
@@ -178,7 +178,7 @@ def record_badge(session: Session, *, badge: Badge, now: datetime) -> None:
     """Put the badge's current document in its school's ``badges`` stream."""
     changes.record(
         session,
-        stream=BADGES,
+        stream=Stream.BADGES,
         key=badge.credential_id,
         document=badge_document(badge),
         now=now,

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from mcdesk.ids import uuid7
+from mcdesk.protocol.ids import uuid7
 from mcdesk.server.models import Learner, SchoolClass, Teacher
 from mcdesk.server.pins import PinToSettle, settle_pins
 from mcdesk.server.schools import learner_document, record_class, record_learners

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer
 
 from mcdesk.exam.desk import CodeOutcome, Evidence, ExamDesk, Interrupted, Outcome, Sitting
 from mcdesk.exam.remote import Ack, apply_command
-from mcdesk.live.commands import ProctorCommand
+from mcdesk.protocol.commands import ProctorCommand
 from mcdesk.ui.background import run_in_background
 from mcdesk.ui.code_prompt import CodePrompt
 from mcdesk.ui.exam_hold import MainWindowHold

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mcdesk.live.report import Activity
 from mcdesk.paths import Paths
+from mcdesk.sync.live_report import Activity
 from mcdesk.ui.live_worker import LiveWorker
 
 if TYPE_CHECKING:
-    from mcdesk.live.link import Exchange
+    from mcdesk.sync.live_link import Exchange
     from mcdesk.ui.exam_flow import ExamFlow
     from mcdesk.ui.main_window import MainWindow
     from mcdesk.ui.study_flow import StudyFlow

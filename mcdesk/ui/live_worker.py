@@ -18,20 +18,20 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from mcdesk.live.protocol import IDLE_REPORT_EVERY_S, REPORT_EVERY_S
-from mcdesk.live.report import Activity
+from mcdesk.protocol.live import IDLE_REPORT_EVERY_S, REPORT_EVERY_S
+from mcdesk.sync.live_report import Activity
 from mcdesk.ui.background import run_in_background, worker_queue
 
 if TYPE_CHECKING:
     from mcdesk.exam.remote import Ack
-    from mcdesk.live.link import Exchange, LiveLink
+    from mcdesk.sync.live_link import Exchange, LiveLink
 
 
 def _make_link(database: Path, station_key_path: Path, server_url: str) -> LiveLink | None:
     """The link, once the station has pinned its server's key (worker thread)."""
     from mcdesk.keys import read_private_key
-    from mcdesk.live.link import LiveLink
     from mcdesk.store.connection import opened
+    from mcdesk.sync.live_link import LiveLink
     from mcdesk.sync.pinning import pinned_server_key
 
     server_key = pinned_server_key(database)
@@ -121,7 +121,7 @@ class LiveWorker(QObject):
         link = self._link
 
         def task() -> tuple[LiveLink | None, Exchange | None]:
-            from mcdesk.live.report import live_report
+            from mcdesk.sync.live_report import live_report
 
             current = link or _make_link(database, key_path, url)
             if current is None:

@@ -9,8 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from mcdesk.content.standards import Standard, standards_of
-from mcdesk.study.states import (
+from mcdesk.content.skill_states import (
     STAGE_LABELS,
     SkillState,
     readiness,
@@ -18,6 +17,7 @@ from mcdesk.study.states import (
     stage_text,
     state_of,
 )
+from mcdesk.content.standards import Standard, standards_of
 from mcdesk.ui.cards import Card, ReadingColumn, left_aligned, meta_line, text_label
 
 if TYPE_CHECKING:

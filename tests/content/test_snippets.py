@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from mcdesk.content.catalog import search_catalog
-from mcdesk.content.search_index import CREATE_SEARCH_TABLE
+from mcdesk.store.search_index import CREATE_SEARCH_TABLE
 
 FILLER = " ".join(f"filler{n}" for n in range(60))
 

@@ -4,8 +4,8 @@ from collections import Counter
 
 import pytest
 
-from mcdesk.canonical import canonical_json
 from mcdesk.exam.forms import FormError, draw_form, form_item_ids
+from mcdesk.protocol.canonical import canonical_json
 from tests.exam.bank import SKILLS, blueprint, make_bank
 
 BANK = make_bank()

@@ -16,9 +16,9 @@ from mcdesk.badges.verify import verify_badge
 from mcdesk.cli import main
 from mcdesk.keys import PublisherKey, verify_signature
 from mcdesk.paths import Paths
+from mcdesk.protocol.files import RECEIPTS_KIND, read_signed_file
 from mcdesk.server.models import Badge, Change, Result, ServerPackKey
 from mcdesk.server.signer import load_signer
-from mcdesk.sync.files import RECEIPTS_KIND, read_signed_file
 from tests.badges.test_credentials import _validate
 from tests.server.badging import provisioned_lab
 from tests.server.conftest import RunningServer

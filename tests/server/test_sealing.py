@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mcdesk.exam.slots import ScryptParams, Slot
+from mcdesk.protocol.slots import ScryptParams, Slot
 from mcdesk.server import issuer
 from mcdesk.server.issuer import SLOTS_AHEAD
 from mcdesk.server.sealer import THREADS

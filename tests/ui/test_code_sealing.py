@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from mcdesk.demo import DEMO_TEACHER_ID, DEMO_TEACHER_PASSWORD
 from mcdesk.exam.issuer import open_issuer
-from mcdesk.exam.slots import open_slot
 from mcdesk.exam.unlock import read_slot
 from mcdesk.paths import Paths
+from mcdesk.protocol.slots import open_slot
 from mcdesk.settings import load_settings
 from mcdesk.startup import FIRST_RUN_SLOTS, SLOTS_PER_BATCH
 from mcdesk.store.connection import opened

@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 from mcdesk.exam.console import TeacherCodes
 from mcdesk.exam.remote import apply_command
-from mcdesk.live.board_link import board_address, qr_png
-from mcdesk.live.link import Exchange
+from mcdesk.protocol.board_link import board_address, qr_png
 from mcdesk.server.live.models import LiveState, ProctorCommand
+from mcdesk.sync.live_link import Exchange
 from mcdesk.ui.live_worker import LiveWorker
 from mcdesk.ui.teacher_page import TeacherPage
 from tests.server.web.conftest import trc  # noqa: F401  (a fixture)

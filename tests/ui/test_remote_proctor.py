@@ -11,14 +11,14 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pytestqt.qtbot import QtBot
 
-from mcdesk.canonical import canonical_json
 from mcdesk.exam.remote import Ack
 from mcdesk.keys import public_key_b64
-from mcdesk.live.commands import ProctorCommand, command_document, open_command
-from mcdesk.live.protocol import COMMAND_KIND
-from mcdesk.live.report import live_report
 from mcdesk.paths import Paths
-from mcdesk.sync.files import signed_document
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.commands import ProctorCommand, command_document, open_command
+from mcdesk.protocol.files import signed_document
+from mcdesk.protocol.live import COMMAND_KIND
+from mcdesk.sync.live_report import live_report
 from mcdesk.sync.status import SERVER_PUBLIC_KEY
 from mcdesk.ui.exam_flow import ExamFlow
 from mcdesk.ui.live_wiring import current_activity

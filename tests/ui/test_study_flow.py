@@ -258,8 +258,8 @@ def test_the_teacher_page_shows_the_codes_the_station_will_ask_for(
     page = window.teacher_page
     qtbot.waitUntil(lambda: len(page.code_labels) == 10, timeout=WAIT)
     assert page.code_labels[0].text().startswith("#1 ")
-    from mcdesk.exam.codes import code_for
     from mcdesk.exam.issuer import open_issuer
+    from mcdesk.protocol.codes import code_for
 
     with sqlite3.connect(home.database) as connection:
         issuer = open_issuer(connection, teacher_id="demo-teacher", password="mcdesk-demo")

@@ -13,14 +13,14 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from mcdesk.canonical import canonical_json
-from mcdesk.exam.codes import code_for
-from mcdesk.live.commands import command_document
-from mcdesk.live.protocol import ACTIONS, COMMAND_KIND, COMMAND_TTL_S, MAX_EXTEND_MINUTES
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.codes import code_for
+from mcdesk.protocol.commands import command_document
+from mcdesk.protocol.files import signed_document
+from mcdesk.protocol.live import ACTIONS, COMMAND_KIND, COMMAND_TTL_S, MAX_EXTEND_MINUTES
 from mcdesk.server.live.models import ProctorCommand
 from mcdesk.server.models import StationIssuer
 from mcdesk.server.signer import ServerSigner
-from mcdesk.sync.files import signed_document
 
 
 class CommandNotMade(Exception):

@@ -21,7 +21,7 @@ class LiveState(ServerTable, table=True):
 
     station_id: str = Field(primary_key=True, foreign_key="station.id")
     learner_id: str | None = Field(default=None, index=True)
-    document: str  # the report as canonical JSON, checked and bounded (mcdesk.live.report)
+    document: str  # the report as canonical JSON, checked and bounded (mcdesk.sync.live_report)
     received_at: datetime = Field(sa_column=_when())
     changed_at: datetime = Field(sa_column=_when(index=True))  # the last report that differed
 

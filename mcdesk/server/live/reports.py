@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from mcdesk.canonical import canonical_json
-from mcdesk.live.protocol import MAX_COMMANDS, OFFLINE_AFTER_S
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.live import MAX_COMMANDS, OFFLINE_AFTER_S
 from mcdesk.server.live.models import LiveState, ProctorCommand
 from mcdesk.server.models import Station
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from mcdesk.exam.codes import format_code
-from mcdesk.live.protocol import ACK_WAIT_S, OFFLINE_AFTER_S
+from mcdesk.protocol.codes import format_code
+from mcdesk.protocol.live import ACK_WAIT_S, OFFLINE_AFTER_S
 from mcdesk.server.live.commands import station_code
 from mcdesk.server.live.models import LiveState, ProctorCommand
 from mcdesk.server.models import Learner, SchoolClass, Station

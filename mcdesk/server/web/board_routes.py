@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
-from mcdesk.live.protocol import MAX_EXTEND_MINUTES
+from mcdesk.protocol.live import MAX_EXTEND_MINUTES
 from mcdesk.server.api.deps import SessionDep, get_signer
 from mcdesk.server.live.commands import CommandNotMade, make_command
 from mcdesk.server.live.notices import LiveNotices

@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from mcdesk.exam.codes import code_for
 from mcdesk.exam.desk import ExamDesk
 from mcdesk.exam.remote import Ack, apply_command
 from mcdesk.keys import PublisherKey, read_private_key
-from mcdesk.live.link import Exchange, LiveLink
-from mcdesk.live.report import Activity, live_report
 from mcdesk.paths import Paths
+from mcdesk.protocol.codes import code_for
 from mcdesk.server.models import Station, StationIssuer
 from mcdesk.server.schools import add_teacher
+from mcdesk.sync.live_link import Exchange, LiveLink
+from mcdesk.sync.live_report import Activity, live_report
 from tests.server.badging import Lab, provisioned_lab
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import OTHER_USER, PASSWORD

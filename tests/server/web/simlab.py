@@ -16,11 +16,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from mcdesk.keys import public_key_b64
-from mcdesk.live.link import LiveLink
 from mcdesk.server.admin import register_station
 from mcdesk.server.issuer import ensure_issuer
 from mcdesk.server.models import Learner
 from mcdesk.server.signer import ensure_signer
+from mcdesk.sync.live_link import LiveLink
 
 TITLE = "Measuring tools"
 
@@ -74,7 +74,7 @@ def report(
     studying: str | None = None,
     attempt_id: str | None = None,
 ) -> dict[str, Any]:
-    """A live report as a station builds it (mcdesk.live.report)."""
+    """A live report as a station builds it (mcdesk.sync.live_report)."""
     if learner is None:
         return {"learner": None, "doing": {"kind": "idle", "title": "", "skill": None},
                 "attempt": None, "acks": []}  # fmt: skip

@@ -14,13 +14,13 @@ from datetime import UTC, datetime, timedelta
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, col, select
 
-from mcdesk.canonical import canonical_json
-from mcdesk.live.commands import command_document
-from mcdesk.live.protocol import COMMAND_KIND
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.commands import command_document
+from mcdesk.protocol.files import signed_document
+from mcdesk.protocol.live import COMMAND_KIND
 from mcdesk.server.live.models import ProctorCommand
 from mcdesk.server.models import Teacher
 from mcdesk.server.signer import load_signer
-from mcdesk.sync.files import signed_document
 from tests.server.pulling import TEACHER_USER
 from tests.server.web.harness import OTHER_USER
 from tests.server.web.http import WebClient

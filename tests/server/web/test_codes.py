@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from mcdesk.exam.codes import code_for
+from mcdesk.protocol.codes import code_for
 from mcdesk.server.models import StationIssuer
 from tests.server.conftest import RunningServer
 from tests.server.pulling import TEACHER_PASSWORD, enrolled_station, set_up_school

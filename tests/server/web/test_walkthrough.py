@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from mcdesk.exam.codes import code_for
+from mcdesk.protocol.codes import code_for
 from mcdesk.server.models import StationIssuer
 from tests.server.pulling import enrolled_station
 from tests.server.web.conftest import TrcServer

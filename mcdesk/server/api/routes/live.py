@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, status
 
 from mcdesk.jsonread import JsonRefused, read_json
-from mcdesk.live.protocol import MAX_REPORT_BYTES, ReportRefused, check_report
+from mcdesk.protocol.live import MAX_REPORT_BYTES, ReportRefused, check_report
 from mcdesk.server.api.deps import RawBodyDep, SessionDep, StationDep
 from mcdesk.server.live.notices import LiveNotices
 from mcdesk.server.live.reports import record_report

@@ -134,7 +134,7 @@ def _titles(
 def live_report(
     database: Path, activity: Activity, *, acks: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """The report the station posts (mcdesk.live.protocol.check_report is its shape)."""
+    """The report the station posts (mcdesk.protocol.live.check_report is its shape)."""
     with opened(database, read_only=True) as connection:
         attempt_id = _attempt_id(connection, activity)
         attempt = (

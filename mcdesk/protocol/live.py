@@ -1,8 +1,8 @@
 """Names and bounds both sides of the live channel share (station and server).
 
 A station posts its live report to ``LIVE_PATH``, signed like every sync request
-(mcdesk.sync.signing). The answer carries the proctor commands waiting for it, each one a
-signed-file envelope (mcdesk.sync.files) of kind ``COMMAND_KIND`` signed by the server key.
+(mcdesk.protocol.signing). The answer carries the proctor commands waiting for it, each one a
+signed-file envelope (mcdesk.protocol.files) of kind ``COMMAND_KIND`` signed by the server key.
 """
 
 from __future__ import annotations

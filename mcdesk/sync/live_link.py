@@ -1,8 +1,8 @@
 """The station's end of the live channel: post a report, get the commands waiting.
 
-One exchange is one signed POST (mcdesk.sync.signing, the station key) and an answer
+One exchange is one signed POST (mcdesk.protocol.signing, the station key) and an answer
 holding signed commands; each command is checked against the pinned server key before
-anything in it is used (mcdesk.live.commands). No threads here: the caller runs it off
+anything in it is used (mcdesk.protocol.commands). No threads here: the caller runs it off
 the GUI thread (mcdesk.ui.live_worker) or in a test or benchmark loop.
 """
 
@@ -16,12 +16,12 @@ from typing import Any
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from mcdesk.canonical import canonical_json
 from mcdesk.jsonread import JsonRefused, read_json
-from mcdesk.live.commands import CommandRefused, ProctorCommand, open_command
-from mcdesk.live.protocol import LIVE_PATH, MAX_ANSWER_BYTES, MAX_COMMANDS
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.commands import CommandRefused, ProctorCommand, open_command
+from mcdesk.protocol.live import LIVE_PATH, MAX_ANSWER_BYTES, MAX_COMMANDS
+from mcdesk.protocol.signing import signed_headers
 from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, endpoint, refusal, send
-from mcdesk.sync.signing import signed_headers
 
 
 def _utc_now() -> datetime:

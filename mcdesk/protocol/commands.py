@@ -15,8 +15,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from mcdesk.jsonread import JsonRefused, read_json
-from mcdesk.live.protocol import ACTIONS, COMMAND_KIND, MAX_EXTEND_MINUTES
-from mcdesk.sync.files import FileRefused, open_signed
+from mcdesk.protocol.files import FileRefused, open_signed
+from mcdesk.protocol.live import ACTIONS, COMMAND_KIND, MAX_EXTEND_MINUTES
 
 MAX_COMMAND_BYTES = 4096
 
