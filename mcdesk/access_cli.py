@@ -150,13 +150,13 @@ def cmd_accommodate(args: argparse.Namespace) -> int:
 def cmd_codes(args: argparse.Namespace) -> int:
     from mcdesk.admin_cli import _server_session
     from mcdesk.exam.codes import format_code
-    from mcdesk.server.issuer import IssuerError, find_station, next_codes
+    from mcdesk.server.issuer import StationCodesError, find_station, next_codes
 
     with _server_session(args.db) as session:
         try:
             station = find_station(session, args.station)
             listing = next_codes(session, station=station, count=args.count, start=args.start)
-        except IssuerError as exc:
+        except StationCodesError as exc:
             return _refuse(exc)
         name = station.name
     print(
@@ -177,7 +177,7 @@ def cmd_codes(args: argparse.Namespace) -> int:
 
 def _provision_update(args: argparse.Namespace, output: Path) -> int:
     from mcdesk.admin_cli import _server_session
-    from mcdesk.server.issuer import IssuerError, find_station
+    from mcdesk.server.issuer import StationCodesError, find_station
     from mcdesk.server.provision import update_station
     from mcdesk.server.schools import AdminError
     from mcdesk.sync.files import write_private
@@ -189,7 +189,7 @@ def _provision_update(args: argparse.Namespace, output: Path) -> int:
                 session, station=station, server_url=args.server_url, now=datetime.now(UTC)
             )
             write_private(output, made.data)
-        except (AdminError, IssuerError) as exc:
+        except (AdminError, StationCodesError) as exc:
             session.rollback()
             return _refuse(exc)
         except OSError as exc:

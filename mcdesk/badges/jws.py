@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from mcdesk.badges.didkey import DidRefused, public_key_from_did
 from mcdesk.badges.issuer_key import IssuerKey
 from mcdesk.canonical import canonical_json
+from mcdesk.errors import McdeskError
 from mcdesk.jsonread import JsonRefused, read_json
 
 COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
@@ -21,7 +22,7 @@ MAX_TOKEN_BYTES = 1024 * 1024
 _MAX_HEADER_BYTES = 4096
 
 
-class JwsRefused(ValueError):
+class JwsRefused(McdeskError, ValueError):
     """A token that is not a well-formed EdDSA compact JWS; the message says why."""
 
 

@@ -11,6 +11,8 @@ import random
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, TypedDict
 
+from mcdesk.errors import McdeskError
+
 # Types whose options are shown in a drawn order; matching shuffles its option column.
 SHUFFLED_TYPES = frozenset({"single_choice", "multiple_response", "ordering", "matching"})
 
@@ -25,7 +27,7 @@ class Form(TypedDict):
     items: list[FormItem]
 
 
-class FormError(ValueError):
+class FormError(McdeskError, ValueError):
     """The blueprint asks for more than the bank holds, or names no skills."""
 
 

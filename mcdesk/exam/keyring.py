@@ -20,12 +20,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from mcdesk.content.catalog import load_manifest, read_pack_file
 from mcdesk.content.sealing import PackKey, SealError, bank_aad, read_pack_key, unseal
+from mcdesk.errors import McdeskError
 
 EXAM_KEY_BYTES = 32
 NONCE_BYTES = 12
 
 
-class KeyringError(Exception):
+class KeyringError(McdeskError):
     """A pack key or item bank cannot be opened; the message says why and what to do."""
 
 

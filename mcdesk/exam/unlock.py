@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from mcdesk.content.sealing import PackKey
+from mcdesk.errors import McdeskError
 from mcdesk.exam.codes import normalise_code
 from mcdesk.exam.issuer import Issuer, has_issuer, save_issuer, seal_issuer
 from mcdesk.exam.keyring import check_exam_key, new_exam_key, wrap_pack_key
@@ -46,7 +47,7 @@ NO_SLOT = 0  # code_entry.counter when the station had no slot left to try
 CODE_USED_KIND = "code_used"  # the outbox event of an accepted code
 
 
-class UnlockError(Exception):
+class UnlockError(McdeskError):
     """Exam keys cannot be set up or refilled; the message says why."""
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
+from mcdesk.errors import McdeskError
 from mcdesk.ids import uuid7
 from mcdesk.passwords import hash_secret
 from mcdesk.server import changes
@@ -26,7 +27,7 @@ MIN_PASSWORD_CHARS = 8
 MAX_NAME_CHARS = 100
 
 
-class AdminError(Exception):
+class AdminError(McdeskError):
     """An administration request refused; the message says what is wrong and what to do."""
 
 

@@ -20,6 +20,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlmodel import Session
 
+from mcdesk.errors import McdeskError
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import SyncState
 from mcdesk.sync.answers import signed_answer_body
@@ -39,7 +40,7 @@ Item = tuple[str, dict[str, Any] | None]
 Applier = Callable[[Session, list[Item], datetime], None]
 
 
-class PullRefused(Exception):
+class PullRefused(McdeskError):
     """A page that cannot be applied; the message says what is wrong."""
 
 

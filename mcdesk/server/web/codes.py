@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from mcdesk.server.issuer import CodeListing, IssuerError, next_codes
+from mcdesk.server.issuer import CodeListing, StationCodesError, next_codes
 from mcdesk.server.models import School, Station
 from mcdesk.server.web.access import Viewer
 
@@ -38,7 +38,7 @@ def codes_for(session: Session, *, viewer: Viewer) -> TeacherCodes:
     for station in stations:
         try:
             listings.append(next_codes(session, station=station, count=CODES_SHOWN))
-        except IssuerError:
+        except StationCodesError:
             waiting.append(station.name)
     return TeacherCodes(
         viewer.display_name, "" if school is None else school.name, listings, waiting
