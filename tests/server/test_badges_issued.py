@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from mcdesk.badges.didkey import did_key_for
 from mcdesk.badges.verdict import Outcome
 from mcdesk.badges.verify import verify_badge
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.keys import PublisherKey, verify_signature
 from mcdesk.paths import Paths
 from mcdesk.server.models import Badge, Change, Result, ServerPackKey

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.exam.keyring import open_bank
 from mcdesk.exam.unlock import UnlockDesk
 from mcdesk.keys import PublisherKey, public_file_for, public_key_b64, read_private_key
