@@ -222,16 +222,17 @@ class OrderingInput(ItemInput):
         self.list.model().rowsMoved.connect(lambda *_: self.changed.emit())
         layout.addWidget(self.list, 1)
         buttons = QVBoxLayout()
-        self.list.move_requested.connect(self.move)
+        self.list.move_requested.connect(self.move_selected)
         for label, step, keys in (("Move up", -1, "Alt+Up"), ("Move down", 1, "Alt+Down")):
             button = QPushButton(label)
             button.setToolTip(keys)
-            button.clicked.connect(lambda _=False, s=step: self.move(s))
+            button.clicked.connect(lambda _=False, s=step: self.move_selected(s))
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
-    def move(self, step: int) -> None:
+    def move_selected(self, step: int) -> None:
+        """Move the selected entry ``step`` places (QWidget.move moves the widget)."""
         row = self.list.currentRow()
         target = row + step
         if row < 0 or not 0 <= target < self.list.count():

@@ -17,11 +17,13 @@ def _talks_to_terminal(tree: ast.AST) -> list[int]:
     lines = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id == "print":
-                lines.append(node.lineno)
-        elif isinstance(node, ast.Attribute) and node.attr in {"stdout", "stderr"}:
-            if isinstance(node.value, ast.Name) and node.value.id == "sys":
-                lines.append(node.lineno)
+            name = node.func.id  # print(...)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            name = f"{node.value.id}.{node.attr}"  # sys.stdout
+        else:
+            continue
+        if name in {"print", "sys.stdout", "sys.stderr"}:
+            lines.append(node.lineno)
     return lines
 
 
