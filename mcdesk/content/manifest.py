@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from mcdesk.content.items import item_problems
+from mcdesk.items.registry import item_problems
 
 
 @cache

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mcdesk.content.errors import SourceError
-from mcdesk.content.items import ITEM_TYPES, item_problems
+from mcdesk.items.registry import ITEM_TYPES, item_problems
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 IMAGE_REF = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")

@@ -18,10 +18,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import mcdesk
 from mcdesk.canonical import canonical_json
-from mcdesk.content.scoring import score_item
 from mcdesk.exam.eventlog import ExamEvent
 from mcdesk.exam.forms import Form
 from mcdesk.exam.records import AttemptRow, SavedAnswer
+from mcdesk.items.registry import score_item
 
 RESULT_KIND = "mcdesk-exam-result"
 PAUSE_KINDS = frozenset({"paused", "interrupted", "left"})
