@@ -91,7 +91,7 @@ def score_form(
     responses: Mapping[str, Any],
     proficiency_level: float,
 ) -> AttemptScore:
-    """One point per item, partial credit per content.scoring; per-skill subscores."""
+    """One point per item, partial credit per mcdesk.items; per-skill subscores."""
     points: dict[str, float] = {}
     available: dict[str, float] = {}
     for shown in form["items"]:
