@@ -50,11 +50,8 @@ class _Stages:
 
 
 def cmd_station_enroll(args: argparse.Namespace) -> int:
-    from sqlmodel import Session, select
-
     from mcdesk.keys import public_key_b64, read_private_key
-    from mcdesk.store.engine import make_engine
-    from mcdesk.store.tables import Station
+    from mcdesk.station import this_station
     from mcdesk.sync.client import SyncError
     from mcdesk.sync.content import ContentReport
     from mcdesk.sync.enrol import enrol_station
@@ -64,12 +61,7 @@ def cmd_station_enroll(args: argparse.Namespace) -> int:
     stages = _Stages()
     stages.say("preparing this station…")
     paths = prepare_store(joining=True)
-    engine = make_engine(paths.database)
-    try:
-        with Session(engine) as session:
-            station = session.exec(select(Station)).one()
-    finally:
-        engine.dispose()
+    station = this_station(paths.database)
     key = read_private_key(paths.station_key)
     stages.say(f"asking {args.server} to enrol this station…")
     try:

@@ -17,7 +17,7 @@ CODES_SHOWN = 10
 
 
 @dataclass(frozen=True, slots=True)
-class TeacherCodes:
+class SchoolCodes:
     """What the Codes page shows: who, which school, each station's next codes."""
 
     teacher: str
@@ -26,7 +26,7 @@ class TeacherCodes:
     waiting: list[str]  # stations the server does not issue codes for yet
 
 
-def codes_for(session: Session, *, viewer: Viewer) -> TeacherCodes:
+def codes_for(session: Session, *, viewer: Viewer) -> SchoolCodes:
     """The next codes of every station of the teacher's school that is not revoked."""
     school = session.get(School, viewer.school_id)
     stations = session.exec(
@@ -40,6 +40,6 @@ def codes_for(session: Session, *, viewer: Viewer) -> TeacherCodes:
             listings.append(next_codes(session, station=station, count=CODES_SHOWN))
         except StationCodesError:
             waiting.append(station.name)
-    return TeacherCodes(
+    return SchoolCodes(
         viewer.display_name, "" if school is None else school.name, listings, waiting
     )
