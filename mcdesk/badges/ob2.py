@@ -127,9 +127,36 @@ def build_assertion(
     return assertion
 
 
+def _hosted_id(document: Any) -> str | None:
+    """The id of an embedded object when it is an http(s) URL the server hosts."""
+    found = document.get("id") if isinstance(document, dict) else None
+    return found if isinstance(found, str) and found.startswith(("https://", "http://")) else None
+
+
 def hosted_assertion(assertion: dict[str, Any]) -> dict[str, Any]:
-    """The same Assertion as the server hosts it at its id (verification 'hosted')."""
-    return {**assertion, "verification": {"type": "hosted"}}
+    """The same Assertion as the server hosts it at its id (verification 'hosted').
+
+    Its BadgeClass is linked by URL, as 2.0 hosted verifiers fetch it (and its issuer) there.
+    """
+    hosted = {**assertion, "verification": {"type": "hosted"}}
+    badge_url = _hosted_id(assertion.get("badge"))
+    if badge_url is not None:
+        hosted["badge"] = badge_url
+    return hosted
+
+
+def hosted_badge_class(badge: dict[str, Any]) -> dict[str, Any]:
+    """An embedded BadgeClass as the server hosts it at its id, its Issuer linked by URL."""
+    hosted = {**badge, "@context": OB2_CONTEXT}
+    issuer_url = _hosted_id(badge.get("issuer"))
+    if issuer_url is not None:
+        hosted["issuer"] = issuer_url
+    return hosted
+
+
+def hosted_issuer(profile: dict[str, Any]) -> dict[str, Any]:
+    """An embedded Issuer profile as the server hosts it at its id."""
+    return {**profile, "@context": OB2_CONTEXT}
 
 
 def sign_assertion(*, assertion: dict[str, Any], key: IssuerKey) -> str:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from mcdesk.badges.award import parse_iso
 from mcdesk.badges.baking import BadgeVersion
+from mcdesk.badges.jws import JwsRefused, parse_compact
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +108,17 @@ def _ob2(assertion: Mapping[str, Any]) -> BadgeSummary:
 def summarize(credential: Mapping[str, Any], *, version: BadgeVersion) -> BadgeSummary:
     """The display facts of a verified credential (`Verdict.credential`)."""
     return _ob3(credential) if version is BadgeVersion.OB3 else _ob2(credential)
+
+
+def stated_expiry(token: str) -> datetime | None:
+    """When a signed badge says it expires (3.0 ``validUntil``, 2.0 ``expires``), unchecked.
+
+    For showing a stored badge only: the verifier is what judges a badge's dates.
+    """
+    try:
+        payload = parse_compact(token).payload
+    except JwsRefused:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    return parse_iso(payload.get("validUntil", payload.get("expires")))

@@ -124,6 +124,22 @@ def _read_skill(
     return skill, files, bank
 
 
+MAX_VALID_DAYS = 36500
+
+
+def _badge_table(table: object, where: Path) -> dict[str, Any]:
+    """``[badge] valid_for_days = N``: the badge expires N days after it is issued."""
+    if not isinstance(table, dict) or set(table) != {"valid_for_days"}:
+        raise SourceError(f"{where}: [badge] takes one key, valid_for_days (whole days)")
+    days = table["valid_for_days"]
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_VALID_DAYS:
+        raise SourceError(
+            f"{where}: [badge] valid_for_days must be a whole number of days "
+            f"from 1 to {MAX_VALID_DAYS}, not {days!r}"
+        )
+    return {"valid_for_days": days}
+
+
 def read_source(root: Path) -> PackSource:
     """Read and check a source folder; raises SourceError naming the file at fault."""
     pack_toml = root / "pack.toml"
@@ -134,6 +150,8 @@ def read_source(root: Path) -> PackSource:
         for key in ("schema_version", "id", "version", "title", "career_cluster", "summary")
     }
     manifest["preview"] = preview
+    if "badge" in document:
+        manifest["badge"] = _badge_table(document["badge"], pack_toml)
     source = PackSource(manifest=manifest)
     skills = []
     for skill_id in _require(document, "skills", pack_toml):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,6 +44,7 @@ from mcdesk.server.signer import load_signer
 from mcdesk.server.standing import earns_badge
 
 BADGES = "badges"
+CLUSTER_FALLBACK = "Career and technical education"
 STATUS_LIST = "1"  # one list of MIN_ENTRIES bits; a second list when it fills is not built
 _INDEX_TRIES = 8
 
@@ -114,6 +115,11 @@ def status_list_url(base: str, name: str = STATUS_LIST) -> str:
     return f"{base}/badges/status/{name}"
 
 
+def badge_image_url(base: str, pack_id: str) -> str:
+    """Where the server hosts a micro-credential's badge picture."""
+    return f"{base}/badges/images/{pack_id}.png"
+
+
 def verify_url(base: str, credential_id: str) -> str:
     """The public verify link of a badge."""
     return f"{base}/verify/{credential_id.removeprefix('urn:uuid:')}"
@@ -180,9 +186,18 @@ def _spec(manifest: dict[str, Any], base: str | None) -> MicroCredentialSpec:
         achievement_id=f"{base}/ob2/badgeclasses/{pack_id}" if base else f"urn:mcdesk:{pack_id}",
         name=title,
         description=str(manifest.get("summary") or title),
-        career_cluster=str(manifest.get("career_cluster") or "Career and technical education"),
+        career_cluster=str(manifest.get("career_cluster") or CLUSTER_FALLBACK),
         skills=tuple(_skill(entry) for entry in skills) if isinstance(skills, list) else (),
+        # The server hosts the picture at its public URL; without one, 2.0 inlines it.
+        image_url=badge_image_url(base, pack_id) if base else None,
     )
+
+
+def valid_for(manifest: dict[str, Any]) -> timedelta | None:
+    """How long the pack's badge stays valid (``[badge] valid_for_days``); None: no expiry."""
+    badge = manifest.get("badge")
+    days = badge.get("valid_for_days") if isinstance(badge, dict) else None
+    return timedelta(days=days) if isinstance(days, int) and days > 0 else None
 
 
 def _award(
@@ -190,6 +205,7 @@ def _award(
     key: IssuerKey,
     school: str,
     spec: MicroCredentialSpec,
+    lifetime: timedelta | None,
     result: ResultRow,
     document: dict[str, Any],
     score: AttemptScore,
@@ -213,6 +229,7 @@ def _award(
         issued_at=now,
         evidence=AttemptEvidence(attempt_id=result.attempt_id),
         status=None if base is None else StatusEntry(list_url=status_list_url(base), index=index),
+        valid_until=None if lifetime is None else now + lifetime,
     )
 
 
@@ -237,13 +254,15 @@ def issue_if_earned(
     school = None if station.school_id is None else session.get(School, station.school_id)
     key = issuer_key_from_private(signer.private_key)
     base = public_url(session)
-    spec = _spec(json.loads(pack.manifest), base)
+    manifest = json.loads(pack.manifest)
+    spec = _spec(manifest, base)
     for _ in range(_INDEX_TRIES):
         index = secrets.randbelow(MIN_ENTRIES)
         award = _award(
             key=key,
             school=school.name if school is not None else "mcdesk server",
             spec=spec,
+            lifetime=valid_for(manifest),
             result=result,
             document=document,
             score=score,

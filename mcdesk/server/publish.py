@@ -124,7 +124,8 @@ def _bank_key(pack: VerifiedPack, pack_key: PackKey | None) -> PackKey | None:
     return pack_key
 
 
-def _newest(session: Session, pack_id: str) -> PublishedPack | None:
+def newest_published(session: Session, pack_id: str) -> PublishedPack | None:
+    """The newest published version of a pack, or None."""
     rows = session.exec(select(PublishedPack).where(col(PublishedPack.pack_id) == pack_id))
     return max(rows, key=lambda row: parse_version(row.version), default=None)
 
@@ -170,7 +171,7 @@ def publish_pack(
     """
     key = _bank_key(pack, pack_key)
     files = len(pack.manifest["files"])
-    if _check_version(pack, _newest(session, pack.pack_id)):
+    if _check_version(pack, newest_published(session, pack.pack_id)):
         return PublishResult(pack.pack_id, pack.version, "unchanged", files, 0, 0, False)
     manifest_sha256 = hashlib.sha256(pack.manifest_bytes).hexdigest()
     size = sum(int(entry["size"]) for entry in pack.manifest["files"])

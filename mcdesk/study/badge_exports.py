@@ -72,6 +72,7 @@ class BadgeDetail:
     verify_url: str | None
     jwt: str
     assertion_jws: str | None
+    expired: bool = False
 
     @property
     def file_stem(self) -> str:
@@ -107,7 +108,15 @@ def badge_detail(
         verify_url=None if row[2] is None else str(row[2]),
         jwt=str(row[3]),
         assertion_jws=None if row[4] is None else str(row[4]),
+        expired=_expired(verdict, now),
     )
+
+
+def _expired(verdict: Verdict, now: datetime) -> bool:
+    """Whether the badge's stated expiry is past (shown on its page; a verifier judges too)."""
+    summary = summarize(verdict.credential or {}, version=verdict.version or BadgeVersion.OB3)
+    until = parse_iso(summary.expires)
+    return until is not None and until <= now
 
 
 def export_kinds(detail: BadgeDetail) -> tuple[ExportKind, ...]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from mcdesk.badges.award import iso_z
+from mcdesk.badges.summary import stated_expiry
 from mcdesk.content.catalog import CatalogEntry, list_catalog
 from mcdesk.store.connection import opened
 from mcdesk.sync.status import SERVER_PUBLIC_KEY, SyncStatus, ago, read_status
@@ -28,6 +30,8 @@ class HeldBadge:
     revoked: bool
     revoked_reason: str | None
     verify_url: str | None
+    expires_at: str | None = None  # ISO time, when the micro-credential's badge expires
+    expired: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +62,10 @@ class ClusterProgress:
 @dataclass(frozen=True, slots=True)
 class Wallet:
     pending: tuple[PendingBadge, ...]
-    issued: tuple[HeldBadge, ...]
+    issued: tuple[HeldBadge, ...]  # current: neither revoked nor expired
     revoked: tuple[HeldBadge, ...]
     clusters: tuple[ClusterProgress, ...]
+    expired: tuple[HeldBadge, ...] = ()
 
 
 def _result_sent(connection: sqlite3.Connection, result_id: str) -> bool:
@@ -124,7 +129,7 @@ def read_wallet(
             is not None
         )
         rows = connection.execute(
-            "SELECT credential_id, pack_id, status, issued_at, revoked_reason, verify_url"
+            "SELECT credential_id, pack_id, status, issued_at, revoked_reason, verify_url, jwt"
             " FROM badge WHERE learner_id = ? ORDER BY issued_at DESC, credential_id",
             (learner_id,),
         ).fetchall()
@@ -137,6 +142,7 @@ def read_wallet(
 
     def held(row: sqlite3.Row | tuple[object, ...]) -> HeldBadge:
         entry = catalog.get(str(row[1]))
+        expiry = stated_expiry(str(row[6]))
         return HeldBadge(
             credential_id=str(row[0]),
             pack_id=str(row[1]),
@@ -146,10 +152,12 @@ def read_wallet(
             revoked=row[2] == "revoked",
             revoked_reason=None if row[4] is None else str(row[4]),
             verify_url=None if row[5] is None else str(row[5]),
+            expires_at=None if expiry is None else iso_z(expiry),
+            expired=expiry is not None and expiry <= now,
         )
 
     badges = [held(row) for row in rows]
-    issued = tuple(b for b in badges if not b.revoked)
+    issued = tuple(b for b in badges if not b.revoked and not b.expired)
     with_badge = {b.pack_id for b in badges}
     pending = tuple(
         PendingBadge(
@@ -166,4 +174,5 @@ def read_wallet(
         issued=issued,
         revoked=tuple(b for b in badges if b.revoked),
         clusters=_clusters(list(catalog.values()), {b.pack_id for b in issued}),
+        expired=tuple(b for b in badges if b.expired and not b.revoked),
     )

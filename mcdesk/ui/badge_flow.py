@@ -148,4 +148,8 @@ class BadgeFlow(QObject):
 
     def _saved(self, path: Path) -> None:
         self.saved.append(path)
-        self._window.show_notice(f"Saved {path.name} in {path.parent}")
+        # The folder's name only: a full path wraps to three lines at 200 % text and
+        # squeezes the page on a 600-pixel lab screen; the whole path is in the tooltip.
+        self._window.show_notice(
+            f"Saved {path.name} in {path.parent.name or path.parent}", more=str(path)
+        )

@@ -78,12 +78,17 @@ class BadgePage(ReadingColumn):
         self.add(self.title)
         if summary.career_cluster:
             self.add(text_label(summary.career_cluster, name="muted"))
+        lapsed = detail.revoked or detail.expired
         if detail.revoked:
             words = f"Revoked by the school: {detail.revoked_reason or 'no reason given'}"
+        elif detail.expired and summary.expires:
+            words = f"Expired on {issued_on(summary.expires)}"
         else:
             words = f"Issued to {detail.learner_name} on {issued_on(summary.issued)}"
-        self.status = text_label(words, name="" if detail.revoked else "nextStep")
+        self.status = text_label(words, name="" if lapsed else "nextStep")
         self.add(self.status)
+        if summary.expires and not lapsed:
+            self.add(text_label(f"Valid until {issued_on(summary.expires)}"))
         self.add(text_label(f"Issued by {summary.issuer_name}"))
         if summary.description:
             self.add(text_label(summary.description))
@@ -95,6 +100,12 @@ class BadgePage(ReadingColumn):
             self._add_notice(
                 "A revoked badge no longer counts: anyone who checks it is told so. "
                 "You can still see it here."
+            )
+        elif detail.expired:
+            self._add_notice(
+                f"Issued to {detail.learner_name} on {issued_on(summary.issued)}. "
+                "An expired badge no longer counts: anyone who checks it is told it has "
+                "expired. Take the assessment again to earn it anew."
             )
         self._add_actions(detail, has_png2=has_png2)
         self.finish()

@@ -437,14 +437,24 @@ class MainWindow(QMainWindow):
         self.status_label.setText(f"{station_name} · {count_text(len(entries))}")
         self.search_field.setEnabled(True)
 
-    def show_notice(self, text: str) -> None:
-        """A message that does not stop anyone working; Dismiss hides it."""
+    def show_notice(self, text: str, *, more: str = "") -> None:
+        """A message that does not stop anyone working; Dismiss hides it. ``more``: the
+        long detail (a full path), as a tooltip and for screen readers, not on the line."""
         self.notice_text.setText(text)
+        self.notice_text.setToolTip(more)
+        self.notice_text.setAccessibleDescription(more)
         self.notice_holder.show()
 
     def _dismiss_notice(self) -> None:
         self.notice_holder.hide()
         self.search_field.setFocus()
+
+    def clear_notice(self) -> None:
+        """Hide and forget the notice (at sign-out: the next learner must not read it)."""
+        self.notice_holder.hide()
+        self.notice_text.clear()
+        self.notice_text.setToolTip("")
+        self.notice_text.setAccessibleDescription("")
 
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -234,6 +234,8 @@ class StudyFlow(QObject):
         self.idle.stop()
         self._window.hide_idle_warning()
         self.learner_id, self.learner_name, self._pack_id = None, "", None
+        # A notice may name the learner's file ("Saved ana-ruiz-….png"): not for the next one.
+        self._window.clear_notice()
         if self._badges is not None:
             self._badges.forget()
         if self.prefs != ReadingPrefs():

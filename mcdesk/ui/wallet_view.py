@@ -25,8 +25,20 @@ def issued_on(moment: str) -> str:
     return f"{when.day} {when:%B %Y}"
 
 
+def held_state(badge: HeldBadge) -> str:
+    """The badge's state in words: revoked (with why), expired (since when) or issued."""
+    if badge.revoked:
+        return f"Revoked by the school: {badge.revoked_reason or 'no reason given'}"
+    if badge.expired and badge.expires_at:
+        return f"Expired on {issued_on(badge.expires_at)}"
+    state = f"Issued {issued_on(badge.issued_at)}"
+    if badge.expires_at:
+        state += f" · valid until {issued_on(badge.expires_at)}"
+    return state
+
+
 class HeldBadgeCard(Card):
-    """An issued or revoked badge: title, date, and the revocation reason in words."""
+    """An issued, expired or revoked badge: title, dates, and the revocation reason in words."""
 
     def __init__(self, badge: HeldBadge) -> None:
         super().__init__()
@@ -34,13 +46,10 @@ class HeldBadgeCard(Card):
         self.credential_id = badge.credential_id
         self.title = text_label(badge.title, name="cardTitle")
         self.body.addWidget(self.title)
-        if badge.revoked:
-            reason = badge.revoked_reason or "no reason given"
-            state = f"Revoked by the school: {reason}"
-        else:
-            state = f"Issued {issued_on(badge.issued_at)}"
-        # A revocation in plain ink, never in the accent that marks a next step or success.
-        self.state = text_label(state, name="" if badge.revoked else "muted")
+        state = held_state(badge)
+        # A revocation or an expiry in plain ink, never in the accent of a success.
+        lapsed = badge.revoked or badge.expired
+        self.state = text_label(state, name="" if lapsed else "muted")
         self.body.addWidget(self.state)
         self.setAccessibleName(f"Badge: {badge.title}")
         self.setAccessibleDescription(f"{state}. Open it to download or share it.")
@@ -64,17 +73,18 @@ def wallet_widgets(
     """The widgets under "My badges", in reading order, and the badge cards by credential."""
     widgets: list[QWidget] = []
     cards: dict[str, HeldBadgeCard] = {}
-    if wallet is None or not (wallet.pending or wallet.issued or wallet.revoked):
+    if wallet is None or not (wallet.pending or wallet.issued or wallet.revoked or wallet.expired):
         return [text_label(NO_BADGES, name="muted")], cards
     progress = {c.cluster: c for c in wallet.clusters}
-    # Clusters in the order their first badge appears: issued first, then pending, revoked.
+    held = (*wallet.issued, *wallet.expired, *wallet.revoked)
+    # Clusters in the order their first badge appears: issued, pending, expired, revoked.
     named = [b.career_cluster for b in wallet.issued] + [p.career_cluster for p in wallet.pending]
-    clusters = list(dict.fromkeys(named + [b.career_cluster for b in wallet.revoked]))
+    clusters = list(dict.fromkeys(named + [b.career_cluster for b in held]))
     for cluster in clusters:
         group = progress.get(cluster)
         heading = group.words if group is not None else (cluster or "Other badges")
         widgets.append(text_label(heading, name="cardTitle"))
-        for badge in (b for b in (*wallet.issued, *wallet.revoked) if b.career_cluster == cluster):
+        for badge in (b for b in held if b.career_cluster == cluster):
             card = HeldBadgeCard(badge)
             card.clicked.connect(lambda _=False, cid=badge.credential_id: open_badge(cid))
             cards[badge.credential_id] = card

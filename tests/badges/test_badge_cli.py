@@ -7,6 +7,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -121,3 +122,29 @@ def test_an_unreachable_list_and_bad_files_exit_1_in_words(tmp_path: Path) -> No
     run = _verify(str(tmp_path / "missing.png"))
     assert run.returncode == 1
     assert "cannot read" in run.stderr
+
+
+def test_an_expired_badge_says_expired_with_its_date(tmp_path: Path, base_url: str) -> None:
+    key = new_issuer_key()
+    list_url = f"{base_url}/status/exp-{key.did[-8:]}"
+    LISTS[list_url.removeprefix(base_url)] = build_status_list(
+        key=key, list_url=list_url, revoked=[], issued_at=ISSUED
+    ).encode()
+    # Issued a year and a day ago, valid for one year: expired yesterday.
+    issued = datetime.now(UTC) - timedelta(days=366)
+    award = replace(
+        sample_award(key, valid_until=issued + timedelta(days=365)),
+        issued_at=issued,
+        assessed_at=issued,
+        status=StatusEntry(list_url=list_url, index=3),
+    )
+    path = tmp_path / "expired.png"
+    art = BadgeArt(title=SPEC.name, cluster=SPEC.career_cluster)
+    token = issue_credential(award=award, key=key).jwt
+    path.write_bytes(bake_png(image=badge_png(art), text=token, version=BadgeVersion.OB3))
+    run = _verify(str(path))
+    assert run.returncode == 1
+    day = (issued + timedelta(days=365)).date().isoformat()
+    assert f"expiry: FAILED — expired on {day}" in run.stdout
+    assert f"result: EXPIRED — expired on {day}" in run.stdout
+    assert "VERIFIED" not in run.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import jwt
 import pytest
-from jsonschema import Draft201909Validator
+from jsonschema import Draft201909Validator, FormatChecker
 
 from mcdesk.badges.award import IdentityKind, identity_hash
 from mcdesk.badges.issuer_key import new_issuer_key
@@ -35,10 +36,19 @@ SCHEMA = json.loads(
     (Path(__file__).parent / "fixtures" / "ob_v3p0_achievementcredential_schema.json").read_text()
 )
 BASE = "https://badges.lincoln.example.org"
+# jsonschema checks "date-time" only with the optional rfc3339-validator installed, which
+# this project does not ship; RFC 3339 §5.6 as a pattern keeps the check real here.
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+FORMATS = FormatChecker()
+
+
+@FORMATS.checks("date-time")
+def _date_time(value: object) -> bool:
+    return not isinstance(value, str) or RFC3339.match(value) is not None
 
 
 def _validate(credential: dict[str, Any]) -> None:
-    validator = Draft201909Validator(SCHEMA, format_checker=Draft201909Validator.FORMAT_CHECKER)
+    validator = Draft201909Validator(SCHEMA, format_checker=FORMATS)
     errors = sorted(validator.iter_errors(credential), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
 
@@ -49,6 +59,50 @@ def test_the_credential_validates_against_the_achievement_credential_schema() ->
     _validate(issued.credential)
     # The signed payload is the credential plus JWT claims; it validates too.
     _validate(jwt.decode(issued.jwt, options={"verify_signature": False}))
+    expiring = issue_credential(
+        award=sample_award(key, valid_until=ISSUED + timedelta(days=365)), key=key
+    )
+    _validate(expiring.credential)
+    assert SCHEMA["required"] == [
+        "@context",
+        "id",
+        "type",
+        "credentialSubject",
+        "issuer",
+        "validFrom",
+    ]
+
+
+def _errors(credential: dict[str, Any]) -> list[str]:
+    validator = Draft201909Validator(SCHEMA, format_checker=FORMATS)
+    return [e.message for e in validator.iter_errors(credential)]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda c: c.pop("validFrom"), "'validFrom' is a required property"),
+        (lambda c: c.update({"@context": [OB_CONTEXT, VC_CONTEXT]}), "is not one of"),
+        (lambda c: c.update({"type": ["VerifiableCredential"]}), "does not contain"),
+        (lambda c: c.update({"validUntil": "next year"}), "is not a 'date-time'"),
+        (
+            lambda c: c["credentialSubject"]["identifier"][0].update({"identityType": "phone"}),
+            "is not valid under any of the given schemas",
+        ),
+        (
+            lambda c: c["credentialSubject"]["achievement"].pop("criteria"),
+            "'criteria' is a required property",
+        ),
+    ],
+)
+def test_the_published_schema_refuses_what_breaks_it(change: Any, words: str) -> None:
+    key = new_issuer_key()
+    credential = json.loads(
+        json.dumps(issue_credential(award=sample_award(key), key=key).credential)
+    )
+    assert _errors(credential) == []
+    change(credential)
+    assert any(words in message for message in _errors(credential)), _errors(credential)
 
 
 def test_contexts_types_and_dates_are_as_published_now() -> None:

@@ -189,3 +189,28 @@ def test_a_pack_may_choose_the_lockdown_policy_and_only_log_or_block(
     )
     with pytest.raises(SourceError, match="lockdown_policy"):
         build_pack(source, tmp_path / "q.mcpack", publisher_key=publisher_key)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("[badge]\nvalid_for_days = 0\n", "valid_for_days must be a whole number of days"),
+        ("[badge]\nvalid_for_days = 1.5\n", "not 1.5"),
+        ('[badge]\nvalid_for_days = "forever"\n', "not 'forever'"),
+        ("[badge]\nexpires = 30\n", "[badge] takes one key, valid_for_days"),
+        ("badge = 30\n", "[badge] takes one key, valid_for_days"),
+    ],
+)
+def test_a_badge_expiry_reaches_the_manifest_and_a_bad_one_is_named(
+    source: Path, publisher_key: Path, tmp_path: Path, table: str, message: str
+) -> None:
+    toml = source / "pack.toml"
+    original = toml.read_text(encoding="utf-8")
+    # A top-level key has to come before the first table.
+    toml.write_text(table + original if table.startswith("badge =") else original + "\n" + table)
+    with pytest.raises(SourceError, match=r"pack\.toml") as error:
+        build_pack(source, tmp_path / "bad.mcpack", publisher_key=publisher_key)
+    assert message in str(error.value)
+    toml.write_text(original + "\n[badge]\nvalid_for_days = 1095\n", encoding="utf-8")
+    built = build_pack(source, tmp_path / "good.mcpack", publisher_key=publisher_key)
+    assert manifest_of(built.output)["badge"] == {"valid_for_days": 1095}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -35,11 +36,13 @@ def badge_document(
     pack_id: str = "basic-construction-math",
     status: str = "issued",
     reason: str | None = None,
+    valid_until: datetime | None = None,
 ) -> dict[str, Any]:
     """One badge document of the contract (docs/badges.md), signed by ``key``."""
     credential_id = f"urn:uuid:0193f5a2-7c1e-7d3a-9a51-3c2b1e0f4d{number:02d}"
     award = dataclasses.replace(
-        sample_award(issuer_key_from_private(key)), credential_id=credential_id
+        sample_award(issuer_key_from_private(key), valid_until=valid_until),
+        credential_id=credential_id,
     )
     issued = issue_badge(award=award, key=issuer_key_from_private(key), public_base_url=None)
     return {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from mcdesk.badges.award import iso_z
 from mcdesk.store.connection import opened
 from mcdesk.sync.apply_badges import apply_badges
 from mcdesk.sync.status import LAST_SUCCESS_KEY, SERVER_URL_KEY
@@ -77,3 +78,26 @@ def test_a_result_the_server_has_waits_for_the_next_sync(tmp_path: Path) -> None
     assert pending.reason == (
         "The school server has your result. Your badge comes with the next USB-stick sync."
     )
+
+
+def test_a_badge_past_its_expiry_shows_expired_and_no_longer_counts(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    pin(store.database, SERVER)
+    add_pack(store.database, "basic-construction-math", "Basic Construction Math", CLUSTER)
+    add_pack(store.database, "drafting", "Drafting", CLUSTER)
+    until = NOW + timedelta(days=30)
+    document = badge_document(SERVER, pack_id="basic-construction-math", valid_until=until)
+    store.apply(apply_badges, [("badge:1", document)])
+
+    wallet = read_wallet(store.database, learner_id="l1", now=NOW)
+    (badge,) = wallet.issued
+    assert badge.expires_at == iso_z(until)
+    assert not badge.expired
+    assert [c.words for c in wallet.clusters] == [f"1 of 2 in {CLUSTER}"]
+
+    later = read_wallet(store.database, learner_id="l1", now=until + timedelta(seconds=1))
+    assert later.issued == ()
+    (gone,) = later.expired
+    assert gone.expired
+    assert gone.title == "Basic Construction Math"
+    assert later.clusters == ()  # an expired badge no longer counts toward the cluster

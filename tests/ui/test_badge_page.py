@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,7 +18,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from mcdesk.badges.didkey import did_key_for
@@ -50,14 +51,18 @@ def status_lists(url: str) -> bytes:
     return build_status_list(key=key, list_url=LIST_URL, revoked=(), issued_at=ISSUED).encode()
 
 
-def _home_with_a_badge(start_app: StartApp, qtbot: QtBot, home: Paths) -> MainWindow:
+def _home_with_a_badge(
+    start_app: StartApp, qtbot: QtBot, home: Paths, *, valid_until: datetime | None = None
+) -> MainWindow:
     window = start_app().window
     qtbot.waitUntil(lambda: window.signin_view.names.count() > 0, timeout=WAIT)
     with opened(home.database) as connection:
         (learner_id,) = connection.execute(
             "SELECT id FROM learner WHERE display_name = 'Grace Kim'"
         ).fetchone()
-        document = badge_document(SERVER, learner_id=learner_id, pack_id=PACK)
+        document = badge_document(
+            SERVER, learner_id=learner_id, pack_id=PACK, valid_until=valid_until
+        )
         intake = store_badges(
             connection, [document], issuer=did_key_for(SERVER.public_key()), now=NOW
         )
@@ -177,3 +182,20 @@ def test_home_and_the_badge_page_fit_1024_by_600_with_200_percent_text(
     assert_fits(qtbot, window, screen="home with a badge")
     _open_badge(qtbot, window)
     assert_fits(qtbot, window, screen="badge page")
+
+
+def test_an_expired_badge_says_so_on_home_and_on_its_page(
+    start_app: StartApp, bundled: Path, qtbot: QtBot, home: Paths
+) -> None:
+    # Valid for ten days from 2 November 2026: long past by the station's clock.
+    until = ISSUED + timedelta(days=10)
+    window = _home_with_a_badge(start_app, qtbot, home, valid_until=until)
+    (card,) = window.home_view.badge_cards.values()
+    assert card.state.text() == "Expired on 12 November 2026"
+    assert card.state.objectName() == ""  # plain ink, not the accent of a success
+    _open_badge(qtbot, window)
+    page = window.badge_page
+    assert page.status.text() == "Expired on 12 November 2026"
+    texts = [label.text() for label in page.findChildren(QLabel)]
+    assert any("An expired badge no longer counts" in text for text in texts), texts
+    assert "png" in page.buttons  # still the learner's to keep and show

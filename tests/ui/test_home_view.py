@@ -120,6 +120,25 @@ def test_pending_and_revoked_badges_say_why_in_words(qtbot: QtBot) -> None:
     assert revoked.accessibleDescription().startswith("Revoked by the school")
 
 
+def test_an_expiring_badge_gives_its_date_and_an_expired_one_says_expired(qtbot: QtBot) -> None:
+    expiring = dataclasses.replace(CARPENTRY_BADGE, expires_at="2029-11-02T15:30:00Z")
+    expired = dataclasses.replace(
+        CARPENTRY_BADGE,
+        credential_id="urn:uuid:3",
+        title="Jobsite Safety",
+        expires_at="2026-11-30T00:00:00Z",
+        expired=True,
+    )
+    wallet = dataclasses.replace(WALLET, issued=(expiring,), expired=(expired,))
+    view = _view(qtbot, wallet=wallet)
+    texts = shown_texts(view)
+    assert "Issued 2 November 2026 · valid until 2 November 2029" in texts
+    assert "Expired on 30 November 2026" in texts
+    card = view.badge_cards["urn:uuid:3"]
+    assert card.accessibleDescription().startswith("Expired on 30 November 2026")
+    assert card.state.objectName() == ""
+
+
 def _view(qtbot: QtBot, home: LearnerHome = HOME, wallet: Wallet | None = WALLET) -> HomeView:
     view = HomeView()
     qtbot.addWidget(view)

@@ -39,15 +39,21 @@ PASSWORD = TEACHER_PASSWORD  # every teacher of the test school has it
 
 @dataclass
 class MovableClock:
-    """The server's clock in tests: it moves only when the test says so."""
+    """The server's clock in tests: it starts at the real time, then moves only when the
+    test says so. Badges are issued at the real time, so a badge test calls ``catch_up``
+    before the verify page reads one (a clock behind the issue time says "not valid until")."""
 
-    now: datetime = field(default_factory=lambda: datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
     def __call__(self) -> datetime:
         return self.now
 
     def advance(self, delta: timedelta) -> None:
         self.now += delta
+
+    def catch_up(self) -> None:
+        """Move to the real time (after something was made at the real time: a badge)."""
+        self.now = max(self.now, datetime.now(UTC))
 
 
 @dataclass(frozen=True, slots=True)

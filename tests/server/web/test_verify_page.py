@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from sqlmodel import Session, select
 
 from mcdesk.badges.baking import BadgeVersion, bake_png
 from mcdesk.badges.images import BadgeArt, badge_png
-from mcdesk.badges.jws import b64url, b64url_decode
+from mcdesk.badges.jws import b64url, b64url_decode, parse_compact
 from mcdesk.cli.main import main
 from mcdesk.keys import PublisherKey
 from mcdesk.paths import Paths
@@ -41,6 +42,7 @@ def badge(
     save_public_url(database_url=lab.db[1], url=trc.base_url + "/")
     lab.take(right=True, capsys=capsys)
     lab.carry(capsys)
+    trc.clock.catch_up()  # issued at the real time: the page's clock must not be behind it
     with Session(trc.server.engine) as session:
         return session.exec(select(Badge)).one()
 
@@ -80,6 +82,41 @@ def test_the_link_says_verified_then_revoked_with_the_reason(
     assert verdict(browser) == "Revoked"
     assert reason in browser.text()
     browser.screenshot("verify-revoked")
+
+
+def test_a_badge_past_its_pack_expiry_says_expired_with_the_date(
+    browser: TeacherBrowser,
+    trc: TrcServer,
+    home: Paths,
+    tmp_path: Path,
+    source: Path,
+    publisher_key: Path,
+    trusted: dict[str, PublisherKey],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pack_toml = source / "pack.toml"
+    pack_toml.write_text(pack_toml.read_text() + "\n[badge]\nvalid_for_days = 30\n")
+    lab = provisioned_lab(
+        trc.server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
+        trusted=trusted, capsys=capsys,
+    )  # fmt: skip
+    save_public_url(database_url=lab.db[1], url=trc.base_url)
+    lab.take(right=True, capsys=capsys)
+    lab.carry(capsys)
+    with Session(trc.server.engine) as session:
+        badge = session.exec(select(Badge)).one()
+    assert badge.verify_url is not None
+    until = parse_compact(badge.jwt).payload["validUntil"]
+    trc.clock.now = datetime.now(UTC) + timedelta(days=1)
+    browser.open(badge.verify_url.removeprefix(trc.base_url))
+    assert verdict(browser) == "Verified"
+    assert f"Valid until\n{until[:10]}" in browser.text()
+    trc.clock.now = datetime.now(UTC) + timedelta(days=31)
+    browser.open(badge.verify_url.removeprefix(trc.base_url))
+    assert verdict(browser) == "Expired"
+    assert f"expired on {until[:10]}" in browser.text()
+    assert f"Expired on\n{until[:10]}" in browser.text()
+    browser.screenshot("verify-expired")
 
 
 def test_an_uploaded_baked_png_says_verified(

@@ -1,4 +1,4 @@
-"""Public badge documents: the status list, the 2.0 revocation list and hosted assertions.
+"""Public badge documents: the status list, the 2.0 revocation list, hosted 2.0 documents.
 
 No station signature here: employers' verifiers fetch these. Each answer is built from
 the database on request; a missing document is a 404 in words.
@@ -6,17 +6,20 @@ the database on request; a missing document is a 404 in words.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from mcdesk.badges.ob2 import hosted_assertion
 from mcdesk.server.api.deps import SessionDep
-from mcdesk.server.issuing import public_url
-from mcdesk.server.revoking import BadgeError, find_badge, ob2_revocations, status_list_jwt
+from mcdesk.server.hosting import (
+    assertion_document,
+    badge_class_document,
+    badge_image,
+    issuer_document,
+)
+from mcdesk.server.revoking import BadgeError, ob2_revocations, status_list_jwt
+from mcdesk.server.web.pages import VERIFY_PREFIX
 
 router = APIRouter(tags=["badges"])
 
@@ -24,6 +27,7 @@ VC_JWT_TYPE = "application/vc+jwt"
 OB2_TYPE = "application/ld+json"
 # Lists change when a badge is revoked; a verifier may keep one for five minutes.
 LIST_CACHE = "public, max-age=300"
+IMAGE_CACHE = "public, max-age=86400"
 
 
 def _missing(why: str) -> HTTPException:
@@ -51,15 +55,10 @@ def revocations(session: SessionDep) -> JSONResponse:
 
 
 def _hosted(session: SessionDep, credential_id: str) -> JSONResponse:
-    if public_url(session) is None:
-        raise _missing("this server has no public URL (mcdesk server --public-url)")
-    badge = find_badge(session, credential_id=credential_id)
-    if badge is None:
-        raise _missing(f"no badge {credential_id!r} on this server")
-    assertion: dict[str, Any] = json.loads(badge.assertion)
-    if not str(assertion.get("id", "")).startswith("http"):
-        raise _missing("this badge was issued before the server had a public URL; it is not hosted")
-    hosted = hosted_assertion(assertion)
+    try:
+        hosted, badge = assertion_document(session, credential_id=credential_id)
+    except BadgeError as exc:
+        raise _missing(str(exc)) from None
     if badge.revoked_at is None:
         return JSONResponse(hosted, media_type=OB2_TYPE)
     # OB 2.0 hosted verification: a revoked assertion answers 410 with revoked and the reason.
@@ -73,7 +72,43 @@ def ob2_assertion(credential_id: str, session: SessionDep) -> JSONResponse:
     return _hosted(session, credential_id)
 
 
+@router.get("/ob2/badgeclasses/{pack_id}")
+def ob2_badge_class(pack_id: str, session: SessionDep) -> JSONResponse:
+    """The hosted OB 2.0 BadgeClass of a micro-credential, as its badges were signed."""
+    try:
+        document = badge_class_document(session, pack_id=pack_id)
+    except BadgeError as exc:
+        raise _missing(str(exc)) from None
+    return JSONResponse(document, media_type=OB2_TYPE, headers={"Cache-Control": LIST_CACHE})
+
+
+@router.get("/ob2/issuer")
+def ob2_issuer(session: SessionDep) -> JSONResponse:
+    """The hosted OB 2.0 Issuer profile (the school; its publicKey is the did:key)."""
+    try:
+        document = issuer_document(session)
+    except BadgeError as exc:
+        raise _missing(str(exc)) from None
+    return JSONResponse(document, media_type=OB2_TYPE, headers={"Cache-Control": LIST_CACHE})
+
+
+@router.get("/badges/images/{pack_id}.png")
+def badge_picture(pack_id: str, session: SessionDep) -> Response:
+    """A micro-credential's badge picture (512 px PNG): the image its credentials name."""
+    try:
+        picture = badge_image(session, pack_id=pack_id)
+    except BadgeError as exc:
+        raise _missing(str(exc)) from None
+    return Response(picture, media_type="image/png", headers={"Cache-Control": IMAGE_CACHE})
+
+
 @router.get("/badges/{credential_id}")
 def badge_assertion(credential_id: str, session: SessionDep) -> JSONResponse:
     """The same hosted OB 2.0 assertion, at the badge's short address."""
     return _hosted(session, credential_id)
+
+
+@router.get("/", include_in_schema=False)
+def badge_site_home() -> RedirectResponse:
+    """The issuer's web address (the profiles' ``url``) opens the public badge check."""
+    return RedirectResponse(VERIFY_PREFIX, status_code=status.HTTP_307_TEMPORARY_REDIRECT)
