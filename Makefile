@@ -70,6 +70,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/roster_import.py
 	$(BIN)/python bench/qti_import.py
 	$(BIN)/python bench/pack_lint.py
+	$(BIN)/python bench/pack_build.py
 
 ## The assessment crash harness with 500 SIGKILLs (CI runs 50 in `make test`).
 crash-harness: $(STAMP)

@@ -12,6 +12,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from mcdesk.content.standards import Standard, standards_of
+
 TOKEN = re.compile(r"\w+", re.UNICODE)
 # bm25 weights for (pack_id, skill_id, title, keywords, body): titles count most.
 BM25_WEIGHTS = "0, 0, 10.0, 4.0, 1.0"
@@ -187,6 +189,14 @@ def search_catalog(
             )
         )
     return hits
+
+
+def catalog_standards(connection: sqlite3.Connection) -> dict[str, tuple[Standard, ...]]:
+    """The standards each installed micro-credential names, by pack id (reads manifests)."""
+    return {
+        str(pack_id): standards_of(json.loads(manifest))
+        for pack_id, manifest in connection.execute("SELECT id, manifest FROM pack")
+    }
 
 
 def load_manifest(connection: sqlite3.Connection, pack_id: str) -> dict[str, Any] | None:

@@ -137,6 +137,9 @@ def teacher_codes(
         refilled, note = 0, ""
         if is_here and slots_left(connection) < LOW_SLOTS:
             exam_key = exam_key_from_issuer(connection, issuer=issuer, now=now)
+            # The log line above began a write transaction: end it before seconds of
+            # scrypt, or every other writer (an answer being saved, sync) waits on it.
+            connection.commit()
             if exam_key is not None:
                 refilled = refill_slots(
                     connection,

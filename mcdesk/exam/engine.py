@@ -143,7 +143,7 @@ class ExamEngine:
         bank: Sequence[Mapping[str, Any]],
         multiplier: float | None = None,
     ) -> str:
-        """Draw a fresh form (unseen items first) and store a ready attempt; its id.
+        """Draw a fresh form (items least recently shown first) and store a ready attempt; its id.
 
         ``multiplier`` defaults to the learner's accommodation (1.0 without one).
         """
@@ -155,9 +155,9 @@ class ExamEngine:
             multiplier = accommodations.time_multiplier(self._db, learner_id=learner_id)
         if not accommodations.MIN_MULTIPLIER <= multiplier <= accommodations.MAX_MULTIPLIER:
             raise ExamError(f"a time multiplier of {multiplier:g} is out of range")
-        seen = records.seen_item_ids(self._db, learner_id=learner_id, pack_id=pack_id)
+        history = records.earlier_forms(self._db, learner_id=learner_id, pack_id=pack_id)
         seed = secrets.randbits(62)
-        form = draw_form(blueprint=blueprint, bank=bank, seed=seed, seen=seen)
+        form = draw_form(blueprint=blueprint, bank=bank, seed=seed, history=history)
         now = self._wall()
         row = AttemptRow(
             id=uuid7(unix_ms=int(now.timestamp() * 1000)),

@@ -170,16 +170,18 @@ def last_viewed(connection: sqlite3.Connection, attempt_id: str) -> str | None:
     return None if item_id is None else str(item_id)
 
 
-def seen_item_ids(connection: sqlite3.Connection, *, learner_id: str, pack_id: str) -> set[str]:
-    """Items the learner has been shown in earlier attempts at this micro-credential."""
-    seen: set[str] = set()
-    for (form,) in connection.execute(
-        "SELECT form FROM attempt WHERE learner_id = ? AND pack_id = ? "
-        "AND state NOT IN ('ready', 'unlocked')",
-        (learner_id, pack_id),
-    ):
-        seen.update(str(item["id"]) for item in json.loads(form)["items"])
-    return seen
+def earlier_forms(
+    connection: sqlite3.Connection, *, learner_id: str, pack_id: str
+) -> list[list[str]]:
+    """The item ids of the learner's earlier attempts at this micro-credential, oldest first."""
+    return [
+        [str(item["id"]) for item in json.loads(form)["items"]]
+        for (form,) in connection.execute(
+            "SELECT form FROM attempt WHERE learner_id = ? AND pack_id = ? "
+            "AND state NOT IN ('ready', 'unlocked') ORDER BY created_at, id",
+            (learner_id, pack_id),
+        )
+    ]
 
 
 def active_attempt(

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mcdesk.badges.award import (
+    Alignment,
     AttemptEvidence,
     Award,
     IdentityKind,
@@ -35,6 +36,7 @@ from mcdesk.badges.award import (
 from mcdesk.badges.issue import issue_badge
 from mcdesk.badges.issuer_key import IssuerKey, issuer_key_from_private
 from mcdesk.badges.status_list import MIN_ENTRIES
+from mcdesk.content.standards import Standard, standards_of
 from mcdesk.exam.results import AttemptScore
 from mcdesk.server import changes
 from mcdesk.server.db import make_engine
@@ -177,17 +179,32 @@ def _skill(entry: object) -> SkillSpec:
     return SkillSpec(skill_id=str(entry), name=str(entry))
 
 
+def _alignment(standard: Standard, skills: tuple[SkillSpec, ...]) -> Alignment:
+    """A standard as an Open Badges alignment; its description names the skills it covers."""
+    names = {skill.skill_id: skill.name for skill in skills}
+    covered = [names.get(skill_id, skill_id) for skill_id in standard.skills]
+    return Alignment(
+        target_name=standard.title,
+        target_url=standard.url,
+        target_framework=standard.framework,
+        target_code=standard.code,
+        target_description=("Skills: " + "; ".join(covered)) if covered else None,
+    )
+
+
 def _spec(manifest: dict[str, Any], base: str | None) -> MicroCredentialSpec:
     """The achievement from a published manifest (publish checked it; gaps get plain words)."""
     pack_id = str(manifest["id"])
     title = str(manifest.get("title") or pack_id)
     skills = manifest.get("skills")
+    skill_specs = tuple(_skill(entry) for entry in skills) if isinstance(skills, list) else ()
     return MicroCredentialSpec(
         achievement_id=f"{base}/ob2/badgeclasses/{pack_id}" if base else f"urn:mcdesk:{pack_id}",
         name=title,
         description=str(manifest.get("summary") or title),
         career_cluster=str(manifest.get("career_cluster") or CLUSTER_FALLBACK),
-        skills=tuple(_skill(entry) for entry in skills) if isinstance(skills, list) else (),
+        skills=skill_specs,
+        alignments=tuple(_alignment(entry, skill_specs) for entry in standards_of(manifest)),
         # The server hosts the picture at its public URL; without one, 2.0 inlines it.
         image_url=badge_image_url(base, pack_id) if base else None,
     )

@@ -275,7 +275,7 @@ def test_admin_publish_command(
     assert "already published" in capsys.readouterr().out
     assert main(["admin", "publish", "--bundled", *db]) == 0
     out = capsys.readouterr().out
-    assert "published basic-construction-math 1.0.0" in out
+    assert "published basic-construction-math " in out
     engine = make_engine(url)
     try:
         migrate(engine)

@@ -155,8 +155,11 @@ def test_pass_sync_wallet_download_and_verify_online_and_by_usb(
     assert main(["sync", "--once", "--server", trc.base_url]) == 0
     capsys.readouterr()
     study.show_home()
-    qtbot.waitUntil(lambda: bool(window.home_view.badge_cards), timeout=WAIT)
-    assert "Pending" not in home_texts(window)
+    # The home is read again on the queue; wait for the read that follows the sync.
+    qtbot.waitUntil(
+        lambda: bool(window.home_view.badge_cards) and "Pending" not in home_texts(window),
+        timeout=WAIT,
+    )
     assert re.search(r"^1 of \d+ in Architecture & Construction$", home_texts(window), re.M)
     shoot(window, shots, "badge-2-wallet-1280x800")
 

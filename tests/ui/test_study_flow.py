@@ -26,6 +26,8 @@ def _started(start_app: StartApp, qtbot: QtBot) -> tuple[MainWindow, StudyFlow]:
     window = start_app().window
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.signin_view, timeout=WAIT)
     qtbot.waitUntil(lambda: window.signin_view.names.count() > 0, timeout=WAIT)
+    # The flow is built once the study core is imported, after the sign-in paint.
+    qtbot.waitUntil(lambda: window.study is not None, timeout=WAIT)
     assert isinstance(window.study, StudyFlow)
     return window, window.study
 
