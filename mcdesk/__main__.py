@@ -25,11 +25,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:2] == ["teacher", "code-sheet"] and not {"-h", "--help"} & set(args):
         # A PDF needs Qt, which the command line (mcdesk.cli) must not import.
-        from mcdesk.ui.code_sheet import main as code_sheet_main
+        from mcdesk.cli.main import main as cli_main
+        from mcdesk.ui.code_sheet import print_code_sheet
 
-        return int(code_sheet_main(args[2:]))
+        return cli_main(args, code_sheet=print_code_sheet)
     if args and args[0] in CLI_COMMANDS:
-        from mcdesk.cli import main as cli_main
+        from mcdesk.cli.main import main as cli_main
 
         return cli_main(args)
     from mcdesk.ui.pyside_imports import skip_source_scans

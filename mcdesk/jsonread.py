@@ -7,6 +7,8 @@ import math
 import re
 from typing import Any
 
+from mcdesk.errors import McdeskError
+
 # Nothing mcdesk exchanges nests deeper than ~10 levels; 64 leaves room and stays far
 # below the interpreter's recursion limit.
 MAX_DEPTH = 64
@@ -14,7 +16,7 @@ MAX_DEPTH = 64
 MAX_NUMBER_CHARS = 24
 
 
-class JsonRefused(ValueError):
+class JsonRefused(McdeskError, ValueError):
     """A JSON document refused before or while parsing; the message says why in words."""
 
 

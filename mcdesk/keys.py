@@ -13,13 +13,14 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from mcdesk.errors import McdeskError
 from mcdesk.jsonread import read_json
 
 # A publisher file holds a name and a 32-byte key: a few hundred bytes.
 MAX_KEY_FILE_BYTES = 64 * 1024
 
 
-class KeyFileError(Exception):
+class KeyFileError(McdeskError):
     """A key file is missing, unreadable or not the kind expected."""
 
 

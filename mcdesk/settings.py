@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from mcdesk.errors import McdeskError
 from mcdesk.jsonread import JsonRefused, read_json
 
 SETTINGS_SCHEMA_VERSION = 1
@@ -20,7 +21,7 @@ SETTINGS_SCHEMA_VERSION = 1
 MAX_SETTINGS_BYTES = 1024 * 1024
 
 
-class SettingsError(Exception):
+class SettingsError(McdeskError):
     """The settings file cannot be used; the message says why and what to do."""
 
 

@@ -38,6 +38,16 @@ def ensure_station(*, engine: Engine, key_path: Path, name: str, now: datetime) 
         return station
 
 
+def this_station(database: Path) -> Station:
+    """This station's identity row (a store that was set up has exactly one)."""
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            return session.exec(select(Station)).one()
+    finally:
+        engine.dispose()
+
+
 def rename_station(database: Path, name: str) -> None:
     """The name the school server knows this station by (from enrolment)."""
     engine = make_engine(database)

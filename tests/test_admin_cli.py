@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.keys import public_key_b64
 from mcdesk.paths import Paths
 from mcdesk.server.db import make_engine

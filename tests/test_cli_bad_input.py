@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from mcdesk.cli import build_parser
-from mcdesk.cli import main as cli_main
+from mcdesk.cli.main import build_parser
+from mcdesk.cli.main import main as cli_main
 from mcdesk.paths import Paths
 from tests.zipedit import entries, rewrite
 

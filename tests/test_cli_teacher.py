@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from mcdesk.__main__ import CLI_COMMANDS, main
-from mcdesk.cli import _prepare_store
+from mcdesk.cli.common import prepare_store as _prepare_store
 from mcdesk.demo import DEMO_TEACHER_PASSWORD
 from mcdesk.exam.unlock import UnlockDesk
 from mcdesk.paths import Paths

@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, func, select
 
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.content.sealing import SealError, read_pack_key
 from mcdesk.paths import Paths
 from mcdesk.protocol.files import EXPORT_KIND, RECEIPTS_KIND, FileRefused, signed_file

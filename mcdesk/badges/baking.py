@@ -15,6 +15,7 @@ from defusedxml.ElementTree import fromstring
 from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
 from mcdesk.badges.jws import COMPACT_JWS
+from mcdesk.errors import McdeskError
 
 # One credential is a few KB; a chunk past 1 MiB is an attack or a mistake.
 MAX_CHUNK_BYTES = 1024 * 1024
@@ -29,7 +30,7 @@ OB2_SVG_NS = "http://openbadges.org"
 _SVG_NS = "http://www.w3.org/2000/svg"
 
 
-class BakeRefused(ValueError):
+class BakeRefused(McdeskError, ValueError):
     """An image that cannot be baked or unbaked; the message says why in words."""
 
 

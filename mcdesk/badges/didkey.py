@@ -5,6 +5,8 @@ from __future__ import annotations
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from mcdesk.errors import McdeskError
+
 # The multicodec code for an Ed25519 public key (0xed) as an unsigned varint.
 _ED25519_PUB = b"\xed\x01"
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -13,7 +15,7 @@ _INDEX = {char: value for value, char in enumerate(_ALPHABET)}
 _MAX_DID_CHARS = 200
 
 
-class DidRefused(ValueError):
+class DidRefused(McdeskError, ValueError):
     """A did:key that is not an Ed25519 did:key; the message says why."""
 
 

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from mcdesk.badges.didkey import DidRefused, public_key_from_did
 from mcdesk.badges.issuer_key import IssuerKey
+from mcdesk.errors import McdeskError
 from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.protocol.canonical import canonical_json
 
@@ -21,7 +22,7 @@ MAX_TOKEN_BYTES = 1024 * 1024
 _MAX_HEADER_BYTES = 4096
 
 
-class JwsRefused(ValueError):
+class JwsRefused(McdeskError, ValueError):
     """A token that is not a well-formed EdDSA compact JWS; the message says why."""
 
 

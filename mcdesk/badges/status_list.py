@@ -21,6 +21,7 @@ from mcdesk.badges.jws import (
     signer_key,
 )
 from mcdesk.badges.ob3 import JWT_TYPE, VC_CONTEXT, jwt_claims
+from mcdesk.errors import McdeskError
 
 # The spec's minimum list size (16 KB of bits) hides which credential was looked up.
 MIN_ENTRIES = 131_072
@@ -29,11 +30,11 @@ MAX_LIST_BYTES = 16 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 1024 * 1024
 
 
-class StatusRefused(ValueError):
+class StatusRefused(McdeskError, ValueError):
     """A status list that cannot be trusted or read; the message says why."""
 
 
-class StatusUnavailable(Exception):
+class StatusUnavailable(McdeskError):
     """The status list could not be fetched (offline, unreachable, too large)."""
 
 

@@ -16,13 +16,14 @@ from mcdesk.badges.baking import (
 )
 from mcdesk.badges.jws import COMPACT_JWS, MAX_TOKEN_BYTES
 from mcdesk.badges.ob3 import ENVELOPE_PREFIX
+from mcdesk.errors import McdeskError
 from mcdesk.jsonread import JsonRefused, read_json
 
 # What the start of a JWT looks like: base64url of '{"', then base64url and dots only.
 _TOKEN_START = re.compile(r"^eyJ[A-Za-z0-9_.-]*$")
 
 
-class NotABadge(ValueError):
+class NotABadge(McdeskError, ValueError):
     """Input the verifier cannot read as a badge; the message says why in words."""
 
 

@@ -8,8 +8,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from mcdesk.content.items import item_problems
 from mcdesk.content.standards import standard_problems
+from mcdesk.protocol.items.registry import item_problems
 
 
 @cache

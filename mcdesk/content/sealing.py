@@ -21,13 +21,14 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from mcdesk.errors import McdeskError
 from mcdesk.jsonread import read_json
 from mcdesk.keys import MAX_KEY_FILE_BYTES
 
 NONCE_BYTES = 12
 
 
-class SealError(Exception):
+class SealError(McdeskError):
     """A sealed bank or pack key cannot be used."""
 
 

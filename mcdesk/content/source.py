@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from mcdesk.content.errors import SourceError
-from mcdesk.content.items import ITEM_TYPES, item_problems
 from mcdesk.content.standards import standard_problems
+from mcdesk.protocol.items.registry import ITEM_TYPES, item_problems
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 IMAGE_REF = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from pathlib import Path
 
 from mcdesk.exam.states import ExamError
 from mcdesk.protocol.documents import MAX_MULTIPLIER, MIN_MULTIPLIER
+from mcdesk.store.connection import opened
 
 
 def set_time_multiplier(
@@ -38,3 +40,29 @@ def time_multiplier(connection: sqlite3.Connection, *, learner_id: str) -> float
         "SELECT time_multiplier FROM accommodation WHERE learner_id = ?", (learner_id,)
     ).fetchone()
     return 1.0 if row is None else float(row[0])
+
+
+def accommodate_by_name(
+    database: Path, *, learner: str, teacher: str, multiplier: float, now: datetime
+) -> str:
+    """Set the time multiplier of the one learner called ``learner`` (or with that id), as
+    set by the teacher ``teacher``; returns the learner's display name."""
+    with opened(database) as connection:
+        rows = connection.execute(
+            "SELECT id, display_name FROM learner WHERE id = ? OR lower(display_name) = lower(?)",
+            (learner, learner.strip()),
+        ).fetchall()
+        if len(rows) != 1:
+            what = "no learner" if not rows else f"{len(rows)} learners"
+            raise ExamError(f"{what} called {learner!r}; use the exact name")
+        set_by = connection.execute(
+            "SELECT id FROM teacher WHERE username = ?", (teacher.strip(),)
+        ).fetchone()
+        set_time_multiplier(
+            connection,
+            learner_id=rows[0]["id"],
+            multiplier=multiplier,
+            set_by=str(set_by["id"]),
+            now=now,
+        )
+        return str(rows[0]["display_name"])

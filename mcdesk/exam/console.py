@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from mcdesk.exam.issuer import open_issuer
+from mcdesk.exam.issuer import issuer_stations, open_issuer
 from mcdesk.exam.keyring import load_pack_keys, wrap_pending_pack_keys
 from mcdesk.exam.unlock import (
     LOW_SLOTS,
@@ -58,14 +58,16 @@ def codes_from_server(connection: sqlite3.Connection) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class TeacherCodes:
-    """What the teacher page shows: the next codes and how many slots are left."""
+    """A station's next unlock codes for one teacher: what the page, the CLI and the sheet show."""
 
     station_name: str
     codes: list[tuple[int, str]]
     slots_left: int
     refilled: int
-    note: str
+    note: str  # why there are no codes, or what changed (slots added)
     from_server: bool = False  # the school server makes this station's codes
+    station_id: str = ""
+    school: str = ""
     board_url: str | None = None  # the server's live board, for a station joined to one
     board_qr: bytes = field(default=b"", repr=False)  # its QR code, a PNG
 
@@ -74,11 +76,14 @@ class TeacherCodes:
         return self.slots_left < LOW_SLOTS
 
 
-def _teacher_id(connection: sqlite3.Connection, username: str) -> str | None:
+def _teacher(connection: sqlite3.Connection, username: str) -> tuple[str, str] | None:
+    """(teacher id, school name) of ``username``, or None."""
     row = connection.execute(
-        "SELECT id FROM teacher WHERE username = ?", (username.strip(),)
+        "SELECT teacher.id, school.name FROM teacher LEFT JOIN school ON school.id ="
+        " teacher.school_id WHERE teacher.username = ?",
+        (username.strip(),),
     ).fetchone()
-    return None if row is None else str(row[0])
+    return None if row is None else (str(row[0]), str(row[1] or ""))
 
 
 def teacher_codes(
@@ -87,17 +92,35 @@ def teacher_codes(
     username: str,
     password: str,
     now: datetime,
-    pack_keys_dir: Path | None = None,
+    station: str | None = None,
+    start: int | None = None,
     count: int = SHOWN_CODES,
+    pack_keys_dir: Path | None = None,
     refill_params: ScryptParams = DEFAULT_PARAMS,
 ) -> TeacherCodes:
-    """Open the teacher's issuer; refill slots when low; the next ``count`` codes."""
+    """The next ``count`` codes of ``station`` (id or name; default this one) for a teacher.
+
+    Call it after the teacher's password was checked (and throttled). It opens their
+    issuer (one scrypt run); on this station it first refills the slots when few are left.
+    Codes start at ``start``, else at the one this station asks for next. No codes, and a
+    ``note`` saying why, when the station has no console, the teacher holds no issuer
+    for it, or the school server makes its codes (``from_server``).
+    """
     with opened(database) as connection:
-        station = connection.execute("SELECT id, name FROM station").fetchone()
-        teacher_id = _teacher_id(connection, username)
-        if station is None or teacher_id is None:
+        here = connection.execute("SELECT id, name FROM station").fetchone()
+        teacher = _teacher(connection, username)
+        if here is None or teacher is None:
             return TeacherCodes("", [], 0, 0, "This station has no teacher console yet.")
-        from_server = codes_from_server(connection)
+        teacher_id, school = teacher
+        station_id = str(here[0]) if station in (None, here[0], here[1]) else str(station)
+        is_here = station_id == here[0]
+        name = str(here[1]) if is_here else station_id
+
+        def listing(codes: list[tuple[int, str]], refilled: int, note: str) -> TeacherCodes:
+            left = slots_left(connection) if is_here else 0
+            return TeacherCodes(name, codes, left, refilled, note, False, station_id, school)
+
+        from_server = codes_from_server(connection) if is_here else None
         if from_server is not None:
             # Local issuers made the old exam key's codes; none of them opens these slots.
             url = connection.execute(
@@ -105,23 +128,23 @@ def teacher_codes(
             ).fetchone()
             board = None if url is None else board_address(str(url[0]))
             return TeacherCodes(
-                station[1], [], slots_left(connection), 0, from_server, from_server=True,
+                name, [], slots_left(connection), 0, from_server, True, station_id, school,
                 board_url=board, board_qr=b"" if board is None else qr_png(board),
             )  # fmt: skip
         issuer = open_issuer(
-            connection, teacher_id=teacher_id, password=password, station_id=station[0]
+            connection, teacher_id=teacher_id, password=password, station_id=station_id
         )
         if issuer is None:
-            return TeacherCodes(
-                station[1],
+            known = ", ".join(issuer_stations(connection, teacher_id=teacher_id)) or "none"
+            shown = name if station is None else station
+            return listing(
                 [],
-                slots_left(connection),
                 0,
-                "You are not this station's code issuer (codes come from the server or "
-                "another teacher).",
+                f"You hold no code issuer for station {shown!r} (your stations: {known}); its "
+                "codes come from the school server or another teacher.",
             )
         refilled, note = 0, ""
-        if slots_left(connection) < LOW_SLOTS:
+        if is_here and slots_left(connection) < LOW_SLOTS:
             exam_key = exam_key_from_issuer(connection, issuer=issuer, now=now)
             # The log line above began a write transaction: end it before seconds of
             # scrypt, or every other writer (an answer being saved, sync) waits on it.
@@ -142,6 +165,6 @@ def teacher_codes(
                 note = f"Added {refilled} unlock codes."
             else:
                 note = "No unlock codes are left: sync or a provisioning file must refill them."
-        first = next_counter(connection)
+        first = start if start is not None else next_counter(connection) if is_here else 1
         codes = [] if first is None else issuer.codes(start=first, count=count)
-        return TeacherCodes(station[1], codes, slots_left(connection), refilled, note)
+        return listing(codes, refilled, note)

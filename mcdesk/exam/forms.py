@@ -11,8 +11,9 @@ import random
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, TypedDict
 
-# Types whose options are shown in a drawn order; matching shuffles its option column.
-SHUFFLED_TYPES = frozenset({"single_choice", "multiple_response", "ordering", "matching"})
+from mcdesk.errors import McdeskError
+from mcdesk.protocol.items.ordering import Ordering
+from mcdesk.protocol.items.registry import SHUFFLED_TYPES
 
 
 class FormItem(TypedDict):
@@ -25,7 +26,7 @@ class Form(TypedDict):
     items: list[FormItem]
 
 
-class FormError(ValueError):
+class FormError(McdeskError, ValueError):
     """The blueprint asks for more than the bank holds, or names no skills."""
 
 
@@ -45,7 +46,7 @@ def _option_order(item: Mapping[str, Any], rng: random.Random) -> list[str] | No
         return None
     order = [str(option["id"]) for option in item["options"]]
     rng.shuffle(order)
-    if item["type"] == "ordering" and order == list(item["answer"]) and len(order) > 1:
+    if item["type"] == Ordering.TYPE and Ordering.parse(item).solved_by(order):
         order.reverse()  # never show an ordering item already solved
     return order
 

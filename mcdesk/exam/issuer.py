@@ -19,6 +19,7 @@ from datetime import datetime
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from mcdesk.errors import McdeskError
 from mcdesk.protocol.codes import code_for
 from mcdesk.protocol.slots import DEFAULT_PARAMS, NONCE_BYTES, SALT_BYTES, ScryptParams
 
@@ -29,7 +30,7 @@ ISSUER_PARAMS: ScryptParams = DEFAULT_PARAMS
 MAX_CODES_AT_ONCE = 1000
 
 
-class IssuerError(Exception):
+class IssuerError(McdeskError):
     """An issuer cannot be made or used; the message says why."""
 
 

@@ -19,10 +19,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from mcdesk.content.catalog import load_manifest, read_pack_file
 from mcdesk.content.sealing import PackKey, SealError, bank_aad, read_pack_key, unseal
+from mcdesk.errors import McdeskError
 from mcdesk.protocol.exam_keys import EXAM_KEY_BYTES, pack_key_aad, seal_pack_key
 
 
-class KeyringError(Exception):
+class KeyringError(McdeskError):
     """A pack key or item bank cannot be opened; the message says why and what to do."""
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from mcdesk.errors import McdeskError
+
 AttemptState = Literal["ready", "unlocked", "running", "paused", "submitted", "expired", "scored"]
 STATES: tuple[AttemptState, ...] = (
     "ready",
@@ -53,7 +55,7 @@ ACTION_STATES: dict[CodeAction, frozenset[AttemptState]] = {
 }
 
 
-class ExamError(Exception):
+class ExamError(McdeskError):
     """An assessment operation that cannot be done, with the reason."""
 
 

@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from mcdesk.content.sealing import PackKey
+from mcdesk.errors import McdeskError
 from mcdesk.exam.issuer import Issuer, has_issuer, save_issuer, seal_issuer
 from mcdesk.exam.keyring import check_exam_key, wrap_pack_key
 from mcdesk.exam.records import queue_outbox
@@ -47,7 +48,7 @@ _EXTEND = re.compile(r"extend:\+([1-9][0-9]{0,3})")  # extra minutes, 1 to 9999
 NO_SLOT = 0  # code_entry.counter when the station had no slot left to try
 
 
-class UnlockError(Exception):
+class UnlockError(McdeskError):
     """Exam keys cannot be set up or refilled; the message says why."""
 
 

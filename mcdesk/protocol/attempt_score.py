@@ -1,7 +1,7 @@
 """A whole attempt's score: the station scores at submit, the server re-scores the same way.
 
 Both sides must reach the same points from the same form, bank and responses, so the
-sum lives here once, over ``protocol.scoring``'s per-item credit.
+sum lives here once, over ``protocol.items``' per-item credit.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mcdesk.protocol.scoring import score_item
+from mcdesk.protocol.items.registry import score_item
 
 # Credits are sums of fractions such as 1/3; a tiny tolerance keeps 0.75 × 12 a pass.
 PASS_EPSILON = 1e-9
@@ -62,7 +62,7 @@ def score_form(
     responses: Mapping[str, Any],
     proficiency_level: float,
 ) -> AttemptScore:
-    """One point per item, partial credit per protocol.scoring; per-skill subscores."""
+    """One point per item, partial credit per protocol.items; per-skill subscores."""
     points: dict[str, float] = {}
     available: dict[str, float] = {}
     for shown in form["items"]:

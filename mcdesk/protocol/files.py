@@ -12,6 +12,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from mcdesk.errors import McdeskError
 from mcdesk.jsonread import JsonRefused, read_json
 
 EXPORT_KIND = "mcdesk-sync-export"
@@ -26,7 +27,7 @@ PULL_PAGE_KIND = "mcdesk-pull-page"
 MANIFEST_KIND = "mcdesk-pack-manifest"
 
 
-class FileRefused(Exception):
+class FileRefused(McdeskError):
     """A sync file that cannot be used; the message says what is wrong and what to do."""
 
 

@@ -7,6 +7,8 @@ import re
 import time
 import uuid
 
+from mcdesk.errors import McdeskError
+
 # What station and server both take as a station id. It travels in request headers,
 # file names, logs and code derivation, so: ASCII letters, digits, dot, dash and
 # underscore, starting with a letter or digit (no "..", "/", spaces or control or
@@ -24,7 +26,7 @@ def uuid7(*, unix_ms: int | None = None) -> str:
     return str(uuid.UUID(int=value))
 
 
-class BadStationId(ValueError):
+class BadStationId(McdeskError, ValueError):
     """A station id that does not fit STATION_ID; the message says why in words."""
 
 

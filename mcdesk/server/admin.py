@@ -6,12 +6,13 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from mcdesk.errors import McdeskError
 from mcdesk.protocol.ids import BadStationId, check_station_id
 from mcdesk.server.models import Station, StationCreate
 from mcdesk.server.signer import public_key_from_b64
 
 
-class StationError(Exception):
+class StationError(McdeskError):
     """A station cannot be registered or changed as asked."""
 
 

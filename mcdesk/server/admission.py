@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 import anyio
 import anyio.to_thread
 
+from mcdesk.errors import McdeskError
+
 # Per worker process. PostgreSQL's default max_connections is 100: 4 workers use 60.
 DB_SLOTS = 10
 # Threads for work that holds no place (health checks, closing sessions, body reads).
@@ -44,7 +46,7 @@ MAX_RETRY_AFTER_SECONDS = 300  # a station's own backoff cap (mcdesk.sync.backof
 WINDOW_SECONDS = 10.0
 
 
-class Overloaded(Exception):
+class Overloaded(McdeskError):
     """Every place is taken and the queue is full or too slow: answer 503, try later."""
 
     def __init__(self, reason: str, *, retry_after: int) -> None:

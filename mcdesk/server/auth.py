@@ -11,6 +11,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from mcdesk.errors import McdeskError
 from mcdesk.keys import verify_signature
 from mcdesk.protocol.ids import STATION_ID
 from mcdesk.protocol.signing import (
@@ -32,7 +33,7 @@ MAX_NONCE_CHARS = 128
 MAX_TIMESTAMP_CHARS = 12
 
 
-class AuthError(Exception):
+class AuthError(McdeskError):
     """A request refused; the message says why and goes back to the station."""
 
 

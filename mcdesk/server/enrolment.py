@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 
+from mcdesk.errors import McdeskError
 from mcdesk.protocol.ids import BadStationId, check_station_id
 from mcdesk.server.admin import StationError, register_station
 from mcdesk.server.issuer import new_issuer_keys, save_issuer
@@ -26,7 +27,7 @@ from mcdesk.server.signer import public_key_from_b64
 TOKEN_BYTES = 20  # 160 bits, written as 32 base32 letters and digits in groups of four
 
 
-class EnrolError(Exception):
+class EnrolError(McdeskError):
     """A token refused; ``gone`` when it existed but is used or expired (HTTP 410)."""
 
     def __init__(self, reason: str, *, gone: bool = False) -> None:

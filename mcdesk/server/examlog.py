@@ -19,6 +19,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlmodel import Session, col, select
 
+from mcdesk.errors import McdeskError
 from mcdesk.jsonread import read_json
 from mcdesk.keys import verify_signature
 from mcdesk.server.bodylimit import PUSH_BODY_BYTES
@@ -28,7 +29,7 @@ from mcdesk.server.storable import storable_int, storable_text
 GENESIS = "0" * 64
 
 
-class LogRefused(Exception):
+class LogRefused(McdeskError):
     """An entry that is not what the station's key signed; nothing of the event is stored."""
 
 

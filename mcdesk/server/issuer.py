@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mcdesk.content.sealing import PackKey
+from mcdesk.errors import McdeskError
 from mcdesk.protocol.codes import code_for
 from mcdesk.protocol.exam_keys import new_exam_key, seal_pack_key
 from mcdesk.protocol.slots import DEFAULT_PARAMS, ScryptParams, make_slot
@@ -50,7 +51,7 @@ SECRET_BYTES = 32
 _RECENT_USES = 200  # code_used events read per top-up; counters only grow
 
 
-class IssuerError(Exception):
+class StationCodesError(McdeskError):
     """Codes cannot be listed or made as asked; the message says why."""
 
 
@@ -275,10 +276,10 @@ def find_station(session: Session, name_or_id: str) -> Station:
         return station
     named = list(session.exec(select(Station).where(Station.name == wanted)))
     if not named:
-        raise IssuerError(f"no station with the id or name {wanted!r}")
+        raise StationCodesError(f"no station with the id or name {wanted!r}")
     if len(named) > 1:
         ids = ", ".join(s.id for s in named)
-        raise IssuerError(f"{len(named)} stations are called {wanted!r} ({ids}); use the id")
+        raise StationCodesError(f"{len(named)} stations are called {wanted!r} ({ids}); use the id")
     return named[0]
 
 
@@ -287,17 +288,17 @@ def next_codes(
 ) -> CodeListing:
     """``count`` codes from ``start`` (default: the first counter not reported used)."""
     if not 1 <= count <= 1000:
-        raise IssuerError("--count must be between 1 and 1000")
+        raise StationCodesError("--count must be between 1 and 1000")
     issuer = session.get(StationIssuer, station.id)
     if issuer is None:
-        raise IssuerError(
+        raise StationCodesError(
             f"the server is not the code issuer of {station.name!r} yet: the station gets "
             "codes when it syncs (or by a provisioning file)"
         )
     used = used_through(session, station_id=station.id, issuer_id=issuer.issuer_id)
     first = used + 1 if start is None else start
     if first < 1:
-        raise IssuerError("code numbers start at 1")
+        raise StationCodesError("code numbers start at 1")
     codes = [
         (counter, code_for(issuer.secret, station_id=station.id, counter=counter))
         for counter in range(first, first + count)

@@ -25,6 +25,7 @@ from mcdesk.content.errors import PackRefused
 from mcdesk.content.sealing import PackKey, SealError, bank_aad, read_pack_key, unseal
 from mcdesk.content.verify import VerifiedPack, verify_pack
 from mcdesk.content.versions import parse_version
+from mcdesk.errors import McdeskError
 from mcdesk.keys import PublisherKey, load_trusted_publishers
 from mcdesk.paths import (
     bundled_catalog_dir,
@@ -41,7 +42,7 @@ Outcome = Literal["published", "unchanged"]
 PackParts = tuple[bytes, bytes, dict[str, bytes]]
 
 
-class PublishError(Exception):
+class PublishError(McdeskError):
     """A pack was not published; the message says what is wrong and what to do."""
 
 

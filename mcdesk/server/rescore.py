@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from mcdesk.content.sealing import PackKey, SealError, bank_aad, unseal
+from mcdesk.errors import McdeskError
 from mcdesk.protocol.attempt_score import AttemptScore, score_form
 from mcdesk.server.issuing import issue_if_earned
 from mcdesk.server.models import ContentBlob, Event, Flag, PublishedPack, Result, ServerPackKey
@@ -31,7 +32,7 @@ MAX_CACHED_BANKS = 64
 _BANKS: dict[tuple[str, str, str], tuple[dict[str, Any], float]] = {}
 
 
-class CannotRescore(Exception):
+class CannotRescore(McdeskError):
     """The server lacks what it needs to score this result; the message says what."""
 
 

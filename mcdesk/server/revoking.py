@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from mcdesk.badges.issuer_key import issuer_key_from_private
 from mcdesk.badges.ob2 import revocation_list
 from mcdesk.badges.status_list import build_status_list
+from mcdesk.errors import McdeskError
 from mcdesk.server.issuing import STATUS_LIST, public_url, record_badge, status_list_url
 from mcdesk.server.models import Badge
 from mcdesk.server.signer import load_signer
@@ -23,7 +24,7 @@ from mcdesk.server.signer import load_signer
 MAX_REASON = 500
 
 
-class BadgeError(Exception):
+class BadgeError(McdeskError):
     """A badge cannot be revoked or published as asked; the message says why."""
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from mcdesk.errors import McdeskError
 from mcdesk.protocol.ids import uuid7
 from mcdesk.server.models import Learner, SchoolClass, Teacher
 from mcdesk.server.pins import PinToSettle, settle_pins
@@ -35,7 +36,7 @@ PIN_DIGITS = (4, 6)
 NEW_PIN_DIGITS = 4
 
 
-class RosterError(Exception):
+class RosterError(McdeskError):
     """The file was refused; ``problems`` has one ``line N: reason`` entry per bad row."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
+from mcdesk.errors import McdeskError
 from mcdesk.passwords import hash_secret
 from mcdesk.protocol.ids import uuid7
 from mcdesk.protocol.streams import Stream
@@ -27,7 +28,7 @@ MIN_PASSWORD_CHARS = 8
 MAX_NAME_CHARS = 100
 
 
-class AdminError(Exception):
+class AdminError(McdeskError):
     """An administration request refused; the message says what is wrong and what to do."""
 
 

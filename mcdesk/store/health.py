@@ -7,12 +7,13 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from mcdesk.errors import McdeskError
 from mcdesk.store.migrate import EXPECTED_TABLES, REVISIONS, current_revision
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-class NewerDatabaseError(Exception):
+class NewerDatabaseError(McdeskError):
     """The store was written by a newer mcdesk; it is left alone."""
 
 

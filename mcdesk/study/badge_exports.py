@@ -23,12 +23,13 @@ from mcdesk.badges.ob3 import envelope_json
 from mcdesk.badges.summary import BadgeSummary, summarize
 from mcdesk.badges.verdict import CheckState, Verdict
 from mcdesk.badges.verify import verify_badge
+from mcdesk.errors import McdeskError
 from mcdesk.store.connection import opened
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 
 
-class BadgeUnavailable(Exception):
+class BadgeUnavailable(McdeskError):
     """The badge is not in this learner's wallet, or its stored copy no longer checks out."""
 
 

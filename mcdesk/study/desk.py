@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from mcdesk.content.access import granted_pack_ids, is_granted
 from mcdesk.content.catalog import CatalogEntry, list_catalog, load_manifest, read_pack_file
+from mcdesk.errors import McdeskError
 from mcdesk.store.connection import opened
 from mcdesk.study import prefs as prefs_store
 from mcdesk.study import progress, signin
@@ -59,11 +60,11 @@ class SkillPage:
     state: SkillState
 
 
-class NotFound(LookupError):
+class NotFound(McdeskError, LookupError):
     """A learner, micro-credential or skill that is not on this station (any more)."""
 
 
-class NotGranted(PermissionError):
+class NotGranted(McdeskError, PermissionError):
     """The learner has no access to this micro-credential; their teacher can grant it."""
 
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcdesk.content.skill_states import MASTERY
-from mcdesk.protocol.scoring import ItemScore, response_problem, score_item
+from mcdesk.protocol.items.base import ItemScore
+from mcdesk.protocol.items.ordering import Ordering
+from mcdesk.protocol.items.registry import SHUFFLED_TYPES, answer_text, response_problem, score_item
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,35 +23,13 @@ class Feedback:
     right_answer: str
 
 
-def right_answer_text(item: Mapping[str, Any]) -> str:
-    """The key in words, for practice feedback."""
-    kind, answer = item["type"], item["answer"]
-    text = {o["id"]: o["text"] for o in item.get("options", [])}
-    if kind == "single_choice":
-        return str(text[answer])
-    if kind == "multiple_response":
-        return "; ".join(text[a] for a in answer)
-    if kind == "true_false":
-        return "True" if answer else "False"
-    if kind == "numeric":
-        unit = f" {item['unit']}" if item.get("unit") else ""
-        tolerance = f" (± {item['tolerance']:g})" if item.get("tolerance") else ""
-        return f"{answer:g}{unit}{tolerance}"
-    if kind == "short_text":
-        accepted = answer.get("accepted") or []
-        return " or ".join(accepted) if accepted else "see the explanation"
-    if kind == "ordering":
-        return " → ".join(text[a] for a in answer)
-    prompts = {p["id"]: p["text"] for p in item["prompts"]}
-    return "; ".join(f"{prompts[p]} → {text[o]}" for p, o in answer.items())
-
-
 def _shuffled(item: Mapping[str, Any], rng: random.Random) -> dict[str, Any]:
     shown = dict(item)
-    if item["type"] in ("single_choice", "multiple_response", "ordering", "matching"):
+    if item["type"] in SHUFFLED_TYPES:
         options = list(item["options"])
         rng.shuffle(options)
-        if item["type"] == "ordering" and [o["id"] for o in options] == list(item["answer"]):
+        order = [str(o["id"]) for o in options]
+        if item["type"] == Ordering.TYPE and Ordering.parse(item).solved_by(order):
             options.reverse()  # never present an ordering item already solved
         shown["options"] = options
     return shown
@@ -88,7 +68,7 @@ class SelfCheckRun:
         self.responses[item["id"]] = response
         self.scores[item["id"]] = score
         return Feedback(
-            score=score, explanation=str(item["feedback"]), right_answer=right_answer_text(item)
+            score=score, explanation=str(item["feedback"]), right_answer=answer_text(item)
         )
 
     def next(self) -> None:

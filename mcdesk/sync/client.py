@@ -25,6 +25,7 @@ from sqlalchemy import exists
 from sqlmodel import Session, col, func, select
 
 from mcdesk import jsonread
+from mcdesk.errors import McdeskError
 from mcdesk.protocol.documents import MAX_PUSH_EVENTS, PUSH_PATH, SERVER_KEY_PATH
 from mcdesk.protocol.signing import signed_headers
 from mcdesk.store.engine import make_engine
@@ -37,7 +38,7 @@ MAX_ANSWER_BYTES = 64 * 1024 * 1024
 MAX_RECEIPT_BYTES = 64 * 1024
 
 
-class SyncError(Exception):
+class SyncError(McdeskError):
     """A push or key fetch failed; nothing local changed. ``reason`` is in plain words."""
 
     def __init__(self, reason: str) -> None:

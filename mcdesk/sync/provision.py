@@ -31,6 +31,7 @@ from sqlalchemy import text as sql
 from sqlmodel import Session, select
 
 from mcdesk.content.errors import PackRefused
+from mcdesk.errors import McdeskError
 from mcdesk.exam.logpush import QUEUED_THROUGH_KEY
 from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.keys import PublisherKey, key_id, public_key_b64, verify_signature, write_private_key
@@ -48,7 +49,7 @@ from mcdesk.sync.pull import CURSOR_PREFIX, Applier, Item, PullRefused, cursor_o
 MAKE_ANOTHER = "make a new one with `mcdesk admin provision`"
 
 
-class ProvisionRefused(Exception):
+class ProvisionRefused(McdeskError):
     """The file cannot be used; nothing was changed. The message says why and what to do."""
 
 

@@ -20,6 +20,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlmodel import Session
 
+from mcdesk.errors import McdeskError
 from mcdesk.protocol.documents import MAX_PULL_PAGE, PULL_PATH
 from mcdesk.protocol.files import PULL_PAGE_KIND
 from mcdesk.protocol.signing import signed_headers
@@ -39,7 +40,7 @@ Item = tuple[str, dict[str, Any] | None]
 Applier = Callable[[Session, list[Item], datetime], None]
 
 
-class PullRefused(Exception):
+class PullRefused(McdeskError):
     """A page that cannot be applied; the message says what is wrong."""
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
+from mcdesk.errors import EXIT_USAGE
 from mcdesk.paths import Paths, resolve_paths
 from mcdesk.ui import tasks
 from mcdesk.ui.background import worker_queue
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from mcdesk.ui.lockdown import LockdownWindow
     from mcdesk.ui.sync_worker import SyncWorker
 
-EXIT_OK, EXIT_FAILED, EXIT_NOT_AVAILABLE = 0, 1, 2
 ROOMY_SCREEN = (1440, 900)  # below this the window opens maximized
 WINDOW_SIZE = (1280, 860)
 
@@ -204,7 +204,7 @@ def main(argv: list[str]) -> int:
     options, qt_args = _options(argv)
     if options.kiosk:
         say(sys.stderr, "mcdesk --kiosk: not available yet")
-        return EXIT_NOT_AVAILABLE
+        return EXIT_USAGE  # a mode this build does not offer
     paths = resolve_paths()
     if not options.self_test:
         say(sys.stdout, f"mcdesk keeps its data in {paths.data_dir}")

@@ -58,7 +58,7 @@ class ReadingColumn(QScrollArea):
         """Remove everything from the column."""
         while self.column_layout.count():
             item = self.column_layout.takeAt(0)
-            widget = item.widget()
+            widget = None if item is None else item.widget()
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()

@@ -1,15 +1,14 @@
 """A printable code sheet (PDF) of a station's next unlock codes: `mcdesk teacher code-sheet`.
 
 It lives in the UI package because it paints with Qt (QPdfWriter); the teacher's sign-in
-and the codes themselves come from the core (``mcdesk.cli.teacher_codes``).
+and the codes themselves come from the core (``mcdesk.exam.console.teacher_codes``), and
+the command line (``mcdesk.cli.teacher``) prints the outcome.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -156,43 +155,17 @@ def _gui_application() -> QGuiApplication:
     return QGuiApplication(["mcdesk"])
 
 
-def main(argv: Sequence[str]) -> int:
-    """`mcdesk teacher code-sheet`: sign the teacher in, then write the PDF."""
-    from mcdesk.cli import (
-        EXIT_OK,
-        EXIT_REFUSED,
-        CommandRefused,
-        add_teacher_code_options,
-        teacher_codes,
-    )
-    from mcdesk.settings import SettingsError
-    from mcdesk.store.health import NewerDatabaseError
-
-    parser = argparse.ArgumentParser(
-        prog="mcdesk teacher code-sheet", description="Write a printable PDF of unlock codes."
-    )
-    add_teacher_code_options(parser)
-    parser.add_argument("-o", "--output", required=True, help="PDF file to write")
-    args = parser.parse_args(list(argv))
-    try:
-        listing = teacher_codes(args)
-    except (CommandRefused, SettingsError, NewerDatabaseError) as exc:
-        sys.stderr.write(f"refused: {exc}\n")
-        return EXIT_REFUSED
+def print_code_sheet(
+    path: Path,
+    *,
+    station_name: str,
+    school: str,
+    codes: list[tuple[int, str]],
+    printed_at: datetime,
+) -> None:
+    """`mcdesk teacher code-sheet`'s writer: ``write_code_sheet`` with a Qt application."""
     app = _gui_application()  # fonts need a running application; kept alive until written
-    output = Path(args.output)
-    try:
-        write_code_sheet(
-            output,
-            station_name=listing.station_name,
-            school=listing.school,
-            codes=listing.codes,
-            printed_at=datetime.now(UTC),
-        )
-    except OSError as exc:
-        sys.stderr.write(f"error: {exc}\n")
-        return EXIT_REFUSED
-    first, last = listing.codes[0][0], listing.codes[-1][0]
-    sys.stdout.write(f"wrote {output}: codes #{first}–#{last} for {listing.station_name}\n")
+    write_code_sheet(
+        path, station_name=station_name, school=school, codes=codes, printed_at=printed_at
+    )
     del app
-    return EXIT_OK

@@ -16,7 +16,8 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from mcdesk.content.items import ResponseState, response_state
+from mcdesk.protocol.items.base import ResponseState
+from mcdesk.protocol.items.registry import response_state
 from mcdesk.ui.cards import text_label
 from mcdesk.ui.exam_header import ExamHeader
 from mcdesk.ui.exam_navigator import QuestionNavigator

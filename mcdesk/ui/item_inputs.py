@@ -1,12 +1,13 @@
 """Answer widgets for the seven item types, usable by mouse and by keyboard alone.
 
-Each gives its response as the plain JSON value ``mcdesk.protocol.scoring`` expects, or
+Each gives its response as the plain JSON value ``mcdesk.protocol.items`` scores, or
 None while unanswered. Self-checks and the assessment share them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
@@ -29,7 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mcdesk.protocol.scoring import NOT_A_NUMBER, number_problem
+from mcdesk.protocol.items.matching import Matching
+from mcdesk.protocol.items.multiple_response import MultipleResponse
+from mcdesk.protocol.items.numeric import NOT_A_NUMBER, Numeric, number_problem
+from mcdesk.protocol.items.ordering import Ordering
+from mcdesk.protocol.items.short_text import ShortText
+from mcdesk.protocol.items.single_choice import SingleChoice
+from mcdesk.protocol.items.true_false import TrueFalse
 
 NUMBER_EXAMPLE = NOT_A_NUMBER  # the box's example and its refusal are the same words
 
@@ -222,16 +229,17 @@ class OrderingInput(ItemInput):
         self.list.model().rowsMoved.connect(lambda *_: self.changed.emit())
         layout.addWidget(self.list, 1)
         buttons = QVBoxLayout()
-        self.list.move_requested.connect(self.move)
+        self.list.move_requested.connect(self.move_selected)
         for label, step, keys in (("Move up", -1, "Alt+Up"), ("Move down", 1, "Alt+Down")):
             button = QPushButton(label)
             button.setToolTip(keys)
-            button.clicked.connect(lambda _=False, s=step: self.move(s))
+            button.clicked.connect(lambda _=False, s=step: self.move_selected(s))
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
-    def move(self, step: int) -> None:
+    def move_selected(self, step: int) -> None:
+        """Move the selected entry ``step`` places (QWidget.move moves the widget)."""
         row = self.list.currentRow()
         target = row + step
         if row < 0 or not 0 <= target < self.list.count():
@@ -300,30 +308,56 @@ def _pairs(entries: list[Mapping[str, Any]]) -> list[tuple[str, str]]:
     return [(str(e["id"]), str(e["text"])) for e in entries]
 
 
-BUILDERS: dict[str, Callable[[Mapping[str, Any]], ItemInput]] = {
-    "single_choice": lambda item: ChoiceInput(_pairs(item["options"]), many=False),
-    "multiple_response": lambda item: ChoiceInput(_pairs(item["options"]), many=True),
-    "true_false": lambda item: ChoiceInput([(True, "True"), (False, "False")], many=False),
-    "numeric": lambda item: TextInput(unit=item.get("unit"), numeric=True),
-    "short_text": lambda item: TextInput(unit=None, numeric=False),
-    "ordering": lambda item: OrderingInput(_pairs(item["options"])),
-    "matching": lambda item: MatchingInput(_pairs(item["prompts"]), _pairs(item["options"])),
+@dataclass(frozen=True, slots=True)
+class InputFor:
+    """How one item type is answered on screen: its widget, and the line that says how."""
+
+    build: Callable[[Mapping[str, Any]], ItemInput]
+    how: Callable[[Mapping[str, Any]], str]
+
+
+def _number_how(item: Mapping[str, Any]) -> str:
+    return f"{NUMBER_EXAMPLE}." + (f" Unit: {item['unit']}." if item.get("unit") else "")
+
+
+# The one map from item type to its input (tests check it covers mcdesk.protocol.items' types).
+INPUTS: dict[str, InputFor] = {
+    SingleChoice.TYPE: InputFor(
+        lambda item: ChoiceInput(_pairs(item["options"]), many=False),
+        lambda _: "Choose one answer.",
+    ),
+    MultipleResponse.TYPE: InputFor(
+        lambda item: ChoiceInput(_pairs(item["options"]), many=True),
+        lambda _: "Choose every answer that applies.",
+    ),
+    TrueFalse.TYPE: InputFor(
+        lambda _: ChoiceInput([(True, "True"), (False, "False")], many=False),
+        lambda _: "Choose True or False.",
+    ),
+    Numeric.TYPE: InputFor(
+        lambda item: TextInput(unit=item.get("unit"), numeric=True),
+        _number_how,
+    ),
+    ShortText.TYPE: InputFor(
+        lambda _: TextInput(unit=None, numeric=False),
+        lambda _: "Type a short answer.",
+    ),
+    Ordering.TYPE: InputFor(
+        lambda item: OrderingInput(_pairs(item["options"])),
+        lambda _: "Put these in the right order: drag them, or use Alt+Up and Alt+Down.",
+    ),
+    Matching.TYPE: InputFor(
+        lambda item: MatchingInput(_pairs(item["prompts"]), _pairs(item["options"])),
+        lambda _: "Choose the match for each item.",
+    ),
 }
 
 
 def make_item_input(item: Mapping[str, Any]) -> ItemInput:
     """The answer widget for an item, by its type."""
-    return BUILDERS[str(item["type"])](item)
+    return INPUTS[str(item["type"])].build(item)
 
 
 def instructions(item: Mapping[str, Any]) -> str:
     """One line telling the learner how to answer this type."""
-    return {
-        "single_choice": "Choose one answer.",
-        "multiple_response": "Choose every answer that applies.",
-        "true_false": "Choose True or False.",
-        "numeric": f"{NUMBER_EXAMPLE}." + (f" Unit: {item['unit']}." if item.get("unit") else ""),
-        "short_text": "Type a short answer.",
-        "ordering": "Put these in the right order: drag them, or use Alt+Up and Alt+Down.",
-        "matching": "Choose the match for each item.",
-    }[str(item["type"])]
+    return INPUTS[str(item["type"])].how(item)

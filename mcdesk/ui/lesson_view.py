@@ -57,8 +57,8 @@ class LessonView(QTextBrowser):
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self._fit_reading_width()
 
-    def loadResource(self, kind: int, name: QUrl) -> object:
-        data = self._images.get(name.toString())
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
+        data = self._images.get(name.toString() if isinstance(name, QUrl) else name)
         if data is not None and kind == QTextDocument.ResourceType.ImageResource.value:
             image = QImage()
             image.loadFromData(data)

@@ -6,6 +6,7 @@ channel starts when the sync worker knows the station's server, and stays off wi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mcdesk.paths import Paths
@@ -23,13 +24,13 @@ if TYPE_CHECKING:
 def current_activity(study: StudyFlow, exam: ExamFlow) -> Activity:
     """What this station's screens show now (GUI thread)."""
     waiting = exam.waiting_for()
-    who = {"learner_id": study.learner_id, "learner_name": study.learner_name}
+    who = Activity(learner_id=study.learner_id, learner_name=study.learner_name or "")
     if exam.lockdown is not None or (waiting is not None and exam.attempt_id is not None):
-        return Activity(**who, doing="assessment", attempt_id=exam.attempt_id, waiting=waiting)
+        return replace(who, doing="assessment", attempt_id=exam.attempt_id, waiting=waiting)
     skill = study.open_skill_state
     if skill is not None:
-        return Activity(**who, doing="studying", title=skill.pack_id, skill=skill.skill_id)
-    return Activity(**who)
+        return replace(who, doing="studying", title=skill.pack_id, skill=skill.skill_id)
+    return who
 
 
 def start_live(

@@ -231,7 +231,9 @@ class LockdownWindow(QMainWindow):  # a window to a screen reader ("frame"), not
         # closed and the keyboard went to a choice: the teacher's typing goes to the field.
         focus = QApplication.focusWidget()
         parked = focus is None or focus in (prompt, prompt.choices.checkedButton())
-        if not self.overlay.isHidden() and (parked or not self.overlay.isAncestorOf(focus)):
+        if not self.overlay.isHidden() and (
+            focus is None or parked or not self.overlay.isAncestorOf(focus)
+        ):
             self.overlay.focus_prompt()
 
     def _overlay_code(self, code: str, action: str, minutes: int) -> None:

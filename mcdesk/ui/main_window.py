@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         header.setObjectName("header")
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         row = QHBoxLayout(header)
+        self._header_row = row  # _fit_header measures it
         row.setContentsMargins(24, 12, 24, 12)
         row.setSpacing(16)
         self.brand = QLabel("mcdesk")
@@ -287,14 +288,11 @@ class MainWindow(QMainWindow):
         """
         metrics = self.search_field.fontMetrics()
         self.search_field.setMinimumWidth(metrics.averageCharWidth() * 16)
-        header = self.centralWidget().layout().itemAt(0).widget()
-        row = header.layout()
+        row = self._header_row
         droppable = [self.user_label, self.brand] if self.signed_in else [self.brand]
-        fixed = [
-            row.itemAt(i).widget()
-            for i in range(row.count())
-            if row.itemAt(i).widget() not in (None, self.search_field, *droppable)
-        ]
+        in_row = [row.itemAt(i) for i in range(row.count())]
+        widgets = [item.widget() for item in in_row if item is not None]
+        fixed = [w for w in widgets if w is not None and w not in (self.search_field, *droppable)]
         margins = row.contentsMargins()
         shown = [w for w in fixed if not w.isHidden()]
         needed = (

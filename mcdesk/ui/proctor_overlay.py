@@ -68,19 +68,19 @@ class ProctorOverlay(QWidget):
         outer.addStretch(2)
         # At 200 % text on a 1024×600 screen the card is taller than the screen: it
         # scrolls rather than squeezing the choices over each other.
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("overlayScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setStyleSheet(
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("overlayScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setStyleSheet(
             "QScrollArea#overlayScroll, QWidget#overlayColumn { background: transparent; }"
         )
-        self.scroll.viewport().setAutoFillBackground(False)
-        self.scroll.setWidget(column)
+        self.scroll_area.viewport().setAutoFillBackground(False)
+        self.scroll_area.setWidget(column)
         whole = QVBoxLayout(self)
         whole.setContentsMargins(0, 0, 0, 0)
-        whole.addWidget(self.scroll)
+        whole.addWidget(self.scroll_area)
 
     def _fit_card(self) -> None:
         # A calm column that grows with the text size (at 200 % a fixed width clips).
@@ -94,7 +94,7 @@ class ProctorOverlay(QWidget):
     def focus_prompt(self) -> None:
         """The code field takes the keys, scrolled into view (the card may be taller)."""
         self.prompt.focus_field()
-        self.scroll.ensureWidgetVisible(self.prompt.field)
+        self.scroll_area.ensureWidgetVisible(self.prompt.field)
 
     def show_reason(self, reason: str, *, clock_running: bool = True) -> None:
         note = " The clock keeps running; your teacher can add time." if clock_running else ""

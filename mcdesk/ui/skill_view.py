@@ -8,7 +8,17 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -72,7 +82,9 @@ class _WrappedEntries(QStyledItemDelegate):
     inside the padding: a line that only just fitted comes out cut short with "…".
     """
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         fitted = QStyleOptionViewItem(option)
         self.initStyleOption(fitted, index)
         style = option.widget.style() if option.widget else QApplication.style()
@@ -221,14 +233,14 @@ class SkillView(QWidget):
         column.addWidget(self.pages, 1)
         # Large text on a short screen: the page scrolls as a whole rather than squeeze the
         # lesson to a line, the definition to a sliver and the feedback to nothing.
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setWidget(content)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll_area.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.lesson_buttons)
         self._on_page_changed(0)
         self._arrange()  # the panel's widgets join this window, so they can join the tab order
@@ -356,19 +368,19 @@ class SkillView(QWidget):
         for page in (self.lesson_page, self.selfcheck):
             shown = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
             page.setSizePolicy(shown, shown)
-        self.scroll.verticalScrollBar().setValue(0)  # a new page starts at its top
+        self.scroll_area.verticalScrollBar().setValue(0)  # a new page starts at its top
 
     def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Keep what has the keyboard in sight when the page scrolls (large text)."""
-        content = self.scroll.widget()
-        if new is None or not content.isAncestorOf(new):
+        content = self.scroll_area.widget()
+        if new is None or content is None or not content.isAncestorOf(new):
             return
         if new is self.lesson:
             # The lesson's top at the top: the definition under it comes into sight too.
             top = self.lesson.mapTo(content, QPoint(0, 0)).y()
-            self.scroll.verticalScrollBar().setValue(top)
+            self.scroll_area.verticalScrollBar().setValue(top)
         else:
-            self.scroll.ensureWidgetVisible(new)
+            self.scroll_area.ensureWidgetVisible(new)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -388,7 +400,7 @@ class SkillView(QWidget):
 
     def _keep_definition_in_sight(self) -> None:
         self.lesson.ensure_focus_visible()
-        self.scroll.ensureWidgetVisible(self.definition_box, 0, 0)
+        self.scroll_area.ensureWidgetVisible(self.definition_box, 0, 0)
 
     def _on_keyword_chosen(self, item: QListWidgetItem | None, _previous: object) -> None:
         if item is not None:

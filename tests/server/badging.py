@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.content.catalog import load_manifest
 from mcdesk.exam.engine import ExamEngine
 from mcdesk.exam.keyring import open_bank

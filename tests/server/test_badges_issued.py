@@ -13,7 +13,7 @@ from mcdesk.badges.didkey import did_key_for
 from mcdesk.badges.jws import parse_compact
 from mcdesk.badges.verdict import Outcome
 from mcdesk.badges.verify import verify_badge
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.keys import PublisherKey, verify_signature
 from mcdesk.paths import Paths
 from mcdesk.protocol.files import RECEIPTS_KIND, read_signed_file

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from mcdesk.badges.fetch import fetch_status_list
 from mcdesk.badges.verdict import Outcome
 from mcdesk.badges.verify import verify_badge
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.keys import PublisherKey
 from mcdesk.paths import Paths
 from mcdesk.server.issuing import checked_public_url, save_public_url

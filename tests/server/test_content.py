@@ -13,7 +13,7 @@ import pytest
 import requests
 from sqlmodel import Session, col, select
 
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.content.sealing import new_pack_key, write_pack_key
 from mcdesk.keys import PublisherKey
 from mcdesk.protocol.signing import signed_headers

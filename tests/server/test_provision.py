@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.content.access import granted_pack_ids
 from mcdesk.exam.keyring import open_bank
 from mcdesk.exam.unlock import UnlockDesk

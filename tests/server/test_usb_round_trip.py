@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.content.catalog import load_manifest
 from mcdesk.exam.engine import ExamEngine
 from mcdesk.exam.keyring import open_bank

@@ -15,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session
 
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.content.catalog import search_catalog
 from mcdesk.content.install import import_pack
 from mcdesk.exam.engine import ExamEngine

@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from mcdesk.study.selfcheck import SelfCheckRun, right_answer_text
+from mcdesk.protocol.items.registry import answer_text as right_answer_text
+from mcdesk.study.selfcheck import SelfCheckRun
 
 ITEMS: list[dict[str, Any]] = [
     {"id": "q1", "type": "true_false", "prompt": "p", "feedback": "f1", "answer": True},

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, select
 
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.keys import public_key_b64, read_private_key
 from mcdesk.paths import Paths
 from mcdesk.server.admin import register_station

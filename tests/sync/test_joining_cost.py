@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.paths import Paths
 from mcdesk.store.connection import opened
 from tests.server.conftest import (  # noqa: F401  (fixtures pytest finds by name)

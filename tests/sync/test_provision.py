@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session
 
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.keys import public_key_b64
 from mcdesk.paths import Paths
 from mcdesk.protocol.files import write_private

@@ -25,7 +25,7 @@ from pytestqt.qtbot import QtBot
 from selenium.webdriver.common.by import By
 from sqlmodel import Session, select
 
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.keys import PublisherKey
 from mcdesk.paths import Paths
 from mcdesk.server.issuing import save_public_url

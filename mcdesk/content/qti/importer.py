@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from mcdesk.content.items import item_problems
 from mcdesk.content.qti.interactions import MAPPERS, slug
 from mcdesk.content.qti.markup import INTERACTIONS, Figure, Markdown, NotMappable, to_markdown
 from mcdesk.content.qti.package import (
@@ -20,6 +19,7 @@ from mcdesk.content.qti.package import (
 )
 from mcdesk.content.qti.responses import response_for
 from mcdesk.content.source import MEDIA_SUFFIXES
+from mcdesk.protocol.items.registry import item_problems
 
 # Everything but a text entry is left out of the prompt: its choices become options.
 NOT_IN_PROMPT = frozenset(INTERACTIONS - {"textEntryInteraction"})

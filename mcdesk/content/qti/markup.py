@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
+from mcdesk.errors import McdeskError
+
 INTERACTIONS = frozenset(
     {
         "choiceInteraction",
@@ -57,7 +59,7 @@ SKIPPED = frozenset(
 )
 
 
-class NotMappable(Exception):
+class NotMappable(McdeskError):
     """The item uses something mcdesk cannot show faithfully; the message says what."""
 
 

@@ -15,6 +15,7 @@ from defusedxml import DefusedXmlException
 from mcdesk.content.errors import PackRefused
 from mcdesk.content.limits import DEFAULT_LIMITS
 from mcdesk.content.verify import check_archive_shape
+from mcdesk.errors import McdeskError
 
 MANIFEST = "imsmanifest.xml"
 # An item or manifest past this is not an item bank but an attack or a mistake.
@@ -23,7 +24,7 @@ MAX_MEDIA_BYTES = 10 * 1000 * 1000
 ITEM_TYPES = re.compile(r"^imsqti_item_xmlv(2p[0-2]|3p0)$")
 
 
-class QtiRefused(Exception):
+class QtiRefused(McdeskError):
     """The package cannot be imported at all; the message says why in words."""
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from mcdesk.errors import McdeskError
 from mcdesk.server.models import SchoolClass
 from mcdesk.server.roles import ADMIN_ROLE
 
@@ -32,11 +33,11 @@ class Viewer:
         return self.role == ADMIN_ROLE
 
 
-class SignInNeeded(Exception):
+class SignInNeeded(McdeskError):
     """No live session: the page sends the browser to the sign-in form."""
 
 
-class NotAllowed(Exception):
+class NotAllowed(McdeskError):
     """Signed in, but this is not theirs to see or do: answered 403 in these words."""
 
     def __init__(self, reason: str) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from mcdesk.server.issuer import CodeListing, IssuerError, next_codes
+from mcdesk.server.issuer import CodeListing, StationCodesError, next_codes
 from mcdesk.server.models import School, Station
 from mcdesk.server.web.access import Viewer
 
@@ -17,7 +17,7 @@ CODES_SHOWN = 10
 
 
 @dataclass(frozen=True, slots=True)
-class TeacherCodes:
+class SchoolCodes:
     """What the Codes page shows: who, which school, each station's next codes."""
 
     teacher: str
@@ -26,7 +26,7 @@ class TeacherCodes:
     waiting: list[str]  # stations the server does not issue codes for yet
 
 
-def codes_for(session: Session, *, viewer: Viewer) -> TeacherCodes:
+def codes_for(session: Session, *, viewer: Viewer) -> SchoolCodes:
     """The next codes of every station of the teacher's school that is not revoked."""
     school = session.get(School, viewer.school_id)
     stations = session.exec(
@@ -38,8 +38,8 @@ def codes_for(session: Session, *, viewer: Viewer) -> TeacherCodes:
     for station in stations:
         try:
             listings.append(next_codes(session, station=station, count=CODES_SHOWN))
-        except IssuerError:
+        except StationCodesError:
             waiting.append(station.name)
-    return TeacherCodes(
+    return SchoolCodes(
         viewer.display_name, "" if school is None else school.name, listings, waiting
     )

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 
 from fastapi import Request
 
+from mcdesk.errors import McdeskError
 from mcdesk.server.web.sessions import sign_value
 
 CSRF_FIELD = "csrf_token"
@@ -24,7 +25,7 @@ MAX_FORM_BYTES = 64 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class FormRefused(Exception):
+class FormRefused(McdeskError):
     """A form that is too large, or not a form: said in words, answered 400/413."""
 
     def __init__(self, reason: str, *, status_code: int = 400) -> None:

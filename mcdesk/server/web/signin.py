@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from mcdesk.errors import McdeskError
 from mcdesk.passwords import hash_secret, verify_secret
 from mcdesk.server.models import Teacher
 from mcdesk.server.schools import MAX_NAME_CHARS
@@ -28,7 +29,7 @@ IDLE_ROWS_KEPT = timedelta(days=1)
 _DUMMY_HASH: list[str] = []
 
 
-class SignInRefused(Exception):
+class SignInRefused(McdeskError):
     """Wrong name or password, or too many tries: the words go back to the page."""
 
     def __init__(self, reason: str, *, wait: bool = False) -> None:

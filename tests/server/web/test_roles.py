@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.server.models import Teacher
 from tests.server.pulling import TEACHER_USER
 from tests.server.web.conftest import TrcServer

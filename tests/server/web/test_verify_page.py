@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from mcdesk.badges.baking import BadgeVersion, bake_png
 from mcdesk.badges.images import BadgeArt, badge_png
 from mcdesk.badges.jws import b64url, b64url_decode, parse_compact
-from mcdesk.cli import main
+from mcdesk.cli.main import main
 from mcdesk.keys import PublisherKey
 from mcdesk.paths import Paths
 from mcdesk.server.issuing import save_public_url

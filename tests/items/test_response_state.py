@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from mcdesk.content.items import response_state
+from mcdesk.protocol.items.registry import response_state
 from tests.ui.shown_items import ITEMS
 
 MATCHING = ITEMS["matching"]  # two prompts, p and q

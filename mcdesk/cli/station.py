@@ -1,6 +1,6 @@
-"""``mcdesk station enroll`` and ``mcdesk station provision``: this station joins a server.
+"""A station and its learners: ``mcdesk station enroll|provision`` and ``mcdesk badge verify``.
 
-Heavy imports stay inside the commands; the parsers are added by mcdesk.admin_cli.
+Heavy imports stay inside the commands.
 """
 
 from __future__ import annotations
@@ -10,19 +10,17 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from mcdesk.cli.common import Commands, arrived, prepare_store
+from mcdesk.errors import EXIT_OK, EXIT_REFUSED
 
 if TYPE_CHECKING:
     from mcdesk.sync.round import RoundContext, Step
 
-EXIT_OK, EXIT_REFUSED = 0, 1
 # The server seals this station's first 40 code slots while it answers (about 6 s on one
 # core at the production scrypt cost); a slow server must not look like a failure.
 ENROL_TIMEOUT = 120.0
-
-
-def _arrived(items: dict[str, int]) -> str:
-    return ", ".join(f"{stream} {count}" for stream, count in items.items()) or "nothing"
 
 
 class _Stages:
@@ -52,12 +50,8 @@ class _Stages:
 
 
 def cmd_station_enroll(args: argparse.Namespace) -> int:
-    from sqlmodel import Session, select
-
-    from mcdesk.cli import _prepare_store
     from mcdesk.keys import public_key_b64, read_private_key
-    from mcdesk.store.engine import make_engine
-    from mcdesk.store.tables import Station
+    from mcdesk.station import this_station
     from mcdesk.sync.client import SyncError
     from mcdesk.sync.content import ContentReport
     from mcdesk.sync.enrol import enrol_station
@@ -66,13 +60,8 @@ def cmd_station_enroll(args: argparse.Namespace) -> int:
 
     stages = _Stages()
     stages.say("preparing this station…")
-    paths = _prepare_store(joining=True)
-    engine = make_engine(paths.database)
-    try:
-        with Session(engine) as session:
-            station = session.exec(select(Station)).one()
-    finally:
-        engine.dispose()
+    paths = prepare_store(joining=True)
+    station = this_station(paths.database)
     key = read_private_key(paths.station_key)
     stages.say(f"asking {args.server} to enrol this station…")
     try:
@@ -107,7 +96,7 @@ def cmd_station_enroll(args: argparse.Namespace) -> int:
         return EXIT_OK
     pulled = round_report.results.get("pull")
     if isinstance(pulled, PullReport):
-        print(f"pulled: {_arrived(pulled.items)}")
+        print(f"pulled: {arrived(pulled.items)}")
     content = round_report.results.get("content")
     if isinstance(content, ContentReport):
         if content.installed:
@@ -120,7 +109,6 @@ def cmd_station_enroll(args: argparse.Namespace) -> int:
 
 
 def cmd_station_provision(args: argparse.Namespace) -> int:
-    from mcdesk.cli import _prepare_store
     from mcdesk.keys import KeyFileError, load_trusted_publishers
     from mcdesk.paths import bundled_publishers_dir
     from mcdesk.sync.provision import ProvisionRefused, import_provision, read_provision_file
@@ -131,7 +119,7 @@ def cmd_station_provision(args: argparse.Namespace) -> int:
     except ProvisionRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return EXIT_REFUSED
-    paths = _prepare_store(joining=True)
+    paths = prepare_store(joining=True)
     try:
         trusted = load_trusted_publishers(bundled_publishers_dir(), paths.trusted_publishers_dir)
         report = import_provision(
@@ -151,7 +139,7 @@ def cmd_station_provision(args: argparse.Namespace) -> int:
             f"this station is now {report.station_name!r} of {report.school} "
             f"(id {report.station_id}); server key pinned"
         )
-    print(f"applied: {_arrived(report.items)}")
+    print(f"applied: {arrived(report.items)}")
     if report.installed:
         print(f"packs installed: {', '.join(report.installed)}")
     for reason in report.refused:
@@ -161,8 +149,39 @@ def cmd_station_provision(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_station_commands(station: Any) -> None:
-    """Add ``enroll`` and ``provision`` to ``mcdesk station``."""
+# A baked PNG is tens of KB; reading past 16 MiB would only feed an attack.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+def cmd_badge_verify(args: argparse.Namespace) -> int:
+    from mcdesk.badges.fetch import fetch_status_list, offline
+    from mcdesk.badges.verdict import Outcome
+    from mcdesk.badges.verify import verify_badge
+
+    path = Path(args.file)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        print(f"error: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    verdict = verify_badge(
+        data,
+        now=datetime.now(UTC),
+        identity=args.identity,
+        fetch_status=offline if args.offline else fetch_status_list,
+        trusted_issuers=frozenset(args.issuer) if args.issuer else None,
+    )
+    for line in verdict.lines():
+        print(line)
+    return EXIT_OK if verdict.outcome is Outcome.VERIFIED else EXIT_REFUSED
+
+
+def add_commands(commands: Commands) -> None:
+    """Add ``station`` (enroll, provision) and ``badge`` (verify) to the ``mcdesk`` parser."""
+    station = commands.add_parser("station", help="this station").add_subparsers(
+        dest="sub", required=True
+    )
     enroll = station.add_parser("enroll", help="join a server with a one-time token")
     enroll.add_argument("--server", required=True, help="server URL")
     enroll.add_argument("--token", required=True)
@@ -172,3 +191,22 @@ def add_station_commands(station: Any) -> None:
     )
     provision.add_argument("file", help="the file from `mcdesk admin provision`")
     provision.set_defaults(func=cmd_station_provision)
+    badge = commands.add_parser("badge", help="Open Badges: verify a badge file").add_subparsers(
+        dest="sub", required=True
+    )
+    verify = badge.add_parser(
+        "verify",
+        help="check a baked PNG or SVG, a credential JSON or a JWT; exit 0 only if verified",
+    )
+    verify.add_argument("file", help="the badge file")
+    verify.add_argument("--identity", help="the e-mail or learner id it should belong to")
+    verify.add_argument(
+        "--issuer",
+        action="append",
+        metavar="DID",
+        help="the school's did:key as it publishes it; repeat for several (any other fails)",
+    )
+    verify.add_argument(
+        "--offline", action="store_true", help="do not fetch the revocation list (says so)"
+    )
+    verify.set_defaults(func=cmd_badge_verify)

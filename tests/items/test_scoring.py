@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcdesk.protocol.scoring import parse_number, response_problem, score_item
+from mcdesk.protocol.items.numeric import parse_number
+from mcdesk.protocol.items.registry import response_problem, score_item
 
 CHOICE = {"type": "single_choice", "answer": "b", "options": [{"id": "a"}, {"id": "b"}]}
 MULTI = {"type": "multiple_response", "answer": ["a", "c"]}
