@@ -27,6 +27,7 @@ from mcdesk.ui.tasks import (
 if TYPE_CHECKING:
     from mcdesk.paths import Paths
     from mcdesk.settings import Settings
+    from mcdesk.ui.kiosk_flow import KioskScreen
     from mcdesk.ui.main_window import MainWindow
 
 
@@ -54,7 +55,7 @@ class StationStartup(QObject):
         *,
         paths: Paths,
         pool: QThreadPool,
-        window: MainWindow,
+        window: MainWindow | KioskScreen,
         finish: Callable[[int], None],
         out: TextIO | None,
         err: TextIO | None,

@@ -1,0 +1,258 @@
+"""The career-day kiosk: a visitor's path, forgetting a visitor, and a teacher's code."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from mcdesk.event_kinds import KIOSK_DAY_KIND
+from mcdesk.exam.issuer import open_issuer
+from mcdesk.paths import Paths
+from mcdesk.ui.kiosk_app import KioskStation, launch_kiosk
+from mcdesk.ui.kiosk_flow import KioskFlow
+
+WAIT = 60_000
+VISITOR_TEXT = "zebra-kiosk-7731-visitor"
+
+
+def _code(home: Paths, counter: int) -> str:
+    with sqlite3.connect(home.database) as connection:
+        issuer = open_issuer(connection, teacher_id="demo-teacher", password="mcdesk-demo")
+    assert issuer is not None
+    return issuer.code(counter)
+
+
+def _slots(home: Paths) -> int:
+    if not home.database.exists():
+        return 0
+    with sqlite3.connect(home.database) as connection:
+        tables = connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'exam_key_slot'"
+        ).fetchone()[0]
+        if not tables:
+            return 0
+        return int(connection.execute("SELECT count(*) FROM exam_key_slot").fetchone()[0])
+
+
+@pytest.fixture
+def kiosk(
+    home: Paths, bundled: Path, pool: QThreadPool, qtbot: QtBot, themed: QApplication
+) -> Iterator[tuple[KioskStation, list[int]]]:
+    """A kiosk started as ``mcdesk --kiosk`` starts it, on a fresh standalone station."""
+    codes: list[int] = []
+    station = launch_kiosk(
+        paths=home, pool=pool, finish=codes.append, out=io.StringIO(), err=io.StringIO()
+    )
+    qtbot.addWidget(station.shell)
+    flow = station.flow
+    qtbot.waitUntil(lambda: flow.screen.pages.currentWidget() is flow.screen.attract, timeout=WAIT)
+    qtbot.waitUntil(lambda: _slots(home) > 0, timeout=WAIT)  # the demo's exam key, sealed
+    yield station, codes
+    station.shell.release()
+
+
+def _answer(panel: QWidget, *, text: str) -> None:
+    """Have a go, as a visitor would: the first choice, or ``text`` typed into a box."""
+    choices = [b for b in panel.findChildren(QAbstractButton) if b.isCheckable() and b.isVisible()]
+    if choices:
+        choices[0].click()
+        return
+    for box in [b for b in panel.findChildren(QComboBox) if b.isVisible()]:
+        box.setCurrentIndex(1)
+    for field in [f for f in panel.findChildren(QLineEdit) if f.isVisible()]:
+        field.setFocus()
+        QtBot.keyClicks(field, text)
+
+
+def _take_taste(qtbot: QtBot, flow: KioskFlow, *, text: str = "3") -> None:
+    s = flow.screen
+    qtbot.mouseClick(s.attract.start_button, Qt.MouseButton.LeftButton)
+    assert s.pages.currentWidget() is s.explorer
+    first = s.explorer.cluster_buttons[0]
+    qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
+    tries = [b for b in s.explorer.findChildren(QPushButton) if b.text().startswith("Try ")]
+    qtbot.mouseClick(tries[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: s.pages.currentWidget() is s.taste, timeout=WAIT)
+    qtbot.mouseClick(s.taste.start_button, Qt.MouseButton.LeftButton)
+    view = s.taste.selfcheck
+    for _ in range(5):
+        if s.pages.currentWidget() is s.closing:
+            break
+        _answer(view.answer_holder, text=text)
+        view.check()
+        if view.check_button.isVisible():  # not answerable that way (ordering, a number)
+            view.current_input().set_response(view.run.current["answer"])
+            view.check()
+        view.advance()
+    assert s.pages.currentWidget() is s.closing
+
+
+def _kiosk_events(home: Paths) -> list[dict[str, object]]:
+    with sqlite3.connect(home.database) as connection:
+        rows = connection.execute(
+            "SELECT body FROM outbox WHERE kind = ? ORDER BY seq", (KIOSK_DAY_KIND,)
+        ).fetchall()
+    return [json.loads(row[0]) for row in rows]
+
+
+def test_a_visitor_explores_takes_a_taste_and_sees_a_score_and_the_school_program(
+    kiosk: tuple[KioskStation, list[int]], qtbot: QtBot, home: Paths
+) -> None:
+    flow = kiosk[0].flow
+    _take_taste(qtbot, flow)
+    closing = flow.screen.closing
+    assert "right" in closing.score.text()
+    assert "Ask about the" in closing.program.text()  # no program named in the settings yet
+    with qtbot.waitSignal(flow.visit_recorded, timeout=WAIT):
+        qtbot.mouseClick(flow.screen.done_button, Qt.MouseButton.LeftButton)
+    assert flow.screen.pages.currentWidget() is flow.screen.attract
+    (day,) = _kiosk_events(home)
+    assert day["visits"] == 1
+    assert day["clusters_viewed"] == 1
+    assert day["tastes"] == 1
+    assert 3 <= int(str(day["out_of"])) <= 5
+    assert set(day) == {"kind", "day", "visits", "clusters_viewed", "tastes", "points", "out_of"}
+
+
+def _texts(root: QWidget) -> list[str]:
+    """Every string a widget under ``root`` holds: labels, fields (and their undo), buttons."""
+    found: list[str] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        for getter in ("text", "toolTip", "accessibleName", "accessibleDescription"):
+            method = getattr(widget, getter, None)
+            value = method() if callable(method) else None
+            if isinstance(value, str):
+                found.append(value)
+        if isinstance(widget, QLineEdit):
+            found.append(widget.displayText())
+    return found
+
+
+def test_idle_time_counts_down_then_forgets_everything_the_visitor_typed(
+    kiosk: tuple[KioskStation, list[int]], qtbot: QtBot, home: Paths
+) -> None:
+    station = kiosk[0]
+    flow = station.flow
+    flow._seeds = random.Random(4)
+    s = flow.screen
+    qtbot.mouseClick(s.attract.start_button, Qt.MouseButton.LeftButton)
+    assert flow.idle.running
+    # The visitor types into every text answer the taste asks for.
+    _take_taste(qtbot, flow, text=VISITOR_TEXT)
+    # Then walks away: the idle watch warns (a countdown) and expires (timers injected
+    # by emitting what the watch would, so no test waits a minute of wall clock).
+    flow.idle.warning.emit(10)
+    assert s.countdown.isVisible()
+    assert "10 s" in s.countdown.text.text()
+    with qtbot.waitSignal(flow.visit_recorded, timeout=WAIT):
+        flow.idle.expired.emit()
+    QApplication.processEvents()
+    assert s.pages.currentWidget() is s.attract
+    assert not s.countdown.isVisible()
+    assert not flow.idle.running
+    assert not any(VISITOR_TEXT in text for text in _texts(station.shell))
+    assert not any(
+        isinstance(w, QLabel) and "right" in w.text() for w in station.shell.findChildren(QLabel)
+    )
+    for path in Path(home.data_dir).parent.rglob("*"):
+        if path.is_file():
+            assert VISITOR_TEXT.encode() not in path.read_bytes(), path
+
+
+def test_the_typed_text_is_found_before_a_reset_so_the_scan_can_see_it(
+    kiosk: tuple[KioskStation, list[int]], qtbot: QtBot
+) -> None:
+    flow = kiosk[0].flow
+    s = flow.screen
+    qtbot.mouseClick(s.attract.start_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(s.explorer.cluster_buttons[0], Qt.MouseButton.LeftButton)
+    tries = [b for b in s.explorer.findChildren(QPushButton) if b.text().startswith("Try ")]
+    qtbot.mouseClick(tries[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: s.pages.currentWidget() is s.taste, timeout=WAIT)
+    s.taste.selfcheck.start(
+        [{"id": "x", "type": "short_text", "prompt": "Say it", "answer": ["a"], "feedback": ""}]
+    )
+    (field,) = s.taste.selfcheck.answer_holder.findChildren(QLineEdit)
+    qtbot.keyClicks(field, VISITOR_TEXT)
+    assert any(VISITOR_TEXT in text for text in _texts(kiosk[0].shell))
+    qtbot.mouseClick(s.done_button, Qt.MouseButton.LeftButton)
+    assert not any(VISITOR_TEXT in text for text in _texts(kiosk[0].shell))
+
+
+def _staff_code(qtbot: QtBot, station: KioskStation, code: str, action: str) -> None:
+    flow, shell = station.flow, station.shell
+    qtbot.mouseClick(flow.screen.attract.staff_button, Qt.MouseButton.LeftButton)
+    prompt = shell.overlay.prompt
+    assert shell.overlay.isVisible()
+    qtbot.waitUntil(prompt.field.isEnabled, timeout=WAIT)
+    prompt.choose(action)
+    prompt.field.clear()
+    qtbot.keyClicks(prompt.field, code)
+    qtbot.keyClick(prompt.field, Qt.Key.Key_Return)
+
+
+def test_leaving_the_kiosk_needs_a_teacher_code_and_closing_is_refused(
+    kiosk: tuple[KioskStation, list[int]], qtbot: QtBot, home: Paths
+) -> None:
+    station, exits = kiosk
+    shell = station.shell
+    event = QCloseEvent()
+    shell.closeEvent(event)
+    assert not event.isAccepted()
+    _staff_code(qtbot, station, "1111 2222", "kiosk-leave")
+    qtbot.waitUntil(lambda: "not code #1" in shell.overlay.prompt.message.text(), timeout=WAIT)
+    assert exits == []
+    assert shell.locked
+    qtbot.mouseClick(shell.overlay.cancel_button, Qt.MouseButton.LeftButton)
+    assert shell.overlay.isHidden()
+    # A wrong code uses no slot: the station still asks for code #1.
+    _staff_code(qtbot, station, _code(home, 1), "kiosk-leave")
+    qtbot.waitUntil(lambda: exits == [0], timeout=WAIT)
+    assert not shell.locked
+
+
+def test_a_teacher_code_opens_the_settings_and_they_change_the_kiosk(
+    kiosk: tuple[KioskStation, list[int]], qtbot: QtBot, home: Paths
+) -> None:
+    station, exits = kiosk
+    flow = station.flow
+    _staff_code(qtbot, station, _code(home, 1), "kiosk-settings")
+    s = flow.screen
+    qtbot.waitUntil(lambda: s.pages.currentWidget() is s.settings, timeout=WAIT)
+    page = s.settings
+    page.school.setText("Lincoln Middle School")
+    page.idle.setValue(90)
+    cluster = flow.clusters[0]
+    page.program_fields[cluster.name].setText("Construction Academy")
+    keep = cluster.packs[0].id
+    page.pack_boxes[keep].setChecked(True)
+    with qtbot.waitSignal(flow.settings_applied, timeout=WAIT):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert s.pages.currentWidget() is s.attract
+    assert s.attract.school.text() == "Lincoln Middle School"
+    assert [p.id for c in flow.clusters for p in c.packs] == [keep]
+    assert flow.settings.idle_seconds == 90
+    saved = json.loads((home.config_dir / "kiosk.json").read_text())
+    assert saved["programs"] == {cluster.name: "Construction Academy"}
+    # The same station code is single use: the next staff door asks for code #2.
+    _staff_code(qtbot, station, _code(home, 2), "kiosk-leave")
+    qtbot.waitUntil(lambda: exits == [0], timeout=WAIT)
+    assert not station.shell.locked
