@@ -244,9 +244,8 @@ def main(argv: list[str]) -> int:
         try:
             return int(app.exec())
         finally:
-            pool.waitForDone()
-            kiosk.shell.release()
-            kiosk.shell.close()
+            kiosk.close()  # no new code batch; the kiosk's own queue drained
+            pool.waitForDone()  # the code batch or set-up step already running
             kiosk.shell.deleteLater()
     apply_theme(app)
     window = launch(

@@ -1,13 +1,13 @@
-"""The kiosk's composition root: the locked window, its services, and start-up."""
+"""The kiosk's composition root: the locked window, its services, start-up and shut-down."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from PySide6.QtCore import QThreadPool, QTimer
 
+from mcdesk.ui.app import after_first_paint
 from mcdesk.ui.kiosk_flow import KioskFlow, KioskScreen
 from mcdesk.ui.lockdown import LockdownWindow
 from mcdesk.ui.startup_flow import StationStartup
@@ -15,15 +15,49 @@ from mcdesk.ui.startup_flow import StationStartup
 if TYPE_CHECKING:
     from mcdesk.paths import Paths
     from mcdesk.settings import Settings
+    from mcdesk.study.kiosk import KioskDesk
 
 KIOSK_TEXT_SCALE = 175  # the theme's 11 pt base becomes ~19 pt: readable from a metre away
 KIOSK_SETTINGS_FILE = "kiosk.json"
 
 
-@dataclass(frozen=True, slots=True)
 class KioskStation:
-    shell: LockdownWindow
-    flow: KioskFlow
+    """A running kiosk: its locked window and what it owns, ended by ``close``.
+
+    Threading rule: the kiosk's worker queue belongs to this object, not to the window.
+    A pool that is a child of the window is destroyed inside the window's deletion,
+    which runs with the GIL held (``LockdownWindow.event`` is Python): waiting there for
+    a task that needs the GIL never returns. ``close`` drains the queue first.
+    """
+
+    def __init__(
+        self,
+        *,
+        shell: LockdownWindow,
+        flow: KioskFlow,
+        startup: StationStartup,
+        queue: QThreadPool,
+        desk: KioskDesk,
+    ) -> None:
+        self.shell, self.flow, self.startup = shell, flow, startup
+        self._queue, self._desk = queue, desk
+        self._closed = False
+
+    def close(self) -> None:
+        """Stop sealing codes and the idle watch, unlock, finish queued work, close the window.
+
+        On the GUI thread. A code batch already running finishes on its own pool (the
+        caller drains that pool); no further batch starts.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        self.startup.stop_sealing()
+        self.flow.stop()
+        self.shell.release()
+        self._queue.start(self._desk.close)
+        self._queue.waitForDone()
+        self.shell.close()
 
 
 def launch_kiosk(
@@ -43,9 +77,14 @@ def launch_kiosk(
     shell.setWindowTitle("mcdesk — career explorer")
     shell.setAccessibleName("Career explorer")
     # One worker: a visit's tally and the next visitor's reads happen in order.
-    queue = QThreadPool(shell)
+    queue = QThreadPool()
     queue.setMaxThreadCount(1)
     desk = KioskDesk(paths.database)
+
+    def leave(code: int) -> None:
+        startup.stop_sealing()  # the teacher's code ends the kiosk: no new code batch
+        finish(code)
+
     flow = KioskFlow(
         screen=screen,
         shell=shell,
@@ -53,16 +92,18 @@ def launch_kiosk(
         unlock=UnlockDesk(paths.database),
         settings_file=paths.config_dir / KIOSK_SETTINGS_FILE,
         pool=queue,
-        finish=finish,
+        finish=leave,
     )
 
     def ready(_settings: Settings) -> None:
         flow.start()
+        # A kiosk has no sign-in screen: a demo station seals its code slots once the
+        # attract screen, the one a visitor acts on, has been painted.
+        after_first_paint(screen.attract, then=startup.seal_codes)
 
     startup = StationStartup(
         paths=paths, pool=pool, window=screen, finish=finish, out=out, err=err, on_ready=ready
     )
-    shell.destroyed.connect(lambda: queue.start(desk.close))
     shell.lock()
     QTimer.singleShot(0, startup.start)
-    return KioskStation(shell=shell, flow=flow)
+    return KioskStation(shell=shell, flow=flow, startup=startup, queue=queue, desk=desk)

@@ -225,6 +225,12 @@ class KioskFlow(QObject):
     def _failed(self, error: Exception) -> None:
         self.screen.show_problem(f"The career explorer could not start: {error}")
 
+    def stop(self) -> None:
+        """The kiosk is closing: no countdown, no overlay, nothing more reacts to input."""
+        self.idle.stop()
+        self.screen.countdown.hide()
+        self.shell.dismiss_overlay()
+
     # The visitor's path ---------------------------------------------------------------
 
     def show_attract(self) -> None:

@@ -150,7 +150,7 @@ class StationStartup(QObject):
         a person acts on, and comes in batches so closing the app waits for one at most.
         """
         sealing, self._sealing = self._sealing, None
-        if sealing is not None:
+        if sealing is not None and not self._stopped:  # a late first paint after closing
             self._seal_next(sealing)
 
     def stop_sealing(self) -> None:

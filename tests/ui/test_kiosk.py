@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import QEvent, Qt, QThreadPool
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -66,7 +66,21 @@ def kiosk(
     qtbot.waitUntil(lambda: flow.screen.pages.currentWidget() is flow.screen.attract, timeout=WAIT)
     qtbot.waitUntil(lambda: _slots(home) > 0, timeout=WAIT)  # the demo's exam key, sealed
     yield station, codes
-    station.shell.release()
+    _end(station, pool)
+
+
+def _end(station: KioskStation, pool: QThreadPool) -> None:
+    """End the kiosk as ``mcdesk --kiosk`` does, and let it go inside its own test.
+
+    A kiosk left to the next test kept sealing codes there, and its window's deletion
+    then waited on the GIL for the batch it had started: the next test hung.
+    """
+    station.close()
+    assert pool.waitForDone(WAIT)  # the code batch already running, nothing after it
+    QApplication.processEvents()  # its answer arrives and starts no other batch
+    assert pool.activeThreadCount() == 0
+    station.shell.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 def _answer(panel: QWidget, *, text: str) -> None:
