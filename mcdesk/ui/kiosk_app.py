@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from mcdesk.paths import Paths
     from mcdesk.settings import Settings
     from mcdesk.study.kiosk import KioskDesk
+    from mcdesk.ui.sync_worker import SyncWorker
 
 KIOSK_TEXT_SCALE = 175  # the theme's 11 pt base becomes ~19 pt: readable from a metre away
 KIOSK_SETTINGS_FILE = "kiosk.json"
@@ -41,6 +42,7 @@ class KioskStation:
     ) -> None:
         self.shell, self.flow, self.startup = shell, flow, startup
         self._queue, self._desk = queue, desk
+        self.sync: SyncWorker | None = None  # once start-up has read the settings
         self._closed = False
 
     def close(self) -> None:
@@ -54,6 +56,9 @@ class KioskStation:
         self._closed = True
         self.startup.stop_sealing()
         self.flow.stop()
+        if self.sync is not None:
+            self.sync.stop()  # a round under way stops at its next request
+            self.sync.wait()
         self.shell.release()
         self._queue.start(self._desk.close)
         self._queue.waitForDone()
@@ -71,6 +76,7 @@ def launch_kiosk(
     """Lock the station on the kiosk's "Preparing…" screen and start start-up on ``pool``."""
     from mcdesk.exam.unlock import UnlockDesk
     from mcdesk.study.kiosk import KioskDesk
+    from mcdesk.ui.sync_worker import SyncWorker
 
     screen = KioskScreen()
     shell = LockdownWindow(screen, policy="log")
@@ -95,15 +101,27 @@ def launch_kiosk(
         finish=leave,
     )
 
-    def ready(_settings: Settings) -> None:
+    def ready(settings: Settings) -> None:
         flow.start()
         # A kiosk has no sign-in screen: a demo station seals its code slots once the
         # attract screen, the one a visitor acts on, has been painted.
         after_first_paint(screen.attract, then=startup.seal_codes)
+        # The day's totals go to the school's server, if this station has one (a station
+        # without one never touches the network); each finished visit is sent soon.
+        sync = SyncWorker(
+            database=paths.database,
+            station_key_path=paths.station_key,
+            settings_url=settings.server_url,
+            parent=screen,
+        )
+        flow.visit_recorded.connect(sync.sync_soon)
+        station.sync = sync
+        QTimer.singleShot(0, sync.start)
 
     startup = StationStartup(
         paths=paths, pool=pool, window=screen, finish=finish, out=out, err=err, on_ready=ready
     )
     shell.lock()
+    station = KioskStation(shell=shell, flow=flow, startup=startup, queue=queue, desk=desk)
     QTimer.singleShot(0, startup.start)
-    return KioskStation(shell=shell, flow=flow, startup=startup, queue=queue, desk=desk)
+    return station
