@@ -22,12 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
+from sqlmodel import Session, select
 
+from mcdesk.cli import main
 from mcdesk.event_kinds import KIOSK_DAY_KIND
 from mcdesk.exam.issuer import open_issuer
 from mcdesk.paths import Paths
+from mcdesk.server.models import Event
+from mcdesk.startup import FIRST_RUN_SLOTS
 from mcdesk.ui.kiosk_app import KioskStation, launch_kiosk
 from mcdesk.ui.kiosk_flow import KioskFlow
+from tests.server.conftest import RunningServer, server  # noqa: F401  (a fixture)
 
 WAIT = 60_000
 VISITOR_TEXT = "zebra-kiosk-7731-visitor"
@@ -270,3 +275,70 @@ def test_a_teacher_code_opens_the_settings_and_they_change_the_kiosk(
     _staff_code(qtbot, station, _code(home, 2), "kiosk-leave")
     qtbot.waitUntil(lambda: exits == [0], timeout=WAIT)
     assert not station.shell.locked
+
+
+def test_closing_the_kiosk_stops_sealing_codes_and_its_window_goes_with_its_test(
+    home: Paths, bundled: Path, pool: QThreadPool, qtbot: QtBot, themed: QApplication
+) -> None:
+    station = launch_kiosk(
+        paths=home, pool=pool, finish=lambda _code: None, out=io.StringIO(), err=io.StringIO()
+    )
+    qtbot.addWidget(station.shell)
+    gone: list[bool] = []
+    station.shell.destroyed.connect(lambda: gone.append(True))
+    qtbot.waitUntil(lambda: _slots(home) > 0, timeout=WAIT)  # the first batch, after the paint
+    _end(station, pool)
+    sealed = _slots(home)
+    assert sealed < FIRST_RUN_SLOTS  # stopped part way: the rest waits for the next start
+    qtbot.wait(200)  # answers still in flight arrive and start nothing
+    assert pool.activeThreadCount() == 0
+    assert _slots(home) == sealed
+    assert gone == [True]
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """SQLite only for the kiosk's server: what is tested is the station's sending."""
+    return f"sqlite:///{tmp_path / 'server.sqlite3'}"
+
+
+def _server_days(running: RunningServer) -> list[dict[str, object]]:
+    with Session(running.engine) as session:
+        rows = session.exec(select(Event.body).where(Event.kind == KIOSK_DAY_KIND)).all()
+    return [json.loads(body) for body in rows]
+
+
+def test_a_kiosk_with_a_school_server_sends_the_days_totals_after_a_visit(
+    home: Paths,
+    bundled: Path,
+    pool: QThreadPool,
+    qtbot: QtBot,
+    themed: QApplication,
+    server: RunningServer,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    db = ["--db", server.engine.url.render_as_string(hide_password=False)]
+    assert main(["admin", "school", "add", "Northside", *db]) == 0
+    capsys.readouterr()
+    assert (
+        main(["admin", "enrol-token", "--school", "Northside", "--station-name", "Hall", *db]) == 0
+    )
+    token = capsys.readouterr().out.strip()
+    assert main(["station", "enroll", "--server", server.base_url, "--token", token]) == 0
+    station = launch_kiosk(
+        paths=home, pool=pool, finish=lambda _code: None, out=io.StringIO(), err=io.StringIO()
+    )
+    qtbot.addWidget(station.shell)
+    try:
+        flow = station.flow
+        s = flow.screen
+        qtbot.waitUntil(lambda: s.pages.currentWidget() is s.attract, timeout=WAIT)
+        assert _server_days(server) == []
+        _take_taste(qtbot, flow)
+        with qtbot.waitSignal(flow.visit_recorded, timeout=WAIT):
+            qtbot.mouseClick(s.done_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(_server_days(server)) == 1, timeout=WAIT)
+        (day,) = _server_days(server)
+        assert (day["visits"], day["tastes"]) == (1, 1)
+    finally:
+        _end(station, pool)
