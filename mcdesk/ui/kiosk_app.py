@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 from PySide6.QtCore import QThreadPool, QTimer
 
 from mcdesk.ui.app import after_first_paint
-from mcdesk.ui.kiosk_flow import KioskFlow, KioskScreen
+from mcdesk.ui.kiosk_flow import KIOSK_SHEET, KioskFlow, KioskScreen
 from mcdesk.ui.lockdown import LockdownWindow
 from mcdesk.ui.startup_flow import StationStartup
 
@@ -82,6 +82,7 @@ def launch_kiosk(
     shell = LockdownWindow(screen, policy="log")
     shell.setWindowTitle("mcdesk — career explorer")
     shell.setAccessibleName("Career explorer")
+    shell.overlay.setStyleSheet(KIOSK_SHEET)  # the staff door's choices touch-sized too
     # One worker: a visit's tally and the next visitor's reads happen in order.
     queue = QThreadPool()
     queue.setMaxThreadCount(1)

@@ -9,6 +9,7 @@ widgets that a reset throws away.
 from __future__ import annotations
 
 import importlib.util
+import io
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from mcdesk.ui.lockdown import LockdownWindow
 
 WARN_MS = 10_000  # the countdown's length, inside the idle time
+QR_MODULE_PX = 6
 STAFF_TITLE = "Staff only — a teacher code opens the settings or leaves the kiosk"
 STAFF_ACTIONS = ("kiosk-settings", "kiosk-leave")
 KIOSK_SHEET = """
@@ -160,6 +162,7 @@ class KioskFlow(QObject):
         self._all_clusters: list[Cluster] = []
         self._visit: _Visit | None = None
         self._taste_cluster = ""
+        self._taste_title = ""
         self.idle = self._make_idle()
         s = screen
         s.attract.started.connect(self.begin_visit)
@@ -263,7 +266,7 @@ class KioskFlow(QObject):
     def _show_taste(self, taste: Taste) -> None:
         if self._visit is None:
             return  # the visitor was forgotten while it loaded
-        self._taste_cluster = taste.career_cluster
+        self._taste_cluster, self._taste_title = taste.career_cluster, taste.title
         self.screen.taste.show_taste(taste)
         self.screen.pages.setCurrentWidget(self.screen.taste)
         self.screen.taste.start_button.setFocus()
@@ -281,7 +284,7 @@ class KioskFlow(QObject):
             else f"Ask about the {self._taste_cluster} programs at {school}."
         )
         self.screen.closing.show_result(
-            score=f"You got {score_text(credit, total)} right. Nice work!",
+            score=f"You got {score_text(credit, total)} right in {self._taste_title}. Nice work!",
             program=where,
             qr=_qr_widget(self.settings.program_url),
         )
@@ -402,15 +405,25 @@ def _read_logo(path: str) -> bytes | None:
 
 
 def _qr_widget(url: str) -> QWidget | None:
-    """A QR code to the program page, if segno is installed and a page is set."""
+    """A QR code to the program page, beside a line saying what it is (None without a page)."""
     if not url or importlib.util.find_spec("segno") is None:
         return None
     import segno
-    from PySide6.QtSvgWidgets import QSvgWidget
 
     code: Any = segno.make(url, error="m")
-    widget = QSvgWidget()
-    widget.load(QByteArray(code.svg_inline(scale=8).encode()))
-    widget.setFixedSize(240, 240)
-    widget.setAccessibleName(f"QR code to {url}")
-    return widget
+    png = io.BytesIO()
+    # Whole pixels per module on white, with the quiet zone phones need to find the code.
+    code.save(png, kind="png", scale=QR_MODULE_PX, border=4, dark="black", light="white")
+    pixmap = QPixmap()
+    pixmap.loadFromData(QByteArray(png.getvalue()))
+    image = QLabel()
+    image.setPixmap(pixmap)
+    image.setAccessibleName(f"QR code to {url}")
+    caption = QLabel("Scan this with a phone to see the program page and take it home.")
+    caption.setWordWrap(True)
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(image)
+    row.addWidget(caption, 1)
+    return box

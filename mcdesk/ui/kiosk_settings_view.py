@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mcdesk.study.kiosk import IDLE_SECONDS_RANGE, LANGUAGES, Cluster, KioskSettings
-from mcdesk.ui.kiosk_view import TARGET_PX, big_button
+from mcdesk.ui.kiosk_view import TARGET_PX, big_button, touch_scrolling
 
 
 class KioskSettingsPage(QWidget):
@@ -50,6 +50,7 @@ class KioskSettingsPage(QWidget):
         )
         language.setWordWrap(True)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Start over after (no touch)", self.idle)
         form.addRow("School name", self.school)
         form.addRow("Logo file", self.logo)
@@ -57,6 +58,8 @@ class KioskSettingsPage(QWidget):
         form.addRow("Language", language)
         self.packs_box = QVBoxLayout()
         self.programs_box = QFormLayout()
+        # A long cluster name goes above its field rather than squeezing it off the screen.
+        self.programs_box.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         body = QWidget()
         column = QVBoxLayout(body)
         title = QLabel("Kiosk settings")
@@ -71,7 +74,9 @@ class KioskSettingsPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
+        touch_scrolling(scroll)
         self.save_button = big_button("Save and go back to the kiosk", name="primary")
         self.save_button.clicked.connect(self._save)
         self.cancel_button = big_button("Cancel")
@@ -101,6 +106,11 @@ class KioskSettingsPage(QWidget):
         self.pack_boxes, self.program_fields = {}, {}
         shown = set(settings.shown_packs)
         for cluster in self._clusters:
+            heading = QLabel(cluster.name)
+            heading.setObjectName("cardTitle")
+            heading.setWordWrap(True)
+            heading.setTextFormat(Qt.TextFormat.PlainText)
+            self.packs_box.addWidget(heading)
             field = QLineEdit(settings.program_for(cluster.name))
             field.setMinimumHeight(TARGET_PX)
             field.setAccessibleName(f"Program for {cluster.name}")
@@ -108,7 +118,8 @@ class KioskSettingsPage(QWidget):
             self.programs_box.addRow(cluster.name.replace("&", "&&"), field)
             self.program_fields[cluster.name] = field
             for pack in cluster.packs:
-                box = QCheckBox(f"{pack.title} ({cluster.name})")
+                box = QCheckBox(pack.title.replace("&", "&&"))
+                box.setAccessibleName(f"Show {pack.title} ({cluster.name})")
                 box.setMinimumHeight(TARGET_PX)
                 box.setChecked(pack.id in shown)
                 self.packs_box.addWidget(box)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QScroller,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -22,23 +24,88 @@ from mcdesk.study.kiosk import Cluster, Taste
 from mcdesk.ui.selfcheck_view import SelfCheckView
 
 TARGET_PX = 64  # touch targets: well past the 44 px minimum for a child's finger
+BUTTON_SIDES_PX = 40  # a button's padding and border, left and right together (theme)
 
 
 def _label(text: str = "", *, name: str = "", wrap: bool = True) -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
     label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # pack and school names shown as written
     return label
+
+
+def _touch_sized(button: QPushButton, name: str) -> None:
+    button.setObjectName(name)
+    button.setMinimumHeight(TARGET_PX)
+    button.setMinimumWidth(TARGET_PX * 2)
+    button.setAutoDefault(True)
 
 
 def big_button(text: str, *, name: str = "") -> QPushButton:
     """A touch-sized button; Enter or Space presses it when it has the focus."""
     button = QPushButton(text)
-    button.setObjectName(name)
-    button.setMinimumHeight(TARGET_PX)
-    button.setMinimumWidth(TARGET_PX * 2)
-    button.setAutoDefault(True)
+    _touch_sized(button, name)
     return button
+
+
+def wrap_words(text: str, metrics: QFontMetrics, room: int) -> str:
+    """``text`` broken into lines of at most ``room`` pixels (a long word gets a line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+class WrappingButton(QPushButton):
+    """A touch-sized button whose words go onto more lines rather than being cut off.
+
+    ``words`` is the text as written ("&" shows as "&"); the label is re-broken to the
+    button's width whenever that changes (a long cluster name, large text, a small screen).
+    """
+
+    def __init__(self, words: str, *, name: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        _touch_sized(self, name)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)  # so a scroll area makes room for every line
+        self.setSizePolicy(policy)
+        self.words = words
+        self._show(words)
+
+    def _show(self, lines: str) -> None:
+        self.setText(lines.replace("&", "&&"))  # doubled: no letter becomes a shortcut
+
+    def minimumSizeHint(self) -> QSize:
+        # As narrow as a touch target, as tall as the lines it has now: the width is the
+        # layout's to give, and the words follow it.
+        return QSize(TARGET_PX * 2, super().sizeHint().height())
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        metrics = self.fontMetrics()
+        lines = wrap_words(self.words, metrics, width - BUTTON_SIDES_PX).count("\n") + 1
+        shown = self.text().count("\n") + 1
+        frame = super().sizeHint().height() - shown * metrics.lineSpacing()  # padding, border
+        return max(TARGET_PX, frame + lines * metrics.lineSpacing())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        lines = wrap_words(self.words, self.fontMetrics(), self.width() - BUTTON_SIDES_PX)
+        if lines != self.text().replace("&&", "&"):
+            self._show(lines)
+            self.updateGeometry()
+
+
+def touch_scrolling(area: QScrollArea) -> QScrollArea:
+    """A finger drags the area's content, as on a phone (the mouse wheel works anyway)."""
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+    return area
 
 
 class AttractPage(QWidget):
@@ -56,9 +123,9 @@ class AttractPage(QWidget):
         self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title = _label("What could you build, fix, heal or create?", name="kioskHeadline")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.start_button = big_button("Touch here to explore careers", name="kioskStart")
+        self.start_button = WrappingButton("Touch here to explore careers", name="kioskStart")
         self.start_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.start_button.setMinimumHeight(TARGET_PX * 4)
+        self.start_button.setMinimumHeight(TARGET_PX * 2)  # grows to fill; fits 600 px screens
         self.start_button.clicked.connect(self.started.emit)
         self.staff_button = big_button("Staff", name="kioskStaff")
         self.staff_button.setAccessibleName("Staff: settings or leave the kiosk (teacher code)")
@@ -89,7 +156,7 @@ class ExplorerPage(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Career explorer")
         self._clusters: list[Cluster] = []
-        self.cluster_buttons: list[QPushButton] = []
+        self.cluster_buttons: list[WrappingButton] = []
         self.cluster_column = QVBoxLayout()
         side = QWidget()
         side.setLayout(self.cluster_column)
@@ -97,7 +164,9 @@ class ExplorerPage(QWidget):
         side_scroll.setWidgetResizable(True)
         side_scroll.setWidget(side)
         side_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        side_scroll.setMinimumWidth(TARGET_PX * 7)
+        side_scroll.setMinimumWidth(TARGET_PX * 4)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        touch_scrolling(side_scroll)
         self.heading = _label("Pick a career cluster", name="pageTitle")
         self.cards = QVBoxLayout()
         holder = QWidget()
@@ -106,6 +175,8 @@ class ExplorerPage(QWidget):
         self.detail.setWidgetResizable(True)
         self.detail.setWidget(holder)
         self.detail.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        touch_scrolling(self.detail)
         right = QVBoxLayout()
         right.addWidget(self.heading)
         right.addWidget(self.detail, 1)
@@ -122,8 +193,7 @@ class ExplorerPage(QWidget):
         while self.cluster_column.count():
             self.cluster_column.takeAt(0)
         for cluster in self._clusters:
-            # "&" would underline the next letter as a shortcut: doubled, it shows as "&".
-            button = big_button(cluster.name.replace("&", "&&"), name="kioskCluster")
+            button = WrappingButton(cluster.name, name="kioskCluster")
             button.setProperty("cluster", cluster.name)
             button.setCheckable(True)
             button.setAutoExclusive(True)
@@ -203,17 +273,43 @@ class TastePage(QWidget):
         column.addWidget(self.title)
         column.addWidget(self.overview)
         column.addWidget(self.skills)
-        row = QHBoxLayout()
+        column.addStretch(1)
+        # Under the scrolling text, always on screen: the way on is never scrolled away.
+        self.intro_buttons = QWidget()
+        row = QHBoxLayout(self.intro_buttons)
+        row.setContentsMargins(9, 0, 9, 0)
         row.addWidget(self.start_button)
         row.addWidget(self.back_button)
         row.addStretch(1)
-        column.addLayout(row)
-        column.addStretch(1)
         self.pages = QStackedWidget()
         self.pages.addWidget(intro)
         self.selfcheck = self._new_selfcheck()
+        # Long overviews and feedback scroll rather than being squeezed (small screens).
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.pages)
+        touch_scrolling(scroll)
+        self.scroll = scroll
+        self.pages.currentChanged.connect(self._fit_current)
+        self._fit_current()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.intro_buttons)
+
+    def _fit_current(self, _index: int = 0) -> None:
+        """Only the page on show counts towards the height to scroll (a stack takes all)."""
+        current = self.pages.currentWidget()
+        self.intro_buttons.setVisible(self.pages.currentIndex() == 0)
+        for index in range(self.pages.count()):
+            page = self.pages.widget(index)
+            shown = QSizePolicy.Policy.Preferred
+            policy = shown if page is current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        self.pages.adjustSize()
+        self.scroll.verticalScrollBar().setValue(0)
 
     def _new_selfcheck(self) -> SelfCheckView:
         view = SelfCheckView(seed_source=self._seeds)
@@ -221,8 +317,20 @@ class TastePage(QWidget):
         for button in (view.check_button, view.next_button, view.retry_button, view.back_button):
             button.setMinimumHeight(TARGET_PX)
         view.finished.connect(lambda credit, total, _responses: self.finished.emit(credit, total))
+        # The feedback and "Next question" come in below the answers: scrolled into view.
+        view.next_button.installEventFilter(self)
         self.pages.addWidget(view)
         return view
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and watched is self.selfcheck.next_button:
+            QTimer.singleShot(0, self, self._show_next)  # once the feedback is laid out
+        return False
+
+    def _show_next(self) -> None:
+        button = self.selfcheck.next_button
+        if button.isVisible():
+            self.scroll.ensureWidgetVisible(button)
 
     def show_taste(self, taste: Taste) -> None:
         self._taste = taste
@@ -251,6 +359,7 @@ class TastePage(QWidget):
         for label in (self.title, self.overview, self.skills):
             label.clear()
         self.pages.setCurrentIndex(0)
+        self._fit_current()
 
 
 class ClosingPage(QWidget):
@@ -266,16 +375,27 @@ class ClosingPage(QWidget):
         self.qr_holder = QVBoxLayout()
         self.more_button = big_button("Explore more careers", name="primary")
         self.more_button.clicked.connect(self.explore_more.emit)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
-        layout.addWidget(self.score)
-        layout.addWidget(self.program)
-        layout.addLayout(self.qr_holder)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(48, 32, 48, 16)
+        column.addWidget(self.score)
+        column.addWidget(self.program)
+        column.addLayout(self.qr_holder)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        touch_scrolling(scroll)
         row = QHBoxLayout()
+        row.setContentsMargins(48, 0, 48, 16)
         row.addWidget(self.more_button)
         row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll, 1)
         layout.addLayout(row)
-        layout.addStretch(1)
 
     def show_result(self, *, score: str, program: str, qr: QWidget | None) -> None:
         self.score.setText(score)
@@ -316,5 +436,5 @@ class Countdown(QFrame):
         self.hide()
 
     def show_seconds(self, seconds: int) -> None:
-        self.text.setText(f"Still there? Starting over for the next visitor in {seconds} s.")
+        self.text.setText(f"Still there? Starting over for the next visitor in {seconds}\u00a0s.")
         self.show()

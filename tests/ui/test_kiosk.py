@@ -180,7 +180,7 @@ def test_idle_time_counts_down_then_forgets_everything_the_visitor_typed(
     # by emitting what the watch would, so no test waits a minute of wall clock).
     flow.idle.warning.emit(10)
     assert s.countdown.isVisible()
-    assert "10 s" in s.countdown.text.text()
+    assert "in 10\u00a0s" in s.countdown.text.text()  # the number and its unit on one line
     with qtbot.waitSignal(flow.visit_recorded, timeout=WAIT):
         flow.idle.expired.emit()
     QApplication.processEvents()
