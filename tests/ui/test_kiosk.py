@@ -32,9 +32,12 @@ from mcdesk.server.models import Event
 from mcdesk.startup import FIRST_RUN_SLOTS
 from mcdesk.ui.kiosk_app import KioskStation, launch_kiosk
 from mcdesk.ui.kiosk_flow import KioskFlow
+from mcdesk.ui.kiosk_view import WrappingButton
+from mcdesk.ui.theme import apply_theme
 from tests.server.conftest import RunningServer, server  # noqa: F401  (a fixture)
 
 WAIT = 60_000
+TOUCH_PX = 44
 VISITOR_TEXT = "zebra-kiosk-7731-visitor"
 
 
@@ -342,3 +345,45 @@ def test_a_kiosk_with_a_school_server_sends_the_days_totals_after_a_visit(
         assert (day["visits"], day["tastes"]) == (1, 1)
     finally:
         _end(station, pool)
+
+
+def _pressable(root: QWidget) -> list[QAbstractButton]:
+    return [b for b in root.findChildren(QAbstractButton) if b.isVisible() and b.isEnabled()]
+
+
+def test_every_target_a_visitor_touches_is_44_px_and_shows_all_its_words(
+    kiosk: tuple[KioskStation, list[int]], qtbot: QtBot
+) -> None:
+    station = kiosk[0]
+    flow, shell = station.flow, station.shell
+    s = flow.screen
+    apply_theme(QApplication.instance(), text_scale=200)  # type: ignore[arg-type]
+    seen: dict[str, int] = {}
+
+    def check(screen: str) -> None:
+        QApplication.processEvents()
+        buttons = _pressable(shell)
+        assert buttons, screen
+        for button in buttons:
+            assert min(button.width(), button.height()) >= TOUCH_PX, (screen, button.text())
+            if isinstance(button, WrappingButton):  # every line of a long name fits
+                assert button.height() >= button.heightForWidth(button.width()), button.words
+        seen[screen] = len(buttons)
+
+    check("attract")
+    qtbot.mouseClick(s.attract.start_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(s.explorer.cluster_buttons[0], Qt.MouseButton.LeftButton)
+    check("explorer")
+    tries = [b for b in s.explorer.findChildren(QPushButton) if b.text().startswith("Try ")]
+    qtbot.mouseClick(tries[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: s.pages.currentWidget() is s.taste, timeout=WAIT)
+    check("taste")
+    qtbot.mouseClick(s.taste.start_button, Qt.MouseButton.LeftButton)
+    check("question")
+    flow.idle.warning.emit(10)
+    check("countdown")
+    flow.forget_visitor()
+    qtbot.mouseClick(s.attract.staff_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(shell.overlay.prompt.field.isEnabled, timeout=WAIT)
+    check("staff door")
+    assert set(seen) == {"attract", "explorer", "taste", "question", "countdown", "staff door"}
