@@ -166,6 +166,7 @@ class ExplorerPage(QWidget):
         side_scroll.setFrameShape(QFrame.Shape.NoFrame)
         side_scroll.setMinimumWidth(TARGET_PX * 4)
         side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the buttons in it
         touch_scrolling(side_scroll)
         self.heading = _label("Pick a career cluster", name="pageTitle")
         self.cards = QVBoxLayout()
@@ -176,6 +177,7 @@ class ExplorerPage(QWidget):
         self.detail.setWidget(holder)
         self.detail.setFrameShape(QFrame.Shape.NoFrame)
         self.detail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.detail.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         touch_scrolling(self.detail)
         right = QVBoxLayout()
         right.addWidget(self.heading)
@@ -195,11 +197,14 @@ class ExplorerPage(QWidget):
         for cluster in self._clusters:
             button = WrappingButton(cluster.name, name="kioskCluster")
             button.setProperty("cluster", cluster.name)
+            # Checked by show_cluster, not auto-exclusive: an exclusive group is one Tab stop,
+            # and the keyboard could not reach the other clusters or the cards after them.
             button.setCheckable(True)
-            button.setAutoExclusive(True)
             button.clicked.connect(lambda _=False, name=cluster.name: self.show_cluster(name))
             self.cluster_column.addWidget(button)
             self.cluster_buttons.append(button)
+        for before, after in zip(self.cluster_buttons, self.cluster_buttons[1:], strict=False):
+            QWidget.setTabOrder(before, after)  # Tab walks the clusters top to bottom
         self.cluster_column.addStretch(1)
         self.clear()
 
@@ -207,9 +212,7 @@ class ExplorerPage(QWidget):
         """No cluster chosen: the heading invites a choice, the cards are empty."""
         self.heading.setText("Pick a career cluster")
         for button in self.cluster_buttons:
-            button.setAutoExclusive(False)
             button.setChecked(False)
-            button.setAutoExclusive(True)
         self._clear_cards()
         note = _label("Each cluster is a family of careers. Touch one to see what the work is.")
         self.cards.addWidget(note)
@@ -231,6 +234,8 @@ class ExplorerPage(QWidget):
             button.setChecked(button.property("cluster") == name)
         self.heading.setText(name)
         self._clear_cards()
+        before: QWidget = self.cluster_buttons[-1]
+        tries: list[QPushButton] = []
         for pack in cluster.packs:
             card = QFrame()
             card.setObjectName("card")
@@ -246,7 +251,16 @@ class ExplorerPage(QWidget):
             row.addWidget(button)
             inside.addLayout(row)
             self.cards.addWidget(card)
+            # Cards come after the clusters for Tab (made later, they would be last); once
+            # in this window, or Qt ignores the order.
+            QWidget.setTabOrder(before, button)
+            before = button
+            tries.append(button)
         self.cards.addStretch(1)
+        if tries:
+            # The keyboard goes straight on to the cluster's first card: Tab does not reach
+            # into the cards from the cluster column (seen with Qt 6.11; setTabOrder too).
+            tries[0].setFocus(Qt.FocusReason.OtherFocusReason)
         self.cluster_viewed.emit(name)
 
 

@@ -7,6 +7,7 @@ import json
 import random
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -274,6 +275,18 @@ def test_a_teacher_code_opens_the_settings_and_they_change_the_kiosk(
     assert flow.settings.idle_seconds == 90
     saved = json.loads((home.config_dir / "kiosk.json").read_text())
     assert saved["programs"] == {cluster.name: "Construction Academy"}
+    # The next visitor's closing screen names the school's program, with a QR code to it.
+    page_url = "https://lincoln.example.org/cte"
+    flow.settings = replace(flow.settings, program_url=page_url)
+    _take_taste(qtbot, flow)
+    assert s.closing.program.text() == (
+        "Learn this at Lincoln Middle School in: Construction Academy"
+    )
+    (qr,) = [
+        w for w in s.closing.findChildren(QLabel) if w.accessibleName() == f"QR code to {page_url}"
+    ]
+    assert not qr.pixmap().isNull()
+    flow.forget_visitor()
     # The same station code is single use: the next staff door asks for code #2.
     _staff_code(qtbot, station, _code(home, 2), "kiosk-leave")
     qtbot.waitUntil(lambda: exits == [0], timeout=WAIT)
@@ -387,3 +400,56 @@ def test_every_target_a_visitor_touches_is_44_px_and_shows_all_its_words(
     qtbot.waitUntil(shell.overlay.prompt.field.isEnabled, timeout=WAIT)
     check("staff door")
     assert set(seen) == {"attract", "explorer", "taste", "question", "countdown", "staff door"}
+
+
+def test_three_visitors_one_after_another_with_idle_resets_between_them(
+    kiosk: tuple[KioskStation, list[int]], qtbot: QtBot, home: Paths
+) -> None:
+    flow = kiosk[0].flow
+    s = flow.screen
+    for visitor in (1, 2, 3):
+        _take_taste(qtbot, flow)
+        flow.idle.warning.emit(10)  # the countdown the idle watch shows, then its expiry
+        assert s.countdown.isVisible()
+        with qtbot.waitSignal(flow.visit_recorded, timeout=WAIT):
+            flow.idle.expired.emit()
+        assert s.pages.currentWidget() is s.attract
+        assert not s.closing.score.text()  # the last visitor's score is gone
+        assert _kiosk_events(home)[-1]["visits"] == visitor
+    assert len({str(e["day"]) for e in _kiosk_events(home)}) == 1  # one day, one running total
+    assert _kiosk_events(home)[-1]["tastes"] == 3
+
+
+def test_a_visitor_with_only_a_keyboard_reaches_a_question_and_leaves_with_i_m_done(
+    kiosk: tuple[KioskStation, list[int]], qtbot: QtBot
+) -> None:
+    flow, shell = kiosk[0].flow, kiosk[0].shell
+    s = flow.screen
+    shell.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is s.attract.start_button, timeout=WAIT)
+
+    def press(key: Qt.Key) -> None:
+        focus = QApplication.focusWidget()
+        assert focus is not None
+        qtbot.keyClick(focus, key)
+
+    press(Qt.Key.Key_Return)
+    assert s.pages.currentWidget() is s.explorer
+    assert QApplication.focusWidget() is s.explorer.cluster_buttons[0]
+    press(Qt.Key.Key_Space)
+    assert s.explorer.heading.text() == s.explorer.cluster_buttons[0].words
+    focus = QApplication.focusWidget()  # the cluster's first card, ready for Enter
+    assert isinstance(focus, QPushButton)
+    assert focus.text().startswith("Try ")
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: s.pages.currentWidget() is s.taste, timeout=WAIT)
+    assert QApplication.focusWidget() is s.taste.start_button
+    press(Qt.Key.Key_Return)
+    assert s.taste.selfcheck.isVisible()
+    for _ in range(40):  # Tab on to "I'm done"
+        if QApplication.focusWidget() is s.done_button:
+            break
+        press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is s.done_button
+    press(Qt.Key.Key_Return)
+    assert s.pages.currentWidget() is s.attract
