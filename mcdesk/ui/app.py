@@ -133,6 +133,18 @@ class _FirstPaint(QObject):
             then()
 
 
+def close_queue(queue: QThreadPool, last: Callable[[], None]) -> None:
+    """Run ``last`` on ``queue`` and wait for it: the queue is drained before its window goes.
+
+    A pool that is a child of a window is destroyed inside the window's deletion, which
+    may run with the GIL held (a Python ``event`` override, a wrapper's dealloc): waiting
+    there for a task that needs the GIL never returns (a test run hung so, in
+    ``StudyDesk.close``). Saving and closing the store take milliseconds.
+    """
+    queue.start(last)
+    queue.waitForDone()
+
+
 def after_first_paint(widget: QWidget, *, then: Callable[[], None]) -> None:
     """Run ``then`` on the GUI thread once ``widget`` has been painted."""
     _FirstPaint(widget, then)
@@ -195,7 +207,7 @@ def launch(
         window.exam = exam
         # Queued after the study flow's last time save (connected first), so nothing is cut off.
         window.closing.connect(exam.close)
-        window.closing.connect(lambda: queue.start(study_desk.close))
+        window.closing.connect(partial(close_queue, queue, study_desk.close))
         study.begin()
         # On the same queue, so it lands after the sign-in screen: a crashed attempt first.
         exam.check_interrupted(then=lambda: None)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from PySide6.QtCore import QThreadPool, QTimer
 
-from mcdesk.ui.app import after_first_paint
+from mcdesk.ui.app import after_first_paint, close_queue
 from mcdesk.ui.kiosk_flow import KIOSK_SHEET, KioskFlow, KioskScreen
 from mcdesk.ui.lockdown import LockdownWindow
 from mcdesk.ui.startup_flow import StationStartup
@@ -60,8 +60,7 @@ class KioskStation:
             self.sync.stop()  # a round under way stops at its next request
             self.sync.wait()
         self.shell.release()
-        self._queue.start(self._desk.close)
-        self._queue.waitForDone()
+        close_queue(self._queue, self._desk.close)
         self.shell.close()
 
 
