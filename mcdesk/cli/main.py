@@ -12,10 +12,22 @@ from mcdesk.cli.common import CommandRefused
 from mcdesk.cli.teacher import CodeSheetWriter
 from mcdesk.errors import EXIT_REFUSED, McdeskError
 
+# The app's own options (mcdesk.ui.app parses them): listed here so --help shows them.
+APP_MODES = """with no COMMAND, mcdesk opens the app:
+  mcdesk              the learners' and teachers' window
+  mcdesk --lockdown   locked assessment station: full screen, keys held back;
+                      a teacher closes it
+  mcdesk --kiosk      career-day kiosk: a locked, anonymous career explorer that
+                      forgets each visitor; a teacher code opens its settings or
+                      leaves it"""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="mcdesk", description="Offline-first career and technical education micro-credentials."
+        prog="mcdesk",
+        description="Offline-first career and technical education micro-credentials.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=APP_MODES,
     )
     parser.add_argument("--version", action="version", version=f"mcdesk {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

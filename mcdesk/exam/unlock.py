@@ -43,7 +43,10 @@ LOW_SLOTS = 20
 SLOTS_AT_SETUP = 40
 THROTTLE_TABLE = "code_throttle"
 THROTTLE_SUBJECT = "station"
-ACTIONS = frozenset({"start", "resume", "pause", "leave", "end", "dismiss-overlay"})
+# The kiosk's two doors are logged with the same codes and throttle as the assessment's.
+ACTIONS = frozenset(
+    {"start", "resume", "pause", "leave", "end", "dismiss-overlay", "kiosk-settings", "kiosk-leave"}
+)
 _EXTEND = re.compile(r"extend:\+([1-9][0-9]{0,3})")  # extra minutes, 1 to 9999
 NO_SLOT = 0  # code_entry.counter when the station had no slot left to try
 

@@ -31,6 +31,9 @@ class EventKind(StrEnum):
     EXAM_RESULT = "exam_result"
     EXAM_LOG = "exam_log"
     CODE_USED = "code_used"
+    # A career-day kiosk's running totals for one day (visits, clusters viewed, tastes,
+    # points out of questions); the newest per station and day holds the day's count.
+    KIOSK_DAY = "kiosk_day"
 
 
 # Events whose body carries a document signed by the station key.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
+from mcdesk.protocol.streams import EventKind
 from mcdesk.server.models import Event, Flag, Result, Station
 from mcdesk.server.standing import NOT_GRANTED, OTHER_SCHOOL, UNKNOWN_LEARNER, counts
 
@@ -33,11 +35,22 @@ class StationLine:
     not_counting: int = 0  # results kept but withheld (mcdesk.server.standing.counts)
 
 
+@dataclass(frozen=True, slots=True)
+class KioskDay:
+    day: str
+    visits: int
+    clusters_viewed: int
+    tastes: int
+    points: float
+    out_of: int
+
+
 @dataclass(slots=True)
 class Report:
     stations: list[StationLine] = field(default_factory=list)
     flags: list[tuple[Flag, str]] = field(default_factory=list)  # (flag, station name)
     not_rescored: list[tuple[str, str, int]] = field(default_factory=list)  # pack, version, n
+    kiosk_days: list[KioskDay] = field(default_factory=list)  # all stations, by day
 
 
 def build_report(session: Session) -> Report:
@@ -75,7 +88,44 @@ def build_report(session: Session) -> Report:
         .order_by(col(Result.pack_id), col(Result.pack_version))
     ).all()
     report.not_rescored = [(pack, version, count) for pack, version, count in rows]
+    report.kiosk_days = kiosk_days(session)
     return report
+
+
+def kiosk_days(session: Session) -> list[KioskDay]:
+    """Kiosk totals per day over all stations (each station's newest total for the day)."""
+    newest: dict[tuple[str, str], KioskDay] = {}
+    rows = session.exec(
+        select(Event.station_id, Event.body)
+        .where(col(Event.kind) == EventKind.KIOSK_DAY)
+        .order_by(col(Event.seq))
+    )
+    for station_id, body in rows:
+        try:
+            raw = json.loads(body)
+            line = KioskDay(
+                day=str(raw["day"])[:10],
+                visits=int(raw["visits"]),
+                clusters_viewed=int(raw["clusters_viewed"]),
+                tastes=int(raw["tastes"]),
+                points=float(raw["points"]),
+                out_of=int(raw["out_of"]),
+            )
+        except (ValueError, KeyError, TypeError):
+            continue  # a malformed tally is left out of the report, not fatal to it
+        newest[(station_id, line.day)] = line  # in seq order: the last is the running total
+    days: dict[str, KioskDay] = {}
+    for line in newest.values():
+        was = days.get(line.day, KioskDay(line.day, 0, 0, 0, 0.0, 0))
+        days[line.day] = KioskDay(
+            line.day,
+            was.visits + line.visits,
+            was.clusters_viewed + line.clusters_viewed,
+            was.tastes + line.tastes,
+            was.points + line.points,
+            was.out_of + line.out_of,
+        )
+    return [days[day] for day in sorted(days)]
 
 
 def render(report: Report) -> str:
@@ -107,5 +157,14 @@ def render(report: Report) -> str:
             lines.append(
                 f"  {pack} {version}: {count} — publish it with its pack key "
                 "(mcdesk admin publish) to re-score new results"
+            )
+    if report.kiosk_days:
+        lines.append("")
+        lines.append("Career-day kiosks (anonymous):")
+        for k in report.kiosk_days:
+            average = "—" if k.out_of == 0 else f"{k.points / k.out_of:.0%}"
+            lines.append(
+                f"  {k.day}: {k.visits} visits, {k.clusters_viewed} clusters viewed, "
+                f"{k.tastes} tastes taken, average score {average}"
             )
     return "\n".join(lines)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, TextIO
 from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
-from mcdesk.errors import EXIT_USAGE
 from mcdesk.paths import Paths, resolve_paths
 from mcdesk.ui import tasks
 from mcdesk.ui.background import worker_queue
@@ -41,8 +40,16 @@ def _options(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
         action="store_true",
         help="open the window, load the catalog, print how many micro-credentials, exit",
     )
-    parser.add_argument("--lockdown", action="store_true", help="locked assessment mode")
-    parser.add_argument("--kiosk", action="store_true", help="career-day kiosk mode")
+    parser.add_argument(
+        "--lockdown",
+        action="store_true",
+        help="locked assessment station: full screen, keys held back; a teacher closes it",
+    )
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="career-day kiosk: a locked, anonymous career explorer; a teacher code leaves it",
+    )
     # Anything else (-platform, -style …) is for Qt.
     return parser.parse_known_args(list(argv))
 
@@ -202,9 +209,6 @@ def main(argv: list[str]) -> int:
     """Run the app until its window closes; returns the process exit code."""
     skip_source_scans()  # mcdesk.__main__ did already; any other caller gets it here
     options, qt_args = _options(argv)
-    if options.kiosk:
-        say(sys.stderr, "mcdesk --kiosk: not available yet")
-        return EXIT_USAGE  # a mode this build does not offer
     paths = resolve_paths()
     if not options.self_test:
         say(sys.stdout, f"mcdesk keeps its data in {paths.data_dir}")
@@ -212,8 +216,21 @@ def main(argv: list[str]) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["mcdesk", *qt_args])
     app.setApplicationName("mcdesk")
-    apply_theme(app)
     pool = QThreadPool()
+    if options.kiosk:
+        from mcdesk.ui.kiosk_app import KIOSK_TEXT_SCALE, launch_kiosk
+
+        apply_theme(app, text_scale=KIOSK_TEXT_SCALE)
+        kiosk = launch_kiosk(
+            paths=paths, pool=pool, finish=app.exit, out=sys.stdout, err=sys.stderr
+        )
+        try:
+            return int(app.exec())
+        finally:
+            kiosk.close()  # no new code batch; the kiosk's own queue drained
+            pool.waitForDone()  # the code batch or set-up step already running
+            kiosk.shell.deleteLater()
+    apply_theme(app)
     window = launch(
         paths=paths,
         pool=pool,

@@ -99,3 +99,13 @@ def run_in_background(
     """Run ``task`` on ``pool``; its result or exception comes back on the GUI thread."""
     relay = _Relay(pool, parent, on_success, on_failure)
     pool.start(_Job(task, relay))
+
+
+def close_queue(queue: QThreadPool, last: Callable[[], None]) -> None:
+    """Run ``last`` on ``queue`` and wait for it: the queue is drained before its owner goes.
+
+    Saving and closing the store take milliseconds; waiting here (``waitForDone`` lets the
+    GIL go) means no deletion later has to wait for a task that needs the GIL.
+    """
+    queue.start(last)
+    queue.waitForDone()

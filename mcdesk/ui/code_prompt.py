@@ -33,6 +33,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "pause": ("Pause", "Pause"),
     "leave": ("Leave the assessment (it stays paused; resume later)", "Leave"),
     "dismiss": ("Go on with the assessment", "Continue the assessment"),
+    "kiosk-settings": ("Open the kiosk settings", "Open settings"),
+    "kiosk-leave": ("Leave kiosk mode (close the career explorer)", "Leave kiosk mode"),
 }
 MINUTES_MIN, MINUTES_MAX, MINUTES_DEFAULT = 5, 60, 5
 

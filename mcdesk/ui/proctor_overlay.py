@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -43,7 +44,7 @@ class ProctorOverlay(QWidget):
         self.setAccessibleName("Assessment stopped")
         self.card = _OverlayCard()
         self._fit_card()
-        title = QLabel("Assessment stopped — a teacher must enter a code")
+        self.title = title = QLabel("Assessment stopped — a teacher must enter a code")
         title.setObjectName("pageTitle")
         title.setWordWrap(True)
         self.reason = QLabel()
@@ -56,6 +57,10 @@ class ProctorOverlay(QWidget):
         inside.addWidget(title)
         inside.addWidget(self.reason)
         inside.addWidget(self.prompt)
+        # Only where stopping was the person's own choice (the kiosk's staff door).
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.hide()
+        inside.addWidget(self.cancel_button)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.card, 100)
@@ -95,6 +100,12 @@ class ProctorOverlay(QWidget):
         """The code field takes the keys, scrolled into view (the card may be taller)."""
         self.prompt.focus_field()
         self.scroll_area.ensureWidgetVisible(self.prompt.field)
+
+    def set_title(self, text: str, *, cancellable: bool = False) -> None:
+        """Another heading (the kiosk's) and, if ``cancellable``, a Cancel button."""
+        self.title.setText(text)
+        self.setAccessibleName(text)
+        self.cancel_button.setVisible(cancellable)
 
     def show_reason(self, reason: str, *, clock_running: bool = True) -> None:
         note = " The clock keeps running; your teacher can add time." if clock_running else ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
 from PySide6.QtWidgets import QWidget
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from mcdesk.paths import Paths
     from mcdesk.settings import Settings
     from mcdesk.study.home import RosterEntry
+    from mcdesk.ui.kiosk_flow import KioskScreen
     from mcdesk.ui.main_window import MainWindow
 
 PAINT_AT_THE_LATEST_MS = 10_000
@@ -91,7 +92,7 @@ class StationStartup(QObject):
         *,
         paths: Paths,
         pool: QThreadPool,
-        window: MainWindow,
+        window: MainWindow | KioskScreen,
         finish: Callable[[int], None],
         out: TextIO | None,
         err: TextIO | None,
@@ -163,26 +164,37 @@ class StationStartup(QObject):
         if self._on_ready_callback is None:
             self.seal_codes()  # no screen to wait for
             return
+        window = self._window
+        if not hasattr(window, "signin_view"):
+            # The kiosk: no sign-in screen to paint first; it seals after its own paint.
+            callback, self._on_ready_callback = self._on_ready_callback, None
+            callback(settings, prepared.roster)
+            return
         self._ready = (settings, prepared.roster)
         self._show_sign_in(prepared.roster, station_name=settings.station_name)
-        after_first_paint(self._window.signin_view, then=self._after_sign_in_painted)
+        after_first_paint(window.signin_view, then=self._after_sign_in_painted)
+
+    @property
+    def _main(self) -> MainWindow:
+        """The app's window (only the app, never the kiosk, shows sign-in)."""
+        return cast("MainWindow", self._window)
 
     def _show_sign_in(self, roster: list[RosterEntry], *, station_name: str) -> None:
-        view = self._window.signin_view
+        view = self._main.signin_view
         view.learner_sign_in.connect(self._hold_learner)
         view.teacher_sign_in.connect(self._hold_teacher)
         view.show_roster(roster, station_name=station_name)
         view.reset()
-        self._window.show_page(view)
-        self._window.set_user(None)
+        self._main.show_page(view)
+        self._main.set_user(None)
 
     def _hold_learner(self, learner_id: str, pin: str) -> None:
         self._held = ("learner", learner_id, pin)
-        self._window.signin_view.set_busy(True)
+        self._main.signin_view.set_busy(True)
 
     def _hold_teacher(self, username: str, password: str) -> None:
         self._held = ("teacher", username, password)
-        self._window.signin_view.set_busy(True)
+        self._main.signin_view.set_busy(True)
 
     def _after_sign_in_painted(self) -> None:
         """The pool's turn: the study core's imports, and a demo station's code slots."""
@@ -202,7 +214,7 @@ class StationStartup(QObject):
         if callback is None or ready is None or self._stopped:
             return  # done, not ready, or the window closed while the core was imported
         self._on_ready_callback = None  # once
-        view = self._window.signin_view
+        view = self._main.signin_view
         view.learner_sign_in.disconnect(self._hold_learner)
         view.teacher_sign_in.disconnect(self._hold_teacher)
         callback(*ready)  # the study flow answers the sign-in signals from now on
@@ -220,7 +232,7 @@ class StationStartup(QObject):
         a person acts on, and comes in batches so closing the app waits for one at most.
         """
         sealing, self._sealing = self._sealing, None
-        if sealing is not None:
+        if sealing is not None and not self._stopped:  # a late first paint after closing
             self._seal_next(sealing)
 
     def stop_sealing(self) -> None:

@@ -201,12 +201,12 @@ def test_self_test_fails_on_an_empty_catalog(
     assert "catalog is empty" in captured.err
 
 
-def test_the_kiosk_mode_not_built_yet_says_so(
-    home: Paths, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["--kiosk"]) == 2
-    assert "not available yet" in capsys.readouterr().err
-    assert not Path(home.data_dir).exists()
+def test_mcdesk_help_lists_the_lockdown_and_kiosk_modes() -> None:
+    from mcdesk.cli.main import build_parser
+
+    text = build_parser().format_help()
+    assert "mcdesk --lockdown" in text
+    assert "mcdesk --kiosk" in text
 
 
 def test_lockdown_runs_the_whole_app_locked_until_a_teacher_closes_it(

@@ -95,14 +95,16 @@ def kiosk_display(tmp_path: Path) -> Iterator[str]:
 
 
 @contextmanager
-def _x_server(tmp_path: Path, *openbox_options: str) -> Iterator[str]:
+def _x_server(
+    tmp_path: Path, *openbox_options: str, size: tuple[int, int] = (WIDTH, HEIGHT)
+) -> Iterator[str]:
     """Xvfb on a display it picks itself, managed by openbox; yields the DISPLAY."""
     xvfb, openbox = _require("Xvfb"), _require("openbox")
     read_end, write_end = os.pipe()
     started: list[subprocess.Popen[bytes]] = []
     try:
         # -displayfd: Xvfb picks a free display itself and writes its number when ready.
-        command = [xvfb, "-displayfd", str(write_end), "-screen", "0", f"{WIDTH}x{HEIGHT}x24"]
+        command = [xvfb, "-displayfd", str(write_end), "-screen", "0", f"{size[0]}x{size[1]}x24"]
         with (tmp_path / "xvfb.log").open("wb") as log:  # the child keeps its own copy
             started.append(
                 subprocess.Popen(
