@@ -253,9 +253,9 @@ class ExplorerPage(QWidget):
             self.cards.addWidget(card)
             # Cards come after the clusters for Tab (made later, they would be last); once
             # in this window, or Qt ignores the order.
-            QWidget.setTabOrder(before, button)
-            before = button
-            tries.append(button)
+            QWidget.setTabOrder(before, try_button)
+            before = try_button
+            tries.append(try_button)
         self.cards.addStretch(1)
         if tries:
             # The keyboard goes straight on to the cluster's first card: Tab does not reach
