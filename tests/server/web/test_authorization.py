@@ -19,6 +19,7 @@ from sqlmodel import Session
 from mcdesk.server.app import create_app
 from mcdesk.server.config import ServerSettings
 from mcdesk.server.schools import add_school, add_teacher
+from mcdesk.server.web import report_routes
 from mcdesk.server.web import routes as web_pages
 from mcdesk.server.web.pages import PREFIX, VERIFY_PREFIX
 from mcdesk.server.web.routes import PUBLIC_ROUTES
@@ -38,6 +39,7 @@ def path_values(school: School) -> dict[str, str]:
     return {
         "class_id": school.classes[VICTIM_CLASS],
         "credential_uuid": "00000000-0000-0000-0000-000000000000",
+        "pack_id": "sample-pack",
     }
 
 
@@ -100,10 +102,14 @@ def client_for(trc: TrcServer, walker: Walker) -> WebClient:
 
 def test_the_walk_finds_the_pages() -> None:
     routes = web_routes()
-    for expected in (("GET", "/teacher/codes"), ("GET", "/teacher/classes/{class_id}")):
+    for expected in (
+        ("GET", "/teacher/codes"),
+        ("GET", "/teacher/classes/{class_id}"),
+        ("GET", "/teacher/classes/{class_id}/results/{pack_id}/results.csv"),
+    ):
         assert expected in routes
     assert set(routes) >= PUBLIC_ROUTES
-    for route in web_pages.router.routes:  # none hidden from the schema, so none unwalked
+    for route in [*web_pages.router.routes, *report_routes.router.routes]:  # none unwalked
         for method in getattr(route, "methods", ()):
             assert (method, getattr(route, "path", "")) in routes, route
 
