@@ -1,5 +1,5 @@
 """The Results pages of a class: its assessments, one assessment's results and item
-statistics, and their CSV export.
+statistics, their CSV export, and the printable class report.
 
 Every route takes ``ClassInReach`` (a teacher sees only their own classes); the router
 runs ``check_csrf`` like the rest of the Teacher Resource Center.
@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mcdesk.server.api.deps import SessionDep
-from mcdesk.server.web.deps import ClassInReach, check_csrf
+from mcdesk.server.web.class_report import class_report
+from mcdesk.server.web.deps import ClassInReach, NowDep, check_csrf
 from mcdesk.server.web.pages import PREFIX, render
 from mcdesk.server.web.results import assessments_of, results_of
 from mcdesk.server.web.tables import csv_response, results_table
@@ -44,3 +45,14 @@ def assessment_page(
 def results_csv(session: SessionDep, school_class: ClassInReach, pack_id: str) -> Response:
     found = results_of(session, school_class=school_class, pack_id=pack_id)
     return csv_response(results_table(found), filename=f"results-{pack_id}.csv")
+
+
+@router.get("/classes/{class_id}/report", response_class=HTMLResponse)
+def class_report_page(
+    request: Request, session: SessionDep, school_class: ClassInReach, now: NowDep
+) -> HTMLResponse:
+    report = class_report(session, school_class=school_class, now=now)
+    return render(
+        request, "report.html", title=f"Class report · {school_class.name}",
+        school_class=school_class, report=report,
+    )  # fmt: skip

@@ -36,6 +36,7 @@ PROMPT_CHARS = 90  # how much of a question the statistics table shows
 class ResultLine:
     """One attempt as a results table shows it; the score is the server's when it has one."""
 
+    learner_id: str
     learner: str
     received_at: datetime
     points: float
@@ -111,6 +112,7 @@ def _manifest(session: Session, pack_id: str) -> dict[str, Any] | None:
 def _line(row: Result, learner: str) -> ResultLine:
     points = row.server_points if row.rescored and row.server_points is not None else None
     return ResultLine(
+        learner_id=row.learner_id,
         learner=learner,
         received_at=row.received_at,
         points=row.station_points if points is None else points,
@@ -168,8 +170,11 @@ def scored_attempt(session: Session, row: Result) -> tuple[ScoredAttempt, dict[s
     return ScoredAttempt(credits=credits, skills=skills), bank
 
 
-def results_of(session: Session, *, school_class: SchoolClass, pack_id: str) -> AssessmentResults:
-    """Results, distribution, skill pass rates and item statistics of one assessment."""
+def results_of(
+    session: Session, *, school_class: SchoolClass, pack_id: str, items: bool = True
+) -> AssessmentResults:
+    """Results, distribution, skill pass rates and item statistics (unless ``items`` is
+    False: then only the results) of one assessment."""
     learners = _learners(session, school_class)
     rows = _results(session, list(learners), pack_id)
     manifest = _manifest(session, pack_id) or {}
@@ -182,7 +187,7 @@ def results_of(session: Session, *, school_class: SchoolClass, pack_id: str) -> 
     prompts: dict[str, str] = {}
     problem = ""
     try:
-        for row in counted:
+        for row in counted if items else []:
             attempt, bank = scored_attempt(session, row)
             attempts.append(attempt)
             for item_id in attempt.credits:
@@ -191,7 +196,7 @@ def results_of(session: Session, *, school_class: SchoolClass, pack_id: str) -> 
         attempts, problem = [], f"The server cannot score the questions one by one: {exc}."
     if not counted and not problem:
         problem = "No results that count yet."
-    items = [
+    item_lines = [
         ItemLine(
             stat=stat,
             prompt=_short(prompts.get(stat.item_id, "")),
@@ -207,7 +212,7 @@ def results_of(session: Session, *, school_class: SchoolClass, pack_id: str) -> 
         lines=lines,
         distribution=distribution([line.ratio for line in lines if line.counts]),
         skills=[(skill_titles.get(rate.skill, rate.skill), rate) for rate in rates],
-        items=items,
+        items=item_lines,
         item_problem=problem,
     )
 

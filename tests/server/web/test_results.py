@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,18 @@ def graded(
         trc, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
         trusted=trusted, capsys=capsys,
     )  # fmt: skip
+
+
+ITEM_ROW = re.compile(
+    r'<td class="num">([\d.]+)</td>\s*<td class="num">([^<]+)</td>\s*'
+    r'<td class="num">(\d+)</td></tr>'
+)
+
+
+def item_rows(page: str) -> list[tuple[str, str, int]]:
+    """(facility, discrimination, attempts) of each row of the questions table, in order."""
+    table = page.split("Questions, hardest first", 1)[1]
+    return [(f, d, int(n)) for f, d, n in ITEM_ROW.findall(table)]
 
 
 def signed_in(trc: TrcServer, username: str = TEACHER_USER) -> WebClient:
@@ -98,8 +111,16 @@ def test_the_results_page_shows_the_server_score_and_item_statistics(
     assert "Questions, hardest first" in text
     assert "Score mismatch" not in text
     assert "Re-scored" in text
-    # Ana right, Ben wrong: every item has facility 0.50.
-    assert text.count(">0.50<") >= 3
+    # Ana answered every question right, Ben none. Forms are drawn per attempt: a question
+    # both saw has facility 0.50 and separates them perfectly (1.00); one only Ben saw, 0.00.
+    rows = item_rows(text)
+    assert rows, "no item statistics shown"
+    for facility, discrimination, attempts in rows:
+        if attempts == 2:
+            assert (facility, discrimination) == ("0.50", "1.00")
+        else:
+            assert (facility, discrimination) in {("0.00", "—"), ("1.00", "—")}
+    assert [float(f) for f, _, _ in rows] == sorted(float(f) for f, _, _ in rows)  # hardest first
 
 
 def test_a_station_score_that_differs_is_flagged_and_the_server_score_shown(
