@@ -28,6 +28,7 @@ from mcdesk.server.web.item_stats import (
     item_statistics,
     skill_pass_rates,
 )
+from mcdesk.store.times import as_utc
 
 PROMPT_CHARS = 90  # how much of a question the statistics table shows
 
@@ -99,7 +100,7 @@ def _results(session: Session, learner_ids: list[str], pack_id: str | None) -> l
     return list(session.exec(query.order_by(col(Result.received_at), col(Result.id))))
 
 
-def _manifest(session: Session, pack_id: str) -> dict[str, Any] | None:
+def manifest_of(session: Session, pack_id: str) -> dict[str, Any] | None:
     """The newest published manifest of a pack (titles of the pack and its skills)."""
     rows = session.exec(select(PublishedPack).where(col(PublishedPack.pack_id) == pack_id)).all()
     if not rows:
@@ -114,7 +115,7 @@ def _line(row: Result, learner: str) -> ResultLine:
     return ResultLine(
         learner_id=row.learner_id,
         learner=learner,
-        received_at=row.received_at,
+        received_at=as_utc(row.received_at) or row.received_at,  # SQLite drops the zone
         points=row.station_points if points is None else points,
         max_points=row.max_points,
         passed=row.passed,
@@ -132,7 +133,7 @@ def assessments_of(session: Session, *, school_class: SchoolClass) -> list[Asses
         by_pack.setdefault(row.pack_id, []).append(row)
     found = []
     for pack_id, rows in by_pack.items():
-        manifest = _manifest(session, pack_id)
+        manifest = manifest_of(session, pack_id)
         found.append(
             AssessmentSummary(
                 pack_id=pack_id,
@@ -177,7 +178,7 @@ def results_of(
     False: then only the results) of one assessment."""
     learners = _learners(session, school_class)
     rows = _results(session, list(learners), pack_id)
-    manifest = _manifest(session, pack_id) or {}
+    manifest = manifest_of(session, pack_id) or {}
     skill_titles = {str(s.get("id")): str(s.get("title")) for s in manifest.get("skills", [])}
     assessment = manifest.get("assessment") or {}
     cut = float(assessment["proficiency_level"]) if "proficiency_level" in assessment else None
