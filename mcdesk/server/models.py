@@ -236,6 +236,7 @@ STREAMS = (
     "pack_keys",
     "catalog",
     "badges",
+    "announcements",
 )
 
 

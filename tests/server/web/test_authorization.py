@@ -19,7 +19,7 @@ from sqlmodel import Session
 from mcdesk.server.app import create_app
 from mcdesk.server.config import ServerSettings
 from mcdesk.server.schools import add_school, add_teacher
-from mcdesk.server.web import report_routes
+from mcdesk.server.web import announce_routes, report_routes
 from mcdesk.server.web import routes as web_pages
 from mcdesk.server.web.pages import PREFIX, VERIFY_PREFIX
 from mcdesk.server.web.routes import PUBLIC_ROUTES
@@ -40,6 +40,7 @@ def path_values(school: School) -> dict[str, str]:
         "class_id": school.classes[VICTIM_CLASS],
         "credential_uuid": "00000000-0000-0000-0000-000000000000",
         "pack_id": "sample-pack",
+        "announcement_id": "00000000-0000-4000-8000-000000000000",
     }
 
 
@@ -109,7 +110,8 @@ def test_the_walk_finds_the_pages() -> None:
     ):
         assert expected in routes
     assert set(routes) >= PUBLIC_ROUTES
-    for route in [*web_pages.router.routes, *report_routes.router.routes]:  # none unwalked
+    routers = (web_pages.router, report_routes.router, announce_routes.router)
+    for route in [r for router in routers for r in router.routes]:  # none unwalked
         for method in getattr(route, "methods", ()):
             assert (method, getattr(route, "path", "")) in routes, route
 
