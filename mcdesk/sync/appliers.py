@@ -7,6 +7,7 @@ the exam key the code slots carry, so code slots come first.
 from __future__ import annotations
 
 from mcdesk.sync.apply_accommodations import apply_accommodations
+from mcdesk.sync.apply_announcements import apply_announcements
 from mcdesk.sync.apply_badges import apply_badges
 from mcdesk.sync.apply_codes import apply_code_slots, apply_pack_keys
 from mcdesk.sync.apply_grants import apply_grants
@@ -24,4 +25,6 @@ STREAM_APPLIERS: dict[str, Applier] = {
     "catalog": apply_catalog,
     # Checked against the pinned server key; a bad badge is logged, never stored.
     "badges": apply_badges,
+    # A class's notices and due dates for its learners' home screen (names roster classes).
+    "announcements": apply_announcements,
 }
