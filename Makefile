@@ -67,9 +67,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/content_update.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/badges.py
+	$(BIN)/python bench/board.py
 	$(BIN)/python bench/roster_import.py
+	$(BIN)/python bench/joining.py
 	$(BIN)/python bench/qti_import.py
 	$(BIN)/python bench/pack_lint.py
+	$(BIN)/python bench/pack_build.py
 
 ## The assessment crash harness with 500 SIGKILLs (CI runs 50 in `make test`).
 crash-harness: $(STAMP)

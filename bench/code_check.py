@@ -20,7 +20,7 @@ import time
 
 from measure import ROOT, median, run_process, table
 
-from mcdesk.exam.slots import DEFAULT_PARAMS, make_slot, open_slot
+from mcdesk.protocol.slots import DEFAULT_PARAMS, make_slot, open_slot
 
 CODES = 10**8
 SECONDS_PER_YEAR = 365.25 * 24 * 3600

@@ -25,6 +25,7 @@ owed. The enrolling ones pay the full price.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import random
@@ -53,10 +54,10 @@ from stations import (
 )
 
 from mcdesk.keys import public_key_b64
-from mcdesk.sync.client import PUSH_PATH
+from mcdesk.protocol.documents import PULL_PATH, PUSH_PATH
+from mcdesk.protocol.signing import signed_headers
 from mcdesk.sync.enrol import ENROLL_PATH
-from mcdesk.sync.pull import PAGE, PULL_PATH
-from mcdesk.sync.signing import signed_headers
+from mcdesk.sync.pull import PAGE
 
 STREAMS = ("roster", "grants", "accommodations", "code_slots", "pack_keys", "catalog")
 ROSTER = "class,learner,pin\n" + "".join(
@@ -180,7 +181,9 @@ def station_round(
                     answer = send(http, tally, "pull", deadline, pull)
                     if answer.status_code != 200:
                         return
-                    page = json.loads(answer.content)
+                    # A page is a signed envelope (mcdesk.sync.answers); a station checks
+                    # the signature, the bench only reads on (the server's cost is measured).
+                    page = json.loads(base64.b64decode(json.loads(answer.content)["body"]))
                     if not page["more"]:
                         break
                     after = int(page["cursor"])

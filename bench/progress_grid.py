@@ -18,16 +18,16 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlmodel import Session, col, select
-
 from mcdesk.canonical import canonical_json
 from mcdesk.ids import uuid7
+from sqlmodel import Session, col, select
+
+from mcdesk.content.skill_states import STAGE_LABELS, STAGE_SYMBOLS, score_text
 from mcdesk.server.db import make_engine, migrate
 from mcdesk.server.models import Event, Learner, PublishedPack, SchoolClass, Station
 from mcdesk.server.schools import add_school
 from mcdesk.server.web.pages import make_templates
 from mcdesk.server.web.progress import FILTERS, chosen, progress_grid
-from mcdesk.study.states import STAGE_LABELS, STAGE_SYMBOLS, score_text
 
 LEARNERS, SKILLS, DAYS, RUNS = 40, 5, 90, 30
 START = datetime(2026, 9, 1, 8, tzinfo=UTC)

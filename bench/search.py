@@ -2,8 +2,10 @@
 
 Each generated pack has 4 skills whose lessons are ~600 words drawn from the bundled
 lessons' vocabulary, indexed exactly as an import indexes them. The figure is the p95
-of `search_catalog` (ranked, one hit per pack, snippets); the floor is a bare FTS5 MATCH
-on the same index and query, no ranking or join. Target (issue 2): p95 ≤ 5 ms.
+of `search_catalog` (ranked, one hit per pack, snippets made by FTS5). Two floors on the
+same index and query, same run: a bare FTS5 MATCH of the first 30 rows (no ranking, so it
+stops early), and a bare MATCH of every row (what any ranking has to read before it can
+pick the best). Targets (issues 2 and 11): p95 ≤ 5 ms, ≤ 5× a bare match.
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from datetime import UTC, datetime
 from measure import ROOT, percentile, table
 
 from mcdesk.content.catalog import fts_query, search_catalog
-from mcdesk.content.search_index import index_rows, replace_pack_rows
 from mcdesk.paths import resolve_paths
 from mcdesk.store.bootstrap import open_store
 from mcdesk.store.connection import connect
+from mcdesk.store.search_index import index_rows, replace_pack_rows
 
 WORD = re.compile(r"[A-Za-z][a-z]{2,}")
 CLUSTERS = [
@@ -122,7 +124,7 @@ def main() -> None:
                 queries.append(rng.choice(words)[:3])  # typed so far: a short prefix
         for q in queries[:20]:  # warm the page cache
             search_catalog(connection, q)
-        ours, floor = [], []
+        ours, floor, every = [], [], []
         for q in queries:
             match = fts_query(q)
             t0 = time.perf_counter()
@@ -132,18 +134,29 @@ def main() -> None:
             t1 = time.perf_counter()
             search_catalog(connection, q)
             t2 = time.perf_counter()
+            connection.execute(
+                "SELECT rowid FROM catalog_search WHERE catalog_search MATCH ?", (match,)
+            ).fetchall()
+            t3 = time.perf_counter()
             floor.append((t1 - t0) * 1000)
             ours.append((t2 - t1) * 1000)
+            every.append((t3 - t2) * 1000)
         rows = connection.execute("SELECT count(*) FROM catalog_search").fetchone()[0]
         connection.close()
-    p95, f95 = percentile(ours, 0.95), percentile(floor, 0.95)
-    p50, f50 = percentile(ours, 0.5), percentile(floor, 0.5)
+    rows_out = []
+    for label, fraction in (("p50", 0.5), ("p95", 0.95)):
+        mine = percentile(ours, fraction)
+        first, whole = percentile(floor, fraction), percentile(every, fraction)
+        target = "≤ 5 ms, ≤ 5×" if fraction == 0.95 else ""
+        rows_out += [
+            (f"search {label}", f"{mine:.2f} ms", f"first 30 matches {first:.2f} ms",
+             f"{mine / first:.1f}", target),
+            ("", "", f"every match {whole:.2f} ms", f"{mine / whole:.1f}", ""),
+        ]  # fmt: skip
     table(
-        f"Catalog search, {args.packs} packs ({rows} index rows), {args.queries} queries",
-        [
-            ("search p50", f"{p50:.2f} ms", f"{f50:.2f} ms", f"{p50 / f50:.1f}", ""),
-            ("search p95", f"{p95:.2f} ms", f"{f95:.2f} ms", f"{p95 / f95:.1f}", "p95 ≤ 5 ms"),
-        ],
+        f"Catalog search, {args.packs} packs ({rows} index rows), {args.queries} queries, "
+        f"load average {os.getloadavg()[0]:.1f}",
+        rows_out,
     )
 
 

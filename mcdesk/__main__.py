@@ -32,6 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mcdesk.cli import main as cli_main
 
         return cli_main(args)
+    from mcdesk.ui.pyside_imports import skip_source_scans
+
+    skip_source_scans()  # before the app's own imports (see mcdesk/ui/pyside_imports.py)
     from mcdesk.ui.app import main as app_main
 
     return int(app_main(args))

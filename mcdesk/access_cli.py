@@ -149,7 +149,7 @@ def cmd_accommodate(args: argparse.Namespace) -> int:
 
 def cmd_codes(args: argparse.Namespace) -> int:
     from mcdesk.admin_cli import _server_session
-    from mcdesk.exam.codes import format_code
+    from mcdesk.protocol.codes import format_code
     from mcdesk.server.issuer import IssuerError, find_station, next_codes
 
     with _server_session(args.db) as session:
@@ -177,10 +177,10 @@ def cmd_codes(args: argparse.Namespace) -> int:
 
 def _provision_update(args: argparse.Namespace, output: Path) -> int:
     from mcdesk.admin_cli import _server_session
+    from mcdesk.protocol.files import write_private
     from mcdesk.server.issuer import IssuerError, find_station
     from mcdesk.server.provision import update_station
     from mcdesk.server.schools import AdminError
-    from mcdesk.sync.files import write_private
 
     with _server_session(args.db) as session:
         try:
@@ -209,9 +209,9 @@ def _provision_update(args: argparse.Namespace, output: Path) -> int:
 
 def cmd_provision(args: argparse.Namespace) -> int:
     from mcdesk.admin_cli import _server_session
+    from mcdesk.protocol.files import write_private
     from mcdesk.server.provision import provision_station
     from mcdesk.server.schools import AdminError, find_school
-    from mcdesk.sync.files import write_private
 
     output = Path(args.output)
     if output.exists():

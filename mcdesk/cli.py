@@ -196,22 +196,31 @@ def cmd_pack_import(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog_list(args: argparse.Namespace) -> int:
-    from mcdesk.content.catalog import list_catalog
+    from mcdesk.content.catalog import catalog_standards, list_catalog
     from mcdesk.store.connection import opened
 
     paths = _prepare_store()
     _import_bundled_if_needed(paths)
     with opened(paths.database) as connection:
         entries = list_catalog(connection)
+        standards = catalog_standards(connection)
     cluster = None
     for entry in entries:
         if entry.career_cluster != cluster:
             cluster = entry.career_cluster
             print(f"\n{cluster}")
-        tag = " [preview]" if entry.preview else ""
-        print(f"  {entry.title}{tag} — {entry.id} {entry.version}")
+        tag, status = (
+            (" [preview]", "preview: no assessment yet") if entry.preview else ("", "earnable")
+        )
+        print(f"  {entry.title}{tag} — {entry.id} {entry.version} · {status}")
         print(f"      {', '.join(entry.skill_titles)}")
-    print(f"\n{len(entries)} micro-credentials")
+        named = standards.get(entry.id, ())
+        if not named:
+            print("      Standards: none named")
+        for standard in named:
+            print(f"      Standard: {standard.label()} <{standard.url}>")
+    earnable = sum(not entry.preview for entry in entries)
+    print(f"\n{len(entries)} micro-credentials, {earnable} earnable")
     return EXIT_OK
 
 
@@ -405,7 +414,7 @@ def teacher_codes(args: argparse.Namespace) -> TeacherCodes:
 
 
 def cmd_teacher_codes(args: argparse.Namespace) -> int:
-    from mcdesk.exam.codes import format_code
+    from mcdesk.protocol.codes import format_code
 
     try:
         listing = teacher_codes(args)

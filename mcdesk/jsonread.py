@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 # Nothing mcdesk exchanges nests deeper than ~10 levels; 64 leaves room and stays far
@@ -38,19 +39,33 @@ def _constant(name: str) -> Any:
 
 def _depth_within(value: Any, limit: int) -> bool:
     """Walk without recursion so a deep document cannot exhaust the stack here either."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, (dict, list)) else []
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
         if depth > limit:
             return False
-        stack.extend((child, depth + 1) for child in children)
+        deeper = depth + 1
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, deeper) for child in children if isinstance(child, (dict, list)))
     return True
+
+
+def _openings(raw: bytes | str) -> int:
+    """How many brackets open in the text: no document nests deeper than that."""
+    if isinstance(raw, str):
+        return raw.count("[") + raw.count("{")
+    return raw.count(b"[") + raw.count(b"{")
+
+
+# Digits in a row this long may make a number past MAX_NUMBER_CHARS; with none, every
+# number is short and the parser's own int() is used (no Python call per number).
+_LONG_DIGITS = re.compile(rf"\d{{{MAX_NUMBER_CHARS - 1}}}")
+_LONG_DIGITS_BYTES = re.compile(_LONG_DIGITS.pattern.encode("ascii"))
+
+
+def _may_hold_long_numbers(raw: bytes | str) -> bool:
+    pattern = _LONG_DIGITS if isinstance(raw, str) else _LONG_DIGITS_BYTES
+    return pattern.search(raw) is not None  # type: ignore[arg-type]
 
 
 def read_json(raw: bytes | str, *, what: str, max_bytes: int, max_depth: int = MAX_DEPTH) -> Any:
@@ -59,7 +74,8 @@ def read_json(raw: bytes | str, *, what: str, max_bytes: int, max_depth: int = M
     if size > max_bytes:
         raise JsonRefused(f"{what} is too large ({size:,} bytes; the limit is {max_bytes:,})")
     try:
-        value = json.loads(raw, parse_int=_int, parse_float=_float, parse_constant=_constant)
+        parse_int = _int if _may_hold_long_numbers(raw) else None
+        value = json.loads(raw, parse_int=parse_int, parse_float=_float, parse_constant=_constant)
     except JsonRefused as exc:
         raise JsonRefused(f"{what} is not valid: {exc}") from None
     except RecursionError:
@@ -68,6 +84,6 @@ def read_json(raw: bytes | str, *, what: str, max_bytes: int, max_depth: int = M
         raise JsonRefused(f"{what} is not UTF-8 text") from None
     except ValueError as exc:
         raise JsonRefused(f"{what} is not JSON ({exc})") from None
-    if not _depth_within(value, max_depth):
+    if _openings(raw) > max_depth and not _depth_within(value, max_depth):
         raise JsonRefused(f"{what} nests deeper than {max_depth} levels")
     return value

@@ -40,7 +40,7 @@ def cmd_sync_export(args: argparse.Namespace) -> int:
 
 def cmd_sync_import_receipts(args: argparse.Namespace) -> int:
     from mcdesk.cli import _prepare_store
-    from mcdesk.sync.files import FileRefused
+    from mcdesk.protocol.files import FileRefused
     from mcdesk.sync.sneakernet import import_receipts
 
     paths = _prepare_store()
@@ -61,9 +61,9 @@ def cmd_sync_import_receipts(args: argparse.Namespace) -> int:
 
 def cmd_admin_import_sync(args: argparse.Namespace) -> int:
     from mcdesk.admin_cli import _server_session
+    from mcdesk.protocol.files import FileRefused, write_private
     from mcdesk.server.signer import ensure_signer
     from mcdesk.server.sneakernet import import_sync_file
-    from mcdesk.sync.files import FileRefused, write_private
 
     source = Path(args.file)
     output = Path(args.output) if args.output else source.with_suffix(".receipts")

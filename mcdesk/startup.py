@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mcdesk.content.bundled import BundledPack, outdated, read_bundled_index
-from mcdesk.exam.slots import DEFAULT_PARAMS, ScryptParams
 from mcdesk.exam.unlock import LOW_SLOTS
 from mcdesk.paths import Paths, bundled_catalog_dir, bundled_pack_keys_dir, bundled_publishers_dir
+from mcdesk.protocol.slots import DEFAULT_PARAMS, ScryptParams
 from mcdesk.settings import Settings
 from mcdesk.sync.status import has_joined
 
@@ -188,8 +188,8 @@ def demo_slot_batches(
     """
     from mcdesk.demo_values import DEMO_TEACHER_ID, DEMO_TEACHER_PASSWORD
     from mcdesk.exam.issuer import open_issuer
-    from mcdesk.exam.slots import open_slot
     from mcdesk.exam.unlock import next_counter, read_slot, refill_slots, slots_left
+    from mcdesk.protocol.slots import open_slot
     from mcdesk.store.connection import opened
 
     with opened(paths.database, read_only=True) as connection:

@@ -9,8 +9,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from mcdesk.ids import new_station_id
 from mcdesk.keys import public_key_b64, read_private_key, write_private_key
+from mcdesk.protocol.ids import new_station_id
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import Station
 

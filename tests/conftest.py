@@ -28,7 +28,7 @@ def fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     if os.environ.get("MCDESK_SCRYPT_FAST", "1") == "0":
         return
-    from mcdesk.exam.slots import FAST_TEST_PARAMS
+    from mcdesk.protocol.slots import FAST_TEST_PARAMS
 
     monkeypatch.setattr("mcdesk.startup.FIRST_RUN_SCRYPT", FAST_TEST_PARAMS)
     monkeypatch.setattr("mcdesk.exam.issuer.ISSUER_PARAMS", FAST_TEST_PARAMS)

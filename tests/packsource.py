@@ -22,6 +22,19 @@ items_per_skill = 2
 [assessment.retake]
 requires_review = true
 max_attempts_per_day = 2
+
+[[standards]]
+framework = "OSHA Construction Industry Regulations"
+code = "29 CFR 1926.302"
+title = "Power-operated hand tools"
+url = "https://www.osha.gov/laws-regs/regulations/standardnumber/1926/1926.302"
+skills = ["measuring"]
+
+[[standards]]
+framework = "Advance CTE Career Clusters"
+code = "AC"
+title = "Architecture & Construction <Career Cluster>"
+url = "https://careertech.org/career-clusters/"
 """
 
 SKILL_TOML = """\
@@ -140,4 +153,30 @@ def write_source(
         (folder / "assessment.toml").write_text(BANK_TOML.format(**fields), encoding="utf-8")
         (folder / "lesson.md").write_text(LESSON.format(**fields), encoding="utf-8")
         (folder / "media" / "ruler.svg").write_text(SVG, encoding="utf-8")
+    return root
+
+
+# What a deep bank adds per skill: numeric items that each ask something different.
+EXTRA_ITEMS = (
+    ("How many inches are in one yard?", 36),
+    ("A board is 2 ft 6 in long. How many inches is that?", 30),
+    ("How many feet are in 48 inches?", 4),
+    ("Studs sit 16 in apart. How many gaps fit in a 64 in run?", 4),
+    ("A sheet is 4 ft wide. How many inches wide is it?", 48),
+    ("Half of a 96 in board is how many inches?", 48),
+    ("A wall is 10 ft tall. How many inches tall is it?", 120),
+)
+
+
+def deepen_banks(root: Path) -> Path:
+    """Give each skill of the source at ``root`` 12 bank items, as an earnable pack needs."""
+    for bank in sorted(root.glob("skills/*/assessment.toml")):
+        tag = bank.parent.name[:4]
+        extra = "".join(
+            f'\n[[items]]\nid = "{tag}-deep-{n}"\ntype = "numeric"\nprompt = "{prompt}"\n'
+            f'answer = {answer}\ntolerance = 0\nunit = "in"\n'
+            f'feedback = "Work it out in inches: the answer is {answer} for this question."\n'
+            for n, (prompt, answer) in enumerate(EXTRA_ITEMS, start=1)
+        )
+        bank.write_text(bank.read_text(encoding="utf-8") + extra, encoding="utf-8")
     return root

@@ -14,8 +14,9 @@ from mcdesk.server.db import make_engine
 from mcdesk.server.models import Learner, Station, Teacher
 from mcdesk.server.signer import load_signer
 from mcdesk.store.engine import make_engine as make_store_engine
+from mcdesk.store.sync_state import SERVER_URL_KEY
 from mcdesk.store.tables import SyncState
-from mcdesk.sync.pinning import SERVER_PUBLIC_KEY, SERVER_URL_KEY
+from mcdesk.sync.pinning import SERVER_PUBLIC_KEY
 from tests.server.conftest import (  # noqa: F401  (fixtures pytest finds by name)
     RunningServer,
     database_url,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -178,13 +179,18 @@ def test_full_micro_credentials_meet_the_content_bar(
     assert manifest["preview"] is False
     for skill in manifest["skills"]:
         lesson = pack.files[skill["lesson"]].decode("utf-8")
-        assert _words(lesson) >= 400, (skill["id"], _words(lesson))
+        assert _words(lesson) >= 600, (skill["id"], _words(lesson))
         assert re.search(r"^\|?\s*:?-{3,}", lesson, re.MULTILINE) or "![" in lesson, skill["id"]
         assert len(skill["keywords"]) >= 6, skill["id"]
-        assert len(skill["self_check"]) >= 5, skill["id"]
+        assert len(skill["self_check"]) >= 6, skill["id"]
+        assert skill["links"], skill["id"]
         assert all(item["feedback"].strip() for item in skill["self_check"])
     bank = _bank(pack)
-    assert len(bank) >= 10
+    per_skill = Counter(str(item["skill"]) for item in bank)
+    assert {skill["id"]: per_skill[skill["id"]] >= 12 for skill in manifest["skills"]} == {
+        skill["id"]: True for skill in manifest["skills"]
+    }
+    assert manifest["standards"], "each earnable pack names its industry standards"
     assert len({item["type"] for item in bank}) >= 4
     assert all(item["feedback"].strip() for item in bank)
     counts = manifest["assessment"]["bank"]["items_per_skill"]
@@ -198,7 +204,7 @@ def test_preview_packs_are_marked_and_have_an_overview_per_skill(
     packs: dict[str, VerifiedPack],
 ) -> None:
     previews = [p for p in packs.values() if p.pack_id not in FULL]
-    assert len(FULL) >= 3
+    assert len(FULL) == 15, "every bundled micro-credential can be earned"
     assert len(previews) == 15 - len(FULL)
     for pack in previews:
         assert pack.manifest["preview"] is True

@@ -26,6 +26,13 @@ def trusting_home(home: Paths, publisher_key: Path) -> Paths:
     return home
 
 
+def _assert_counts_add_up(out: str) -> None:
+    """The last line counts the packs listed and the earnable ones among them."""
+    listed = [line for line in out.splitlines() if line.startswith("  ") and " · " in line]
+    earnable = [line for line in listed if line.endswith(" · earnable")]
+    assert out.rstrip().endswith(f"{len(listed)} micro-credentials, {len(earnable)} earnable")
+
+
 def test_keys_new_publisher_writes_a_private_and_a_public_file(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -66,8 +73,15 @@ def test_build_verify_import_list_search(
 
     code, out, _ = run(capsys, "catalog", "list")
     assert code == 0
-    assert "Sample Pack — sample-pack 1.0.0" in out
+    assert "  Sample Pack — sample-pack 1.0.0 · earnable\n" in out
     assert "Measuring, Estimating" in out
+    assert (
+        "      Standard: OSHA Construction Industry Regulations 29 CFR 1926.302 — "
+        "Power-operated hand tools "
+        "<https://www.osha.gov/laws-regs/regulations/standardnumber/1926/1926.302>\n"
+    ) in out
+    assert "Standard: Advance CTE Career Clusters AC — Architecture & Construction" in out
+    _assert_counts_add_up(out)
 
     code, out, _ = run(capsys, "catalog", "search", "tape", "measure")
     assert code == 0
@@ -133,3 +147,30 @@ def test_a_broken_settings_file_is_reported_not_crashed_on(
     assert code == 1
     assert "cannot use the settings" in err
     assert "remove it to start from the defaults" in err
+
+
+def test_catalog_list_says_which_packs_are_previews_and_which_name_no_standards(
+    capsys: pytest.CaptureFixture[str],
+    source: Path,
+    publisher_key: Path,
+    trusting_home: Paths,
+    tmp_path: Path,
+) -> None:
+    pack_toml = source / "pack.toml"
+    text = pack_toml.read_text(encoding="utf-8")
+    text = text[: text.index("[assessment]")].replace("preview = false", "preview = true")
+    pack_toml.write_text(text, encoding="utf-8")
+    for bank in source.glob("skills/*/assessment.toml"):
+        bank.unlink()
+    pack = tmp_path / "preview.mcpack"
+    assert (
+        run(capsys, "pack", "build", str(source), "-o", str(pack), "--key", str(publisher_key))[0]
+        == 0
+    )
+    assert run(capsys, "pack", "import", str(pack))[0] == 0
+    code, out, _ = run(capsys, "catalog", "list")
+    assert code == 0
+    lines = out.splitlines()
+    at = lines.index("  Sample Pack [preview] — sample-pack 1.0.0 · preview: no assessment yet")
+    assert lines[at + 1 : at + 3] == ["      Measuring, Estimating", "      Standards: none named"]
+    _assert_counts_add_up(out)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from mcdesk.demo import DEMO_TEACHER_ID, DEMO_TEACHER_PASSWORD
 from mcdesk.exam.issuer import open_issuer
-from mcdesk.exam.slots import open_slot
 from mcdesk.exam.unlock import read_slot, slots_left
 from mcdesk.passwords import hash_secret
 from mcdesk.paths import Paths
+from mcdesk.protocol.slots import open_slot
 from mcdesk.settings import Settings
 from mcdesk.startup import (
     FIRST_RUN_SLOTS,

@@ -17,6 +17,7 @@ from sqlmodel import Session, func, select
 from mcdesk.cli import main
 from mcdesk.content.sealing import SealError, read_pack_key
 from mcdesk.paths import Paths
+from mcdesk.protocol.files import EXPORT_KIND, RECEIPTS_KIND, FileRefused, signed_file
 from mcdesk.server.db import make_engine as make_server_engine
 from mcdesk.server.db import migrate
 from mcdesk.server.models import Event
@@ -28,10 +29,9 @@ from mcdesk.store.bootstrap import open_store
 from mcdesk.store.connection import opened
 from mcdesk.store.engine import make_engine
 from mcdesk.store.migrate import upgrade
+from mcdesk.store.outbox import add_event
 from mcdesk.sync.appliers import STREAM_APPLIERS
 from mcdesk.sync.client import SyncError, fetch_server_key, push_once
-from mcdesk.sync.files import EXPORT_KIND, RECEIPTS_KIND, FileRefused, signed_file
-from mcdesk.sync.outbox import add_event
 from mcdesk.sync.pinning import pin_enrolled_key
 from mcdesk.sync.pull import pull_streams
 from mcdesk.sync.sneakernet import import_receipts

@@ -8,7 +8,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from mcdesk.canonical import canonical_json
+from mcdesk.protocol.canonical import canonical_json
 
 
 def entries(pack: Path) -> dict[str, bytes]:

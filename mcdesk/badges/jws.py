@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from mcdesk.badges.didkey import DidRefused, public_key_from_did
 from mcdesk.badges.issuer_key import IssuerKey
-from mcdesk.canonical import canonical_json
 from mcdesk.jsonread import JsonRefused, read_json
+from mcdesk.protocol.canonical import canonical_json
 
 COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 MAX_TOKEN_BYTES = 1024 * 1024

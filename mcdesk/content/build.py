@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from mcdesk.canonical import canonical_json
 from mcdesk.content.errors import SourceError
 from mcdesk.content.manifest import validate_manifest
 from mcdesk.content.sealing import (
@@ -25,6 +24,7 @@ from mcdesk.content.sealing import (
 )
 from mcdesk.content.source import read_source
 from mcdesk.keys import KeyFileError, key_id, public_file_for, read_private_key, read_publisher
+from mcdesk.protocol.canonical import canonical_json
 
 MANIFEST_NAME = "pack.json"
 SIGNATURE_NAME = "pack.sig"

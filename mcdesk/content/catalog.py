@@ -5,12 +5,13 @@ Raw sqlite3 on purpose: this is the start-up path, and the UI calls it off the G
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
+
+from mcdesk.content.standards import Standard, standards_of
 
 TOKEN = re.compile(r"\w+", re.UNICODE)
 # bm25 weights for (pack_id, skill_id, title, keywords, body): titles count most.
@@ -74,96 +75,54 @@ def fts_query(text: str) -> str | None:
     return terms
 
 
-def _stem(word: str) -> str:
-    """A rough stem for marking matches in snippets: "measuring" → "measur"."""
-    return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
+class _FirstPerPack:
+    """An SQL function: true for the first row of each pack it is shown, up to ``limit`` packs.
 
-
-def _best_window(body: str, matcher: re.Pattern[str], *, words: int, span: int) -> int:
-    """Where in ``body`` the most different query words fall within ``span`` characters.
-
-    ``matcher`` has one group per word, so a match says which word it is. The window
-    slides over the first 200 matches once, and stops as soon as it holds every word.
+    The ranked query calls it in rank order, so FTS5 makes a snippet only for the row a hit
+    shows (the best of its micro-credential), not for the others it reads to find them.
     """
-    if words == 1:
-        first = matcher.search(body)
-        return 0 if first is None else first.start()
-    found = [(m.start(), m.lastindex) for m in itertools.islice(matcher.finditer(body), 200)]
-    inside: dict[int | None, int] = {}  # word → how many of its matches are in the window
-    best, best_count, end = 0, 0, 0
-    for start, word in found:
-        while end < len(found) and found[end][0] - start < span:
-            inside[found[end][1]] = inside.get(found[end][1], 0) + 1
-            end += 1
-        if len(inside) > best_count:
-            best, best_count = start, len(inside)
-            if best_count == words:
-                break
-        inside[word] -= 1
-        if not inside[word]:
-            del inside[word]
-    return best
 
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.packs: set[str] = set()
 
-def make_snippet(body: str, words: list[str], *, width: int = SNIPPET_WORDS) -> str:
-    """About ``width`` words of ``body`` around the first match, matches marked [so]."""
-    if not words:
-        return ""
-    stems = [_stem(word) for word in words]
-    groups = "|".join(f"({re.escape(stem)})" for stem in stems)
-    matcher = re.compile(rf"\b(?:{groups})\w*", re.IGNORECASE)
-    centre = _best_window(body, matcher, words=len(stems), span=width * 6)
-    # Only a window of text around the match is split into words (lessons are long).
-    reach = width * 12
-    lo, hi = max(0, centre - reach), min(len(body), centre + 2 * reach)
-    window = body[lo:hi]
-    tokens = list(TOKEN.finditer(window))
-    if not tokens:
-        return ""
-    at = next((i for i, t in enumerate(tokens) if t.start() >= centre - lo), 0)
-    start = max(0, min(at - width // 3, len(tokens) - width))
-    end = min(len(tokens), start + width)
-    text = window[tokens[start].start() : tokens[end - 1].end()]
-    snippet = " ".join(matcher.sub(lambda m: f"[{m.group()}]", text).split())
-    before = lo > 0 or start > 0
-    after = hi < len(body) or end < len(tokens)
-    return ("…" if before else "") + snippet + ("…" if after else "")
+    def __call__(self, pack_id: str) -> bool:
+        if pack_id in self.packs or len(self.packs) >= self.limit:
+            return False
+        self.packs.add(pack_id)
+        return True
 
 
 def search_catalog(
     connection: sqlite3.Connection, text: str, *, limit: int = 30
 ) -> list[SearchHit]:
-    """Best matches first; a micro-credential appears once, with the skill that matched best."""
+    """Best matches first; a micro-credential appears once, with the skill that matched best.
+
+    One query ranks (FTS5 sorts by bm25 inside the index) and makes the snippets
+    (``snippet()``, matches marked [so]); a snippet tokenizes a whole lesson, so it is made
+    only for each pack's best row. Rows come out in rank order, which the first-per-pack
+    function relies on: FTS5 consumes ``ORDER BY rank`` itself.
+    """
     query = fts_query(text)
     if query is None:
         return []
-    # Rank inside FTS5 (ORDER BY rank lets it sort in the index), keep the best row per
-    # micro-credential, then make snippets for just those rows. FTS5's snippet() re-runs
-    # the stemmer over a whole lesson per row, several times the cost of the whole search.
+    first = _FirstPerPack(limit)
+    connection.create_function("mcdesk_first_of_pack", 1, first)
     rows = connection.execute(
         f"""
-        SELECT rowid, pack_id, skill_id, title, rank FROM catalog_search
+        SELECT pack_id, skill_id, title, rank,
+               CASE WHEN mcdesk_first_of_pack(pack_id)
+                    THEN snippet(catalog_search, 4, '[', ']', '…', {SNIPPET_WORDS}) END
+        FROM catalog_search
         WHERE catalog_search MATCH ? AND rank MATCH 'bm25({BM25_WEIGHTS})'
         ORDER BY rank LIMIT ?
         """,
         (query, limit * 4),
     ).fetchall()
-    best: dict[str, tuple[int, str, str, float]] = {}
-    for rowid, pack_id, skill_id, title, rank in rows:
-        if pack_id not in best:
-            best[pack_id] = (rowid, skill_id, title, rank)
-            if len(best) == limit:
-                break
+    best = {row[0]: row for row in rows if row[4] is not None}
     if not best:
         return []
-    rowids = [row[0] for row in best.values()]
-    marks = ",".join("?" * len(rowids))
-    bodies = dict(
-        connection.execute(
-            f"SELECT rowid, body FROM catalog_search WHERE rowid IN ({marks})", rowids
-        ).fetchall()
-    )
-    words = TOKEN.findall(text.lower())[:12]
+    marks = ",".join("?" * len(best))
     packs = {
         row[0]: (row[1], row[2])
         for row in connection.execute(
@@ -171,7 +130,7 @@ def search_catalog(
         )
     }
     hits: list[SearchHit] = []
-    for pack_id, (rowid, skill_id, title, rank) in best.items():
+    for pack_id, skill_id, title, rank, snippet in best.values():
         if pack_id not in packs:
             continue
         pack_title, cluster = packs[pack_id]
@@ -182,11 +141,19 @@ def search_catalog(
                 career_cluster=cluster,
                 skill_id=skill_id or None,
                 skill_title=title if skill_id else None,
-                snippet=make_snippet(str(bodies.get(rowid, "")), words),
+                snippet=" ".join(str(snippet).split()),
                 rank=rank,
             )
         )
     return hits
+
+
+def catalog_standards(connection: sqlite3.Connection) -> dict[str, tuple[Standard, ...]]:
+    """The standards each installed micro-credential names, by pack id (reads manifests)."""
+    return {
+        str(pack_id): standards_of(json.loads(manifest))
+        for pack_id, manifest in connection.execute("SELECT id, manifest FROM pack")
+    }
 
 
 def load_manifest(connection: sqlite3.Connection, pack_id: str) -> dict[str, Any] | None:

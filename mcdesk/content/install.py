@@ -15,10 +15,10 @@ from sqlmodel import Session
 
 from mcdesk.content.errors import PackRefused
 from mcdesk.content.limits import DEFAULT_LIMITS, PackLimits
-from mcdesk.content.search_index import index_rows, replace_pack_rows
 from mcdesk.content.verify import VerifiedPack, verify_pack
 from mcdesk.content.versions import parse_version
 from mcdesk.keys import PublisherKey
+from mcdesk.store.search_index import index_rows, replace_pack_rows
 from mcdesk.store.tables import Blob, Pack, PackFile
 
 Outcome = Literal["installed", "updated", "unchanged", "downgraded"]

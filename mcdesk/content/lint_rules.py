@@ -32,6 +32,15 @@ EMPHASISED = re.compile(r"(\*\*|__|\*|_)\s*(not|except|never)\s*\1|\b(NOT|EXCEPT
 LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 WORD = re.compile(r"[a-z0-9]+")
+# A table row: a line that starts with a pipe after optional indent (GFM pipe tables).
+TABLE_ROW = re.compile(r"^ {0,3}\|")
+TABLE_RULE = re.compile(r"^ {0,3}\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+FENCE = re.compile(r"^ {0,3}(```|~~~)")
+HTML_TABLE = re.compile(r"<table\b.*?</table>", re.IGNORECASE | re.DOTALL)
+# Issue 17: every skill of an earnable pack has at least 12 assessment items, and its
+# pool holds three times what a form draws (see bank_depth).
+MIN_BANK_ITEMS = 12
+RETAKE_DEPTH = 3
 
 
 def _lessons(subject: LintSubject) -> Iterator[tuple[str, str]]:
@@ -300,6 +309,88 @@ def missing_alt_text(subject: LintSubject) -> Iterator[Finding]:
                 )
 
 
+def bank_depth(subject: LintSubject) -> Iterator[Finding]:
+    """Error: an earnable pack's bank is too shallow for retakes to draw fresh forms.
+
+    Forms avoid the learner's previous form (mcdesk.exam.forms), so a pool of three times
+    the drawn count lets two attempts in a row share nothing and three show every item;
+    issue 17 also asks for at least 12 items a skill.
+    """
+    assessment = subject.manifest.get("assessment")
+    if subject.manifest["preview"] or assessment is None:
+        return
+    counts = Counter(str(e.item["skill"]) for e in subject.items if e.sealed)
+    for skill_id, wanted in assessment["items_per_skill"].items():
+        rel = f"skills/{skill_id}/assessment.toml"
+        have = counts.get(str(skill_id), 0)
+        needed = max(MIN_BANK_ITEMS, RETAKE_DEPTH * int(wanted))
+        if have < needed:
+            yield Finding(
+                rel,
+                1,
+                "bank-depth",
+                Severity.ERROR,
+                f"{have} assessment items for {skill_id}; an earnable pack needs at least "
+                f"{needed} a skill (12, and {RETAKE_DEPTH}x the {wanted} drawn) so a retake "
+                "draws items the learner did not just see",
+            )
+
+
+def _fenced(lines: list[str]) -> list[bool]:
+    """For each line, whether it sits inside a ``` or ~~~ code fence."""
+    inside, marks = False, []
+    for line in lines:
+        if FENCE.match(line):
+            inside = not inside
+            marks.append(True)
+            continue
+        marks.append(inside)
+    return marks
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+
+
+def table_headers(subject: LintSubject) -> Iterator[Finding]:
+    """Error: a table without a header row, which a screen reader cannot name columns by."""
+    for _, rel in _lessons(subject):
+        text = subject.text(rel)
+        lines = text.splitlines()
+        fenced = _fenced(lines)
+        number = 0
+        while number < len(lines):
+            if fenced[number] or not TABLE_ROW.match(lines[number]):
+                number += 1
+                continue
+            start = number
+            while number < len(lines) and not fenced[number] and TABLE_ROW.match(lines[number]):
+                number += 1
+            block = lines[start:number]
+            reason = None
+            if len(block) < 2 or not TABLE_RULE.match(block[1]):
+                reason = (
+                    "has no header row: give it a first row naming each column, then a "
+                    "line like |---|---|"
+                )
+            elif not all(_cells(block[0])[1:]) or not any(_cells(block[0])):
+                # An empty first cell is the corner of a table whose rows are named in
+                # its first column; every other column needs its name.
+                reason = "has an empty header cell: name every column in the first row"
+            if reason:
+                yield Finding(rel, start + 1, "table-header", Severity.ERROR, f"the table {reason}")
+        for match in HTML_TABLE.finditer(text):
+            if "<th" not in match.group(0).lower():
+                yield Finding(
+                    rel,
+                    _line(text, match.start()),
+                    "table-header",
+                    Severity.ERROR,
+                    "the HTML table has no <th> header cells: use a Markdown table with a "
+                    "header row",
+                )
+
+
 RULES: tuple[Rule, ...] = (
     reading_level,
     missing_rationale,
@@ -310,4 +401,6 @@ RULES: tuple[Rule, ...] = (
     unused_keywords,
     dead_links,
     missing_alt_text,
+    table_headers,
+    bank_depth,
 )

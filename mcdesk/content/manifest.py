@@ -9,6 +9,7 @@ from importlib import resources
 from typing import Any
 
 from mcdesk.content.items import item_problems
+from mcdesk.content.standards import standard_problems
 
 
 @cache
@@ -56,6 +57,8 @@ def validate_manifest(manifest: Any) -> list[str]:
     ]
     for item in items:
         problems += [f"item {item['id']}: {problem}" for problem in item_problems(item)]
+    if "standards" in manifest:
+        problems += standard_problems(manifest["standards"], skill_ids=skill_ids)
     assessment = manifest.get("assessment")
     if manifest["preview"] and assessment is not None:
         problems.append("a preview pack must not carry an assessment")

@@ -10,6 +10,7 @@ from typing import Any
 
 from mcdesk.content.errors import SourceError
 from mcdesk.content.items import ITEM_TYPES, item_problems
+from mcdesk.content.standards import standard_problems
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 IMAGE_REF = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
@@ -160,6 +161,11 @@ def read_source(root: Path) -> PackSource:
         source.files.update(files)
         source.bank.extend(bank)
     manifest["skills"] = skills
+    if "standards" in document:
+        problems = standard_problems(document["standards"], skill_ids=document["skills"])
+        if problems:
+            raise SourceError(f"{pack_toml}: {'; '.join(problems)}")
+        manifest["standards"] = document["standards"]
     if preview:
         if "assessment" in document:
             raise SourceError(f"{pack_toml}: preview packs carry no [assessment]")

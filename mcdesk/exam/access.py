@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+from mcdesk.content.access import granted_pack_ids, is_granted
 from mcdesk.exam.states import NotGrantedError
-from mcdesk.study.access import granted_pack_ids, is_granted
 
 NOT_GRANTED = (
     "{title} is not open to this learner, so its assessment cannot start. "

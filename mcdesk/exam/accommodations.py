@@ -6,9 +6,7 @@ import sqlite3
 from datetime import datetime
 
 from mcdesk.exam.states import ExamError
-
-MIN_MULTIPLIER = 1.0  # an accommodation only ever adds time
-MAX_MULTIPLIER = 4.0
+from mcdesk.protocol.documents import MAX_MULTIPLIER, MIN_MULTIPLIER
 
 
 def set_time_multiplier(

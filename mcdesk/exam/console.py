@@ -7,13 +7,12 @@ teacher signs in (on a worker thread: each open costs one scrypt run).
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from mcdesk.exam.issuer import open_issuer
 from mcdesk.exam.keyring import load_pack_keys, wrap_pending_pack_keys
-from mcdesk.exam.slots import DEFAULT_PARAMS, ScryptParams
 from mcdesk.exam.unlock import (
     LOW_SLOTS,
     SLOTS_AT_SETUP,
@@ -22,8 +21,10 @@ from mcdesk.exam.unlock import (
     refill_slots,
     slots_left,
 )
+from mcdesk.protocol.board_link import board_address, qr_png
+from mcdesk.protocol.slots import DEFAULT_PARAMS, ScryptParams
 from mcdesk.store.connection import opened
-from mcdesk.sync.status import SERVER_URL_KEY
+from mcdesk.store.sync_state import SERVER_URL_KEY
 
 SHOWN_CODES = 10
 CODE_ISSUER_KEY = "code_issuer"  # sync_state: the server issuer whose slots this station holds
@@ -65,6 +66,8 @@ class TeacherCodes:
     refilled: int
     note: str
     from_server: bool = False  # the school server makes this station's codes
+    board_url: str | None = None  # the server's live board, for a station joined to one
+    board_qr: bytes = field(default=b"", repr=False)  # its QR code, a PNG
 
     @property
     def low(self) -> bool:
@@ -97,9 +100,14 @@ def teacher_codes(
         from_server = codes_from_server(connection)
         if from_server is not None:
             # Local issuers made the old exam key's codes; none of them opens these slots.
+            url = connection.execute(
+                "SELECT value FROM sync_state WHERE key = ?", (SERVER_URL_KEY,)
+            ).fetchone()
+            board = None if url is None else board_address(str(url[0]))
             return TeacherCodes(
-                station[1], [], slots_left(connection), 0, from_server, from_server=True
-            )
+                station[1], [], slots_left(connection), 0, from_server, from_server=True,
+                board_url=board, board_qr=b"" if board is None else qr_png(board),
+            )  # fmt: skip
         issuer = open_issuer(
             connection, teacher_id=teacher_id, password=password, station_id=station[0]
         )
@@ -115,6 +123,9 @@ def teacher_codes(
         refilled, note = 0, ""
         if slots_left(connection) < LOW_SLOTS:
             exam_key = exam_key_from_issuer(connection, issuer=issuer, now=now)
+            # The log line above began a write transaction: end it before seconds of
+            # scrypt, or every other writer (an answer being saved, sync) waits on it.
+            connection.commit()
             if exam_key is not None:
                 refilled = refill_slots(
                     connection,

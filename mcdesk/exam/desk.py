@@ -19,6 +19,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from mcdesk.content.catalog import load_manifest
+from mcdesk.content.skill_states import Readiness, readiness, skill_states
 from mcdesk.exam import accommodations, records
 from mcdesk.exam.access import require_grant
 from mcdesk.exam.engine import ExamEngine
@@ -28,7 +29,6 @@ from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed
 from mcdesk.exam.states import ACTIVE, ENDED, AttemptState, ExamError, NotGrantedError
 from mcdesk.exam.unlock import LOW_SLOTS, UnlockDesk, UnlockResult
 from mcdesk.store.connection import opened
-from mcdesk.study.states import Readiness, readiness, skill_states
 
 # What the screens may see of an item: never "answer", "accepted", "pattern" or "feedback".
 SHOWN_FIELDS = ("id", "type", "prompt", "options", "prompts", "unit", "skill")
@@ -149,6 +149,17 @@ class ExamDesk:
     @property
     def engine(self) -> ExamEngine:
         return self._engine
+
+    @property
+    def database(self) -> Path:
+        return self._database
+
+    def engine_attempt(self) -> str | None:
+        """The attempt loaded in the engine, if any."""
+        try:
+            return self._engine.attempt_id
+        except ExamError:
+            return None
 
     def close(self) -> None:
         self._forget_bank()
@@ -292,7 +303,7 @@ class ExamDesk:
         return CodeOutcome(ok=True, sitting=self.sitting())
 
     def authorise(self, *, code: str, action: str, minutes: int = 0) -> CodeOutcome:
-        """A teacher's code during an attempt: extend, pause, leave, or dismiss the overlay."""
+        """A teacher's code during an attempt: extend, pause, leave, end, or dismiss the overlay."""
         attempt_id = self._engine.attempt_id
         typed_action = f"extend:+{minutes}" if action == "extend" else action
         if action == "dismiss":
@@ -305,6 +316,10 @@ class ExamDesk:
         elif action == "extend":
             self._engine.unlock(attempt_id, action="extend", counter=result.counter)
             self._engine.extend(minutes=minutes)
+        elif action == "end":  # a teacher ends the attempt: scored as it stands
+            self._engine.submit()
+            self._forget_bank()
+            return CodeOutcome(ok=True, message=result.message)
         elif action in ("pause", "leave"):
             self._engine.unlock(attempt_id, action=action, counter=result.counter)  # type: ignore[arg-type]
             if action == "pause":

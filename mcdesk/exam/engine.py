@@ -54,7 +54,8 @@ from mcdesk.exam.states import (
     TimeUpError,
 )
 from mcdesk.exam.timer import SUSPEND_AFTER_S, ExamClock
-from mcdesk.ids import uuid7
+from mcdesk.protocol.documents import MAX_MULTIPLIER, MIN_MULTIPLIER
+from mcdesk.protocol.ids import uuid7
 from mcdesk.store.connection import connect
 
 MAX_EXTEND_MINUTES = 120
@@ -143,7 +144,7 @@ class ExamEngine:
         bank: Sequence[Mapping[str, Any]],
         multiplier: float | None = None,
     ) -> str:
-        """Draw a fresh form (unseen items first) and store a ready attempt; its id.
+        """Draw a fresh form (items least recently shown first) and store a ready attempt; its id.
 
         ``multiplier`` defaults to the learner's accommodation (1.0 without one).
         """
@@ -153,11 +154,11 @@ class ExamEngine:
             raise ExamStateError(f"attempt {active} is in progress: resume it instead")
         if multiplier is None:
             multiplier = accommodations.time_multiplier(self._db, learner_id=learner_id)
-        if not accommodations.MIN_MULTIPLIER <= multiplier <= accommodations.MAX_MULTIPLIER:
+        if not MIN_MULTIPLIER <= multiplier <= MAX_MULTIPLIER:
             raise ExamError(f"a time multiplier of {multiplier:g} is out of range")
-        seen = records.seen_item_ids(self._db, learner_id=learner_id, pack_id=pack_id)
+        history = records.earlier_forms(self._db, learner_id=learner_id, pack_id=pack_id)
         seed = secrets.randbits(62)
-        form = draw_form(blueprint=blueprint, bank=bank, seed=seed, seen=seen)
+        form = draw_form(blueprint=blueprint, bank=bank, seed=seed, history=history)
         now = self._wall()
         row = AttemptRow(
             id=uuid7(unix_ms=int(now.timestamp() * 1000)),
@@ -294,6 +295,13 @@ class ExamEngine:
             self._ledger.save(current)
             data = {"minutes": minutes, "extra_s": current.row.extra_s}
             self._ledger.log(current, "extended", data)
+
+    def record_command(self, *, command_id: str, action: str, counter: int) -> None:
+        """Log a proctor command applied to the loaded attempt (mcdesk.exam.remote)."""
+        current = self._attempt()
+        data = {"command_id": command_id, "action": action, "counter": counter}
+        with self._ledger.transaction(current):
+            self._ledger.log(current, "proctor_command", data)
 
     # -- while running -------------------------------------------------------------------
 

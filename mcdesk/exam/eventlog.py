@@ -19,9 +19,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from mcdesk.canonical import canonical_json
-from mcdesk.ids import uuid7
 from mcdesk.keys import verify_signature
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.ids import uuid7
 
 GENESIS_HASH = "0" * 64
 

@@ -1,7 +1,7 @@
 """Drawing a form: which items an attempt shows, in which order, with which option order.
 
 A form holds item ids, skills and option orders only, never prompts or answer keys, so
-it may be stored and signed in the result. The same seed, blueprint, bank and seen set
+it may be stored and signed in the result. The same seed, blueprint, bank and history
 always draw the same form.
 """
 
@@ -55,9 +55,15 @@ def draw_form(
     blueprint: Mapping[str, Any],
     bank: Sequence[Mapping[str, Any]],
     seed: int,
-    seen: Collection[str] = (),
+    history: Sequence[Collection[str]] = (),
 ) -> Form:
-    """Draw items per skill, preferring ids not in ``seen`` (earlier forms) where it can."""
+    """Draw items per skill; ``history`` holds the learner's earlier forms, oldest first.
+
+    Items never shown come first, then items shown before but not in the previous form,
+    at random; the previous form's items come last. So with at least twice the drawn
+    count in a skill's pool, two forms in a row share no item of that skill, and with
+    three times the count the first three attempts show every item of the pool.
+    """
     rng = random.Random(seed)
     by_skill: dict[str, list[Mapping[str, Any]]] = {}
     for item in sorted(bank, key=lambda i: str(i["id"])):  # bank order must not matter
@@ -65,18 +71,19 @@ def draw_form(
     wanted = items_per_skill(blueprint, bank)
     if not wanted:
         raise FormError("the blueprint names no skills")
+    previous = {str(item_id) for item_id in history[-1]} if history else set()
+    shown = {str(item_id) for ids in history for item_id in ids}
     chosen: list[Mapping[str, Any]] = []
     for skill, count in wanted.items():
-        pool = by_skill.get(skill, [])
+        pool = list(by_skill.get(skill, []))
         if count > len(pool):
             raise FormError(
                 f"skill {skill}: the blueprint asks for {count} items, the bank has {len(pool)}"
             )
-        fresh = [item for item in pool if item["id"] not in seen]
-        again = [item for item in pool if item["id"] in seen]
-        rng.shuffle(fresh)
-        rng.shuffle(again)
-        chosen.extend((fresh + again)[:count])
+        rng.shuffle(pool)
+        # Stable sort: the order inside each tier stays the shuffled one.
+        pool.sort(key=lambda item: (str(item["id"]) in previous, str(item["id"]) in shown))
+        chosen.extend(pool[:count])
     rng.shuffle(chosen)
     return Form(
         items=[

@@ -19,8 +19,8 @@ from datetime import datetime
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from mcdesk.exam.codes import code_for
-from mcdesk.exam.slots import DEFAULT_PARAMS, NONCE_BYTES, SALT_BYTES, ScryptParams
+from mcdesk.protocol.codes import code_for
+from mcdesk.protocol.slots import DEFAULT_PARAMS, NONCE_BYTES, SALT_BYTES, ScryptParams
 
 SECRET_BYTES = 32
 # The issuer table has no cost columns, so the cost is fixed here; changing it means

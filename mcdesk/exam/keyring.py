@@ -9,7 +9,6 @@ in memory only; nothing here writes plaintext anywhere.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,28 +19,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from mcdesk.content.catalog import load_manifest, read_pack_file
 from mcdesk.content.sealing import PackKey, SealError, bank_aad, read_pack_key, unseal
-
-EXAM_KEY_BYTES = 32
-NONCE_BYTES = 12
+from mcdesk.protocol.exam_keys import EXAM_KEY_BYTES, pack_key_aad, seal_pack_key
 
 
 class KeyringError(Exception):
     """A pack key or item bank cannot be opened; the message says why and what to do."""
-
-
-def new_exam_key() -> bytes:
-    return AESGCM.generate_key(bit_length=256)
-
-
-def _aad(pack_id: str, key_id: str) -> bytes:
-    return f"mcdesk-pack-key|{pack_id}|{key_id}".encode()
-
-
-def seal_pack_key(*, pack_key: PackKey, exam_key: bytes) -> tuple[bytes, bytes]:
-    """(nonce, wrapped): the pack key sealed under an exam key (the server wraps with this)."""
-    nonce = os.urandom(NONCE_BYTES)
-    wrapped = AESGCM(exam_key).encrypt(nonce, pack_key.key, _aad(pack_key.pack_id, pack_key.key_id))
-    return nonce, wrapped
 
 
 def wrap_pack_key(connection: sqlite3.Connection, *, pack_key: PackKey, exam_key: bytes) -> None:
@@ -67,7 +49,7 @@ def unwrap_pack_key(
             f"this station has no key for {pack_id} yet: it is waiting for the next teacher code"
         )
     try:
-        key = AESGCM(exam_key).decrypt(bytes(row[0]), bytes(row[1]), _aad(pack_id, key_id))
+        key = AESGCM(exam_key).decrypt(bytes(row[0]), bytes(row[1]), pack_key_aad(pack_id, key_id))
     except (InvalidTag, ValueError) as exc:
         raise KeyringError(f"the key for {pack_id} does not open with this exam key") from exc
     pack_key = PackKey(pack_id=pack_id, key=key)

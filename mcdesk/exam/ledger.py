@@ -21,13 +21,7 @@ from mcdesk.exam import records
 from mcdesk.exam.eventlog import ExamEvent, append, read_events
 from mcdesk.exam.logpush import queue_log
 from mcdesk.exam.records import AttemptRow, SavedAnswer, iso
-from mcdesk.exam.results import (
-    ExamResult,
-    outbox_body,
-    result_document,
-    score_form,
-    sign_result,
-)
+from mcdesk.exam.results import ExamResult, outbox_body, result_document, sign_result
 from mcdesk.exam.states import (
     ACTION_STATES,
     AttemptState,
@@ -38,8 +32,10 @@ from mcdesk.exam.states import (
     check_edge,
 )
 from mcdesk.exam.timer import ExamClock
-from mcdesk.ids import uuid7
 from mcdesk.keys import key_id
+from mcdesk.protocol.attempt_score import score_form
+from mcdesk.protocol.ids import uuid7
+from mcdesk.protocol.streams import EventKind
 
 EndedBy = Literal["submitted", "expired"]
 
@@ -173,7 +169,7 @@ class ExamLedger:
         event = self.log(current, "incident", {"kind": kind, "detail": detail, **extra})
         body: dict[str, Any] = {"attempt_id": current.row.id, "learner_id": current.row.learner_id}
         body |= {"incident": kind, "detail": detail, "at": event.body["at"], "seq": event.seq}
-        records.queue_outbox(self.db, kind="exam_incident", body=body, now=self._wall())
+        records.queue_outbox(self.db, kind=EventKind.EXAM_INCIDENT, body=body, now=self._wall())
 
     def finish(self, current: LoadedAttempt, ended_by: EndedBy) -> ExamResult:
         """End, score, sign, store and queue the result: one transaction."""
@@ -226,7 +222,7 @@ class ExamLedger:
             self.log(current, "scored", data, now=now)
             # The log first: the server checks the result's counter and hash against it.
             queue_log(db, now=now)
-            records.queue_outbox(db, kind="exam_result", body=outbox_body(result), now=now)
+            records.queue_outbox(db, kind=EventKind.EXAM_RESULT, body=outbox_body(result), now=now)
         current.answers = answers
         current.bank = current.blueprint = None  # the keys leave memory with the attempt
         current.grant = None

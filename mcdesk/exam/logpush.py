@@ -13,9 +13,9 @@ import sqlite3
 from datetime import datetime
 
 from mcdesk.exam.records import queue_outbox
+from mcdesk.protocol.streams import EventKind
 
 QUEUED_THROUGH_KEY = "exam_log_queued_through"
-EXAM_LOG_KIND = "exam_log"
 ENTRIES_PER_EVENT = 200
 
 
@@ -46,7 +46,7 @@ def queue_log(connection: sqlite3.Connection, *, now: datetime) -> int:
         ]
         queue_outbox(
             connection,
-            kind=EXAM_LOG_KIND,
+            kind=EventKind.EXAM_LOG,
             body={"first_seq": int(chunk[0][0]), "entries": entries},
             now=now,
         )

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from mcdesk.canonical import canonical_json
 from mcdesk.exam.forms import Form
 from mcdesk.exam.states import STATES, AttemptState, ExamError
-from mcdesk.ids import uuid7
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.ids import uuid7
 
 MAX_RESPONSE_CHARS = 20_000
 ATTEMPT_COLUMNS = (
@@ -170,16 +170,18 @@ def last_viewed(connection: sqlite3.Connection, attempt_id: str) -> str | None:
     return None if item_id is None else str(item_id)
 
 
-def seen_item_ids(connection: sqlite3.Connection, *, learner_id: str, pack_id: str) -> set[str]:
-    """Items the learner has been shown in earlier attempts at this micro-credential."""
-    seen: set[str] = set()
-    for (form,) in connection.execute(
-        "SELECT form FROM attempt WHERE learner_id = ? AND pack_id = ? "
-        "AND state NOT IN ('ready', 'unlocked')",
-        (learner_id, pack_id),
-    ):
-        seen.update(str(item["id"]) for item in json.loads(form)["items"])
-    return seen
+def earlier_forms(
+    connection: sqlite3.Connection, *, learner_id: str, pack_id: str
+) -> list[list[str]]:
+    """The item ids of the learner's earlier attempts at this micro-credential, oldest first."""
+    return [
+        [str(item["id"]) for item in json.loads(form)["items"]]
+        for (form,) in connection.execute(
+            "SELECT form FROM attempt WHERE learner_id = ? AND pack_id = ? "
+            "AND state NOT IN ('ready', 'unlocked') ORDER BY created_at, id",
+            (learner_id, pack_id),
+        )
+    ]
 
 
 def active_attempt(
@@ -200,7 +202,7 @@ def active_attempt(
 def queue_outbox(
     connection: sqlite3.Connection, *, kind: str, body: dict[str, Any], now: datetime
 ) -> int:
-    """mcdesk.sync.outbox.add_event in raw SQL, for the exam's sqlite3 transactions; its seq."""
+    """mcdesk.store.outbox.add_event in raw SQL, for the exam's sqlite3 transactions; its seq."""
     # Same row shape as the SQLModel OutboxEvent: created_at in SQLAlchemy's naive-UTC text.
     created_at = now.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     (last,) = connection.execute("SELECT MAX(seq) FROM outbox").fetchone()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mcdesk.exam.results import PASS_EPSILON
+from mcdesk.protocol.attempt_score import PASS_EPSILON
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,11 +28,13 @@ from datetime import datetime
 from pathlib import Path
 
 from mcdesk.content.sealing import PackKey
-from mcdesk.exam.codes import normalise_code
 from mcdesk.exam.issuer import Issuer, has_issuer, save_issuer, seal_issuer
-from mcdesk.exam.keyring import check_exam_key, new_exam_key, wrap_pack_key
+from mcdesk.exam.keyring import check_exam_key, wrap_pack_key
 from mcdesk.exam.records import queue_outbox
-from mcdesk.exam.slots import ScryptParams, Slot, make_slot, open_slot
+from mcdesk.protocol.codes import normalise_code
+from mcdesk.protocol.exam_keys import new_exam_key
+from mcdesk.protocol.slots import ScryptParams, Slot, make_slot, open_slot
+from mcdesk.protocol.streams import EventKind
 from mcdesk.store.connection import opened
 from mcdesk.throttle import SqliteStatements, Try, forget, station_reading, take_try
 
@@ -40,10 +42,9 @@ LOW_SLOTS = 20
 SLOTS_AT_SETUP = 40
 THROTTLE_TABLE = "code_throttle"
 THROTTLE_SUBJECT = "station"
-ACTIONS = frozenset({"start", "resume", "pause", "leave", "dismiss-overlay"})
+ACTIONS = frozenset({"start", "resume", "pause", "leave", "end", "dismiss-overlay"})
 _EXTEND = re.compile(r"extend:\+([1-9][0-9]{0,3})")  # extra minutes, 1 to 9999
 NO_SLOT = 0  # code_entry.counter when the station had no slot left to try
-CODE_USED_KIND = "code_used"  # the outbox event of an accepted code
 
 
 class UnlockError(Exception):
@@ -67,7 +68,7 @@ class ExamKeySetup:
 
 
 def check_action(action: str) -> str:
-    """An action name for the log: start, resume, pause, leave, dismiss-overlay, extend:+N."""
+    """An action name for the log: start, resume, pause, leave, end, dismiss-overlay, extend:+N."""
     if action in ACTIONS or _EXTEND.fullmatch(action):
         return action
     raise ValueError(f"unknown unlock action {action!r}")
@@ -140,7 +141,7 @@ def _queue_code_used(connection: sqlite3.Connection, *, counter: int, entry: _En
         "attempt_id": entry.attempt_id,
         "at": entry.now.isoformat(),
     }
-    queue_outbox(connection, kind=CODE_USED_KIND, body=body, now=entry.now)
+    queue_outbox(connection, kind=EventKind.CODE_USED, body=body, now=entry.now)
 
 
 def scrub_old_pages(connection: sqlite3.Connection) -> bool:

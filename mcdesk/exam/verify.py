@@ -16,10 +16,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from mcdesk.canonical import canonical_json
 from mcdesk.exam.eventlog import ExamEvent, Problem, read_events, verify_log
-from mcdesk.exam.results import score_form, score_from_json
 from mcdesk.keys import verify_signature
+from mcdesk.protocol.attempt_score import score_form, score_from_json
+from mcdesk.protocol.canonical import canonical_json
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from mcdesk.exam.accommodations import MAX_MULTIPLIER, MIN_MULTIPLIER
+from mcdesk.protocol.documents import MAX_MULTIPLIER, MIN_MULTIPLIER
+from mcdesk.protocol.streams import Stream
 from mcdesk.server import changes
 from mcdesk.server.models import Accommodation, Learner, SchoolClass
 from mcdesk.server.schools import AdminError
-from mcdesk.store.times import as_utc
+from mcdesk.server.times import as_utc
 
-ACCOMMODATIONS = "accommodations"
 SET_BY_SERVER = "server"
 
 
@@ -64,7 +64,7 @@ def set_accommodation(
     session.flush()
     changes.record(
         session,
-        stream=ACCOMMODATIONS,
+        stream=Stream.ACCOMMODATIONS,
         key=f"learner:{learner_id}",
         document=accommodation_document(row),
         now=now,
@@ -83,7 +83,7 @@ def clear_accommodation(session: Session, *, learner_id: str, now: datetime) -> 
     session.delete(row)
     changes.record(
         session,
-        stream=ACCOMMODATIONS,
+        stream=Stream.ACCOMMODATIONS,
         key=f"learner:{learner_id}",
         document=None,
         now=now,

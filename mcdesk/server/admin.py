@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from mcdesk.ids import BadStationId, check_station_id
+from mcdesk.protocol.ids import BadStationId, check_station_id
 from mcdesk.server.models import Station, StationCreate
 from mcdesk.server.signer import public_key_from_b64
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -13,8 +14,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 import mcdesk
+from mcdesk.protocol.live import LIVE_PATH, MAX_REPORT_BYTES
+from mcdesk.protocol.streams import Stream
 from mcdesk.server.admission import RETRY_AFTER_SECONDS, Admission, Overloaded
-from mcdesk.server.api.routes import badges, content, enrol, health, pull, push, server_key
+from mcdesk.server.api.routes import badges, content, enrol, health, live, pull, push, server_key
 from mcdesk.server.bodylimit import (
     ENROL_BODY_BYTES,
     PUSH_BODY_BYTES,
@@ -25,6 +28,7 @@ from mcdesk.server.changes import Preparer, Renderer
 from mcdesk.server.config import ServerSettings, load_server_settings
 from mcdesk.server.db import make_engine, migrate
 from mcdesk.server.issuer import render_pack_key
+from mcdesk.server.live.notices import LiveNotices
 from mcdesk.server.requestline import PlainAddress
 from mcdesk.server.sealer import SlotSealer
 from mcdesk.server.signer import ensure_signer
@@ -38,6 +42,7 @@ BODY_LIMITS = {
     ("POST", f"{API_PREFIX}/push"): PUSH_BODY_BYTES,
     ("POST", f"{API_PREFIX}/enroll"): ENROL_BODY_BYTES,
     ("POST", VERIFY_PREFIX): VERIFY_UPLOAD_BYTES,
+    ("POST", LIVE_PATH): MAX_REPORT_BYTES,
 }
 # The Teacher Resource Center's forms (sign-in, sign-out, and every page form after them).
 PREFIX_LIMITS = {("POST", "/teacher"): TEACHER_FORM_BYTES}
@@ -46,13 +51,13 @@ PREFIX_LIMITS = {("POST", "/teacher"): TEACHER_FORM_BYTES}
 def stream_renderers() -> dict[str, Renderer]:
     """Per-stream hooks that shape a change for the station pulling it."""
     # roster, grants, accommodations and code_slots are sent as stored.
-    return {"pack_keys": render_pack_key}
+    return {Stream.PACK_KEYS: render_pack_key}
 
 
 def pull_preparers(sealer: SlotSealer) -> dict[str, Preparer]:
     """Per-stream hooks run before a station's page is read (they may commit changes)."""
     # The station pushed its code_used events first: owe it the slots, have them sealed.
-    return {"code_slots": sealer.prepare_pull}
+    return {Stream.CODE_SLOTS: sealer.prepare_pull}
 
 
 def prepare_database(settings: ServerSettings) -> None:
@@ -92,9 +97,12 @@ def create_app(settings: ServerSettings, *, clock: Callable[[], datetime] = _utc
         app.state.sealer = sealer
         app.state.preparers = pull_preparers(sealer)
         sealer.start()
+        app.state.live_notices = LiveNotices(app.state.engine)
+        app.state.live_notices.start(asyncio.get_running_loop())
         try:
             yield
         finally:
+            app.state.live_notices.stop()
             sealer.stop()
             app.state.engine.dispose()
 
@@ -109,6 +117,7 @@ def create_app(settings: ServerSettings, *, clock: Callable[[], datetime] = _utc
     app.include_router(server_key.router, prefix=API_PREFIX)
     app.include_router(enrol.router, prefix=API_PREFIX)
     app.include_router(pull.router, prefix=API_PREFIX)
+    app.include_router(live.router, prefix=API_PREFIX)
     mount_web(app)
     app.include_router(content.router, prefix=API_PREFIX)
     app.include_router(badges.router)

@@ -11,11 +11,9 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from mcdesk.ids import STATION_ID
 from mcdesk.keys import verify_signature
-from mcdesk.server.models import Nonce, Station
-from mcdesk.server.signer import public_key_from_b64
-from mcdesk.sync.signing import (
+from mcdesk.protocol.ids import STATION_ID
+from mcdesk.protocol.signing import (
     NONCE_BYTES,
     NONCE_HEADER,
     SIGNATURE_HEADER,
@@ -23,6 +21,8 @@ from mcdesk.sync.signing import (
     TIMESTAMP_HEADER,
     request_message,
 )
+from mcdesk.server.models import Nonce, Station
+from mcdesk.server.signer import public_key_from_b64
 
 MAX_SKEW = timedelta(seconds=300)
 # A request older than MAX_SKEW is refused anyway, and a nonce is first seen at most

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from mcdesk.canonical import canonical_json
-from mcdesk.exam.results import AttemptScore
+from mcdesk.protocol.attempt_score import AttemptScore
+from mcdesk.protocol.canonical import canonical_json
 from mcdesk.server.examlog import ChainState, Finding, load_state, plan_chunk
 from mcdesk.server.models import Event, ExamLogEntry, PushedEvent, Receipt, Station
 from mcdesk.server.models import Result as ResultRow

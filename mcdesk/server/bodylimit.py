@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # What each route that takes a body takes; every other route takes none.
-# Far above MAX_EVENTS events of a few KB each; stops a station streaming an endless body.
+# Far above MAX_PUSH_EVENTS events of a few KB each; stops a station streaming an endless body.
 PUSH_BODY_BYTES = 32 * 1024 * 1024
 # A token, a station id, a name and a public key.
 ENROL_BODY_BYTES = 4 * 1024

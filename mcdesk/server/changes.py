@@ -14,17 +14,17 @@ lock costs nothing that matters. SQLite serializes writers anyway.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, text
+from sqlalchemy import insert, or_, text
 from sqlmodel import Session, col, select
 
-from mcdesk.canonical import canonical_json
-from mcdesk.server.models import STREAMS, Change, PullItem, PullResponse, Station
-
-MAX_PULL = 500
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.documents import MAX_PULL_PAGE
+from mcdesk.protocol.streams import STREAMS
+from mcdesk.server.models import Change, PullItem, PullResponse, Station
 
 # Per-stream hooks that turn a stored document into what one station receives (for
 # example, a pack key wrapped under that station's exam key). None drops the item.
@@ -50,20 +50,44 @@ def record(
     station_id: str | None = None,
 ) -> None:
     """Append a change in the caller's transaction (the caller commits)."""
+    record_many(
+        session,
+        stream=stream,
+        entries=[(key, document)],
+        now=now,
+        school_id=school_id,
+        station_id=station_id,
+    )
+
+
+def record_many(
+    session: Session,
+    *,
+    stream: str,
+    entries: Sequence[tuple[str, Mapping[str, Any] | None]],
+    now: datetime,
+    school_id: str | None = None,
+    station_id: str | None = None,
+) -> None:
+    """Append one change per (key, document), in order, with one multi-row insert."""
     if stream not in STREAMS:
         raise ValueError(f"unknown stream {stream!r}")
+    if not entries:
+        return
     _lock(session)
-    session.add(
-        Change(
-            stream=stream,
-            school_id=school_id,
-            station_id=station_id,
-            key=key,
-            document=None if document is None else canonical_json(dict(document)),
-            created_at=now,
-        )
-    )
-    session.flush()
+    session.flush()  # the caller's pending rows first, as record() always did
+    rows = [
+        {
+            "stream": stream,
+            "school_id": school_id,
+            "station_id": station_id,
+            "key": key,
+            "document": None if document is None else canonical_json(dict(document)),
+            "created_at": now,
+        }
+        for key, document in entries
+    ]
+    session.execute(insert(Change), rows)
 
 
 def read(
@@ -72,7 +96,7 @@ def read(
     stream: str,
     station: Station,
     after: int,
-    limit: int = MAX_PULL,
+    limit: int = MAX_PULL_PAGE,
     renderers: Mapping[str, Renderer] | None = None,
 ) -> PullResponse:
     """The station's changes in ``stream`` after ``after``, oldest first, at most ``limit``.

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 
-from mcdesk.ids import BadStationId, check_station_id
+from mcdesk.protocol.ids import BadStationId, check_station_id
 from mcdesk.server.admin import StationError, register_station
 from mcdesk.server.issuer import new_issuer_keys, save_issuer
 from mcdesk.server.models import EnrolToken, Station

@@ -4,7 +4,7 @@ Dates are what an administrator types: ``YYYY-MM-DD`` means midnight at the star
 that day in this machine's time zone for ``opens``, and midnight at the end of that day
 for ``closes`` (a grant closing 2026-12-18 is open all of that day). A full ISO date and
 time (``2026-09-01T08:00``, optionally with an offset) is taken as given. Everything is
-stored in UTC; a station compares in UTC too (mcdesk.study.access).
+stored in UTC; a station compares in UTC too (mcdesk.content.access).
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from mcdesk.ids import uuid7
+from mcdesk.protocol.ids import uuid7
+from mcdesk.protocol.streams import Stream
 from mcdesk.server import changes
 from mcdesk.server.models import Grant, Learner, PublishedPack, School, SchoolClass
 from mcdesk.server.schools import AdminError
-from mcdesk.store.times import as_utc
+from mcdesk.server.times import as_utc
 
-GRANTS = "grants"
-ALL_PACKS = "*"  # the station's mcdesk.study.access.ALL_PACKS
+ALL_PACKS = "*"  # the station's mcdesk.content.access.ALL_PACKS
 _PACK_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
@@ -144,7 +144,7 @@ def add_grant(
     session.flush()
     changes.record(
         session,
-        stream=GRANTS,
+        stream=Stream.GRANTS,
         key=f"grant:{grant.id}",
         document=grant_document(grant),
         now=now,
@@ -161,7 +161,7 @@ def revoke_grant(session: Session, *, grant_id: str, now: datetime) -> Grant:
     session.delete(grant)
     changes.record(
         session,
-        stream=GRANTS,
+        stream=Stream.GRANTS,
         key=f"grant:{grant.id}",
         document=None,
         now=now,

@@ -1,7 +1,7 @@
 """The server as code issuer: per station, a code secret and the station's exam key.
 
-Codes are ``code_for(secret, station_id, counter)`` (mcdesk.exam.codes); the station
-holds, per counter, only the exam key sealed under that code (a slot, mcdesk.exam.slots).
+Codes are ``code_for(secret, station_id, counter)`` (mcdesk.protocol.codes); the station
+holds, per counter, only the exam key sealed under that code (a slot, mcdesk.protocol.slots).
 Slots travel in the station's own ``code_slots`` stream (key ``slot:<counter>``); pack
 keys travel in ``pack_keys``, wrapped under the pulling station's exam key at pull time.
 
@@ -36,10 +36,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mcdesk.content.sealing import PackKey
-from mcdesk.exam.codes import code_for
-from mcdesk.exam.keyring import new_exam_key, seal_pack_key
-from mcdesk.exam.slots import DEFAULT_PARAMS, ScryptParams, make_slot
-from mcdesk.exam.unlock import CODE_USED_KIND
+from mcdesk.protocol.codes import code_for
+from mcdesk.protocol.exam_keys import new_exam_key, seal_pack_key
+from mcdesk.protocol.slots import DEFAULT_PARAMS, ScryptParams, make_slot
+from mcdesk.protocol.streams import EventKind, Stream
 from mcdesk.server import changes
 from mcdesk.server.models import Event, ServerPackKey, Station, StationIssuer
 
@@ -47,8 +47,6 @@ from mcdesk.server.models import Event, ServerPackKey, Station, StationIssuer
 SLOT_PARAMS: ScryptParams = DEFAULT_PARAMS
 SLOTS_AHEAD = 40
 SECRET_BYTES = 32
-CODE_SLOTS = "code_slots"
-PACK_KEYS = "pack_keys"
 _RECENT_USES = 200  # code_used events read per top-up; counters only grow
 
 
@@ -106,15 +104,13 @@ def seal_slots(
 def record_slots(
     session: Session, *, station_id: str, slots: list[dict[str, Any]], now: datetime
 ) -> None:
-    for document in slots:
-        changes.record(
-            session,
-            stream=CODE_SLOTS,
-            key=f"slot:{document['counter']}",
-            document=document,
-            now=now,
-            station_id=station_id,
-        )
+    changes.record_many(
+        session,
+        stream=Stream.CODE_SLOTS,
+        entries=[(f"slot:{document['counter']}", document) for document in slots],
+        now=now,
+        station_id=station_id,
+    )
 
 
 def save_issuer(
@@ -160,7 +156,7 @@ def used_through(session: Session, *, station_id: str, issuer_id: str) -> int:
     """The highest counter of this issuer the station reported using (0 for none)."""
     bodies = session.exec(
         select(Event.body)
-        .where(Event.station_id == station_id, Event.kind == CODE_USED_KIND)
+        .where(Event.station_id == station_id, Event.kind == EventKind.CODE_USED)
         .order_by(col(Event.seq).desc())
         .limit(_RECENT_USES)
     )

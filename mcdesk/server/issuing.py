@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mcdesk.badges.award import (
+    Alignment,
     AttemptEvidence,
     Award,
     IdentityKind,
@@ -35,7 +36,9 @@ from mcdesk.badges.award import (
 from mcdesk.badges.issue import issue_badge
 from mcdesk.badges.issuer_key import IssuerKey, issuer_key_from_private
 from mcdesk.badges.status_list import MIN_ENTRIES
-from mcdesk.exam.results import AttemptScore
+from mcdesk.content.standards import Standard, standards_of
+from mcdesk.protocol.attempt_score import AttemptScore
+from mcdesk.protocol.streams import Stream
 from mcdesk.server import changes
 from mcdesk.server.db import make_engine
 from mcdesk.server.models import Badge, BadgeSite, Flag, PublishedPack, School, Station
@@ -43,7 +46,6 @@ from mcdesk.server.models import Result as ResultRow
 from mcdesk.server.signer import load_signer
 from mcdesk.server.standing import earns_badge
 
-BADGES = "badges"
 CLUSTER_FALLBACK = "Career and technical education"
 STATUS_LIST = "1"  # one list of MIN_ENTRIES bits; a second list when it fills is not built
 _INDEX_TRIES = 8
@@ -53,18 +55,32 @@ def badge_earned(session: Session, result: ResultRow) -> bool:
     """Whether a result earns a badge: `standing.earns_badge()` (it counts, the server
     re-scored it and it passed), and no flag (a chain gap, a fork, a score mismatch) waits
     on its event for a person to read."""
+    return result.id in badges_earned(session, [result])
+
+
+def badges_earned(session: Session, results: list[ResultRow]) -> set[str]:
+    """The ids of ``results`` that earn a badge (``badge_earned``), in two queries."""
+    if not results:
+        return set()
     session.flush()  # the re-score and any withholding of this batch are in the query
-    earned = session.exec(
-        select(ResultRow.id).where(col(ResultRow.id) == result.id, earns_badge())
-    ).first()
-    if earned is None:
-        return False
-    flagged = session.exec(
-        select(Flag.id).where(
-            col(Flag.station_id) == result.station_id, col(Flag.event_id) == result.event_id
+    earned = set(
+        session.exec(
+            select(ResultRow.id).where(
+                col(ResultRow.id).in_([result.id for result in results]), earns_badge()
+            )
         )
-    ).first()
-    return flagged is None
+    )
+    events = {(r.station_id, r.event_id): r.id for r in results if r.id in earned}
+    if not events:
+        return set()
+    flagged = session.exec(
+        select(Flag.station_id, Flag.event_id).where(
+            col(Flag.station_id).in_({station for station, _ in events}),
+            col(Flag.event_id).in_({event for _, event in events}),
+        )
+    )
+    withheld = {events.get((station, event or ""), "") for station, event in flagged}
+    return set(events.values()) - withheld
 
 
 def public_url(session: Session) -> str | None:
@@ -162,7 +178,7 @@ def record_badge(session: Session, *, badge: Badge, now: datetime) -> None:
     """Put the badge's current document in its school's ``badges`` stream."""
     changes.record(
         session,
-        stream=BADGES,
+        stream=Stream.BADGES,
         key=badge.credential_id,
         document=badge_document(badge),
         now=now,
@@ -177,17 +193,32 @@ def _skill(entry: object) -> SkillSpec:
     return SkillSpec(skill_id=str(entry), name=str(entry))
 
 
+def _alignment(standard: Standard, skills: tuple[SkillSpec, ...]) -> Alignment:
+    """A standard as an Open Badges alignment; its description names the skills it covers."""
+    names = {skill.skill_id: skill.name for skill in skills}
+    covered = [names.get(skill_id, skill_id) for skill_id in standard.skills]
+    return Alignment(
+        target_name=standard.title,
+        target_url=standard.url,
+        target_framework=standard.framework,
+        target_code=standard.code,
+        target_description=("Skills: " + "; ".join(covered)) if covered else None,
+    )
+
+
 def _spec(manifest: dict[str, Any], base: str | None) -> MicroCredentialSpec:
     """The achievement from a published manifest (publish checked it; gaps get plain words)."""
     pack_id = str(manifest["id"])
     title = str(manifest.get("title") or pack_id)
     skills = manifest.get("skills")
+    skill_specs = tuple(_skill(entry) for entry in skills) if isinstance(skills, list) else ()
     return MicroCredentialSpec(
         achievement_id=f"{base}/ob2/badgeclasses/{pack_id}" if base else f"urn:mcdesk:{pack_id}",
         name=title,
         description=str(manifest.get("summary") or title),
         career_cluster=str(manifest.get("career_cluster") or CLUSTER_FALLBACK),
-        skills=tuple(_skill(entry) for entry in skills) if isinstance(skills, list) else (),
+        skills=skill_specs,
+        alignments=tuple(_alignment(entry, skill_specs) for entry in standards_of(manifest)),
         # The server hosts the picture at its public URL; without one, 2.0 inlines it.
         image_url=badge_image_url(base, pack_id) if base else None,
     )

@@ -228,17 +228,6 @@ class EnrolResponse(BaseModel):
 
 # --- Pull streams, grants, accommodations, the server as code issuer, content ---------
 
-STREAMS = (
-    "roster",
-    "grants",
-    "accommodations",
-    "code_slots",
-    "pack_keys",
-    "catalog",
-    "badges",
-    "announcements",
-)
-
 
 class Change(ServerTable, table=True):
     """One entry of a pull stream: the whole current document of an entity, or a deletion.
@@ -289,7 +278,7 @@ class StationIssuer(ServerTable, table=True):
     """The server as code issuer for one station: its code secret and its exam key.
 
     Slots up to ``slots_through`` have been sealed and put in the station's code_slots
-    stream; codes for any counter come from ``secret`` (mcdesk.exam.codes.code_for).
+    stream; codes for any counter come from ``secret`` (mcdesk.protocol.codes.code_for).
     Slots up to ``slots_wanted`` are owed: a sealer holding the lease (``sealing_until``)
     seals them off the request path (mcdesk.server.sealer).
     """
@@ -392,7 +381,7 @@ class PullResponse(BaseModel):
 
 
 class SignedAnswer(BaseModel):
-    """A server answer in the signed-file envelope (mcdesk.sync.files), signed by the server key."""
+    """A server answer in the signed-file envelope (protocol.files), signed by the server key."""
 
     kind: str
     format: int

@@ -34,17 +34,18 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session
 
-from mcdesk.canonical import canonical_json
-from mcdesk.ids import new_station_id
 from mcdesk.keys import public_key_b64
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.files import PROVISION_KIND, signed_file
+from mcdesk.protocol.ids import new_station_id
+from mcdesk.protocol.streams import STREAMS, Stream
 from mcdesk.server import changes
 from mcdesk.server.app import stream_renderers
 from mcdesk.server.issuer import SLOTS_AHEAD, new_issuer_keys, save_issuer, seal_slots, top_up
-from mcdesk.server.models import STREAMS, School, Station
+from mcdesk.server.models import School, Station
 from mcdesk.server.publish import current_pack_parts
 from mcdesk.server.schools import AdminError
 from mcdesk.server.signer import ensure_signer
-from mcdesk.sync.files import PROVISION_KIND, signed_file
 
 # One page holds the whole stream: only the newest document of each key is written.
 WHOLE_STREAM = 2**62
@@ -87,7 +88,7 @@ def _packs(session: Session) -> list[dict[str, Any]]:
 def stream_pages(session: Session, station: Station) -> dict[str, dict[str, Any]]:
     """Every stream as one pull page from cursor 0 would give it to this station."""
     renderers = stream_renderers()  # the pull route's own
-    pages = {}
+    pages: dict[str, dict[str, Any]] = {}
     for stream in STREAMS:
         page = changes.read(
             session,
@@ -97,7 +98,7 @@ def stream_pages(session: Session, station: Station) -> dict[str, dict[str, Any]
             limit=WHOLE_STREAM,
             renderers=renderers,
         )
-        pages[stream] = {
+        pages[stream.value] = {
             "items": [item.model_dump() for item in page.items],
             "cursor": page.cursor,
         }
@@ -188,7 +189,7 @@ def update_station(
         "packs": packs,
     }
     data = signed_file(PROVISION_KIND, canonical_json(payload), signer.private_key)
-    slots = sum(1 for item in streams["code_slots"]["items"] if item["document"] is not None)
+    slots = sum(1 for item in streams[Stream.CODE_SLOTS]["items"] if item["document"] is not None)
     return Provision(
         station_id=station.id,
         station_name=station.name,

@@ -32,6 +32,7 @@ from mcdesk.paths import (
     bundled_publishers_dir,
     resolve_paths,
 )
+from mcdesk.protocol.streams import Stream
 from mcdesk.server import changes
 from mcdesk.server.models import ContentBlob, PublishedPack, ServerPackKey
 
@@ -176,7 +177,7 @@ def publish_pack(
     size = sum(int(entry["size"]) for entry in pack.manifest["files"])
     document = catalog_document(pack, manifest_sha256=manifest_sha256, size=size)
     # The first change takes the change-table lock (PostgreSQL): publishes run one at a time.
-    changes.record(session, stream="catalog", key=pack.pack_id, document=document, now=now)
+    changes.record(session, stream=Stream.CATALOG, key=pack.pack_id, document=document, now=now)
     new_blobs, new_bytes = _store_blobs(session, pack.files)
     session.add(
         PublishedPack(
@@ -196,7 +197,7 @@ def publish_pack(
         )
         changes.record(
             session,
-            stream="pack_keys",
+            stream=Stream.PACK_KEYS,
             key=f"{key.pack_id}:{key.key_id}",
             document={"pack_id": key.pack_id, "key_id": key.key_id},
             now=now,

@@ -13,13 +13,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from mcdesk.canonical import canonical_json
 from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.keys import verify_signature
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.streams import EventKind
 from mcdesk.server.batch import Carried, NewEvent, write_batch
 from mcdesk.server.bodylimit import PUSH_BODY_BYTES
 from mcdesk.server.examlog import LogRefused, parse_chunk
-from mcdesk.server.issuing import issue_if_earned
+from mcdesk.server.issuing import badges_earned, issue_if_earned
 from mcdesk.server.models import (
     Event,
     Flag,
@@ -34,11 +35,8 @@ from mcdesk.server.models import Result as ResultRow
 from mcdesk.server.signer import ServerSigner, public_key_from_b64
 from mcdesk.server.storable import storable_int, storable_text
 
-MAX_EVENTS = 500
 # An event, or the result it carries, is part of one push body and never larger.
 MAX_DOCUMENT_BYTES = PUSH_BODY_BYTES
-EXAM_RESULT_KIND = "exam_result"
-EXAM_LOG_KIND = "exam_log"
 
 
 @dataclass(slots=True)
@@ -216,7 +214,7 @@ def _extra_for(
 ) -> Carried | None:
     """What the event carries, checked; None (and the event rejected) if it fails a check."""
     extra = Carried()
-    if pushed.kind == EXAM_LOG_KIND:
+    if pushed.kind == EventKind.EXAM_LOG:
         try:
             extra.log_entries = parse_chunk(document, key)
         except LogRefused as exc:
@@ -229,7 +227,7 @@ def _extra_for(
                 why=str(exc),
             )
             return None
-    elif pushed.kind == EXAM_RESULT_KIND:
+    elif pushed.kind == EventKind.EXAM_RESULT:
         result, why = _signed_result(document, key)
         if result is None:
             _reject(
@@ -312,6 +310,7 @@ def store_batch(
             new_ids.add(pushed.id)
     new = _unclaimed_results(session, outcome, station_id=station_id, items=new)
     stored_items = _write(session, station_id=station_id, items=new, signer=signer, now=now)
+    issuing: list[Carried] = []
     for item, receipt in stored_items:
         if receipt is None:
             stored = _existing(session, station_id=station_id, event_id=item.pushed.id)
@@ -330,7 +329,13 @@ def store_batch(
             )
         outcome.response.accepted.append(item.pushed.id)
         outcome.response.receipts.append(_receipt_public(receipt))
-        _issue(session, item.carried, now=now)
+        if item.carried.result is not None:
+            issuing.append(item.carried)
+    # One look for the whole batch at which results earn a badge (most do not, yet).
+    earned = badges_earned(session, [carried.result for carried in issuing if carried.result])
+    for carried in issuing:
+        if carried.result is not None and carried.result.id in earned:
+            _issue(session, carried, now=now)
     for pushed in again:
         stored = _existing(session, station_id=station_id, event_id=pushed.id)
         if stored is not None:

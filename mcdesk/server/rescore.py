@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from mcdesk.content.sealing import PackKey, SealError, bank_aad, unseal
-from mcdesk.exam.results import AttemptScore, score_form
+from mcdesk.protocol.attempt_score import AttemptScore, score_form
 from mcdesk.server.issuing import issue_if_earned
 from mcdesk.server.models import ContentBlob, Event, Flag, PublishedPack, Result, ServerPackKey
 

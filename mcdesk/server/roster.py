@@ -21,10 +21,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from mcdesk.ids import uuid7
+from mcdesk.protocol.ids import uuid7
 from mcdesk.server.models import Learner, SchoolClass, Teacher
 from mcdesk.server.pins import PinToSettle, settle_pins
-from mcdesk.server.schools import learner_document, record_class, record_learner
+from mcdesk.server.schools import learner_document, record_class, record_learners
 
 REQUIRED_COLUMNS = ("class", "learner")
 EXTERNAL_ID = "external_id"
@@ -282,13 +282,14 @@ def import_roster_csv(
         session.add(school_class)
         session.flush()  # no ORM relationships: the class row must exist before learners
         record_class(session, school_class, now=now)
+    changed: list[Learner] = []
     for match, before, job in settling:
         if job is not None and (new_hash := next(hashes)) is not None:
             match.pin_hash = new_hash
         session.add(match)
         if learner_document(match) != before:
-            session.flush()
-            record_learner(session, match, school_id=school_id, now=now)
+            changed.append(match)
+    record_learners(session, changed, school_id=school_id, now=now)  # flushes the learners
     if pins and write_pins is not None:
         try:
             write_pins(pins)

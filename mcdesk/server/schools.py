@@ -9,19 +9,20 @@ station's sign-in checks).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from mcdesk.ids import uuid7
 from mcdesk.passwords import hash_secret
+from mcdesk.protocol.ids import uuid7
+from mcdesk.protocol.streams import Stream
 from mcdesk.server import changes
 from mcdesk.server.models import Learner, School, SchoolClass, Teacher, WebSession
 from mcdesk.server.roles import TEACHER_ROLE, TEACHER_ROLES
 
-ROSTER = "roster"
 MIN_PASSWORD_CHARS = 8
 MAX_NAME_CHARS = 100
 
@@ -65,7 +66,7 @@ def learner_document(learner: Learner) -> dict[str, Any]:
 def record_school(session: Session, school: School, *, now: datetime) -> None:
     changes.record(
         session,
-        stream=ROSTER,
+        stream=Stream.ROSTER,
         key=f"school:{school.id}",
         document=school_document(school),
         now=now,
@@ -76,7 +77,7 @@ def record_school(session: Session, school: School, *, now: datetime) -> None:
 def record_teacher(session: Session, teacher: Teacher, *, now: datetime) -> None:
     changes.record(
         session,
-        stream=ROSTER,
+        stream=Stream.ROSTER,
         key=f"teacher:{teacher.id}",
         document=teacher_document(teacher),
         now=now,
@@ -87,7 +88,7 @@ def record_teacher(session: Session, teacher: Teacher, *, now: datetime) -> None
 def record_class(session: Session, school_class: SchoolClass, *, now: datetime) -> None:
     changes.record(
         session,
-        stream=ROSTER,
+        stream=Stream.ROSTER,
         key=f"class:{school_class.id}",
         document=class_document(school_class),
         now=now,
@@ -96,11 +97,17 @@ def record_class(session: Session, school_class: SchoolClass, *, now: datetime) 
 
 
 def record_learner(session: Session, learner: Learner, *, school_id: str, now: datetime) -> None:
-    changes.record(
+    record_learners(session, [learner], school_id=school_id, now=now)
+
+
+def record_learners(
+    session: Session, learners: Sequence[Learner], *, school_id: str, now: datetime
+) -> None:
+    """One roster change per learner, in order (one insert for a whole import)."""
+    changes.record_many(
         session,
-        stream=ROSTER,
-        key=f"learner:{learner.id}",
-        document=learner_document(learner),
+        stream=Stream.ROSTER,
+        entries=[(f"learner:{lr.id}", learner_document(lr)) for lr in learners],
         now=now,
         school_id=school_id,
     )

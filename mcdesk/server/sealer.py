@@ -10,8 +10,9 @@ stopped worker expires. Memory: ``threads`` × 64 MiB of scrypt per worker (at
 DEFAULT_PARAMS), whatever the number of requests.
 
 A pull that is owed slots waits up to ``PULL_WAIT_SECONDS`` for them (polling the
-database, as the sealing may happen in another worker) and sends what is ready: the
-rest arrives with the next sync.
+database, as the sealing may happen in another worker), and no more than
+``READY_GRACE_SECONDS`` once its first new slots are ready; it sends what is ready and
+the rest arrives with the next sync.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ from mcdesk.server.models import Station, StationIssuer
 
 THREADS = 2  # per worker: 128 MiB of scrypt at most
 CHUNK = 5  # slots per lease: a pull waiting for them sees progress every ~0.75 s
+FIRST_CHUNK = 1  # a new station's first lease: one slot (~0.15 s) lets it use its pack keys
 LEASE = timedelta(seconds=60)
 IDLE_SECONDS = 5.0  # how often an idle thread looks for work other workers were asked
 PULL_WAIT_SECONDS = 3.0
+FIRST_SLOT_WAIT_SECONDS = 8.0  # well inside a pull request's 30 s timeout (mcdesk.sync.pull)
+READY_GRACE_SECONDS = 1.0  # once new slots are ready, how much longer a pull waits for more
 POLL_SECONDS = 0.1
 
 
@@ -85,7 +89,10 @@ def seal_one_chunk(engine: Engine) -> int:
         if station_id is None:
             return 0
         try:
-            return seal_owed(session, station_id=station_id, now=datetime.now(UTC), most=CHUNK)
+            issuer = session.get(StationIssuer, station_id)
+            # A station with no slot yet cannot use its pack keys: its first slot alone.
+            most = FIRST_CHUNK if issuer is not None and issuer.slots_through == 0 else CHUNK
+            return seal_owed(session, station_id=station_id, now=datetime.now(UTC), most=most)
         finally:
             session.rollback()
             release(session, station_id=station_id)
@@ -129,21 +136,35 @@ class SlotSealer:
                 self._wake.clear()
 
     def prepare_pull(self, session: Session, station: Station, now: datetime) -> None:
-        """Before a ``code_slots`` page: owe what the station lacks, wait briefly for it."""
+        """Before a ``code_slots`` page: owe what the station lacks, wait briefly for it.
+
+        The wait ends when everything owed is sealed, at ``PULL_WAIT_SECONDS``
+        (``FIRST_SLOT_WAIT_SECONDS`` for a station that holds no slot yet: without one it
+        cannot use its pack keys), or ``READY_GRACE_SECONDS`` after the first new slots are
+        ready: a station just enrolled starts with a few and gets the rest at its next
+        sync, rather than waiting out the sealing of all 40 inside its first sync.
+        """
         station_id = station.id  # read now: attributes expire at the commit below
         owe_slots(session, station_id=station_id, now=now)
         session.commit()
-        deadline = time.monotonic() + PULL_WAIT_SECONDS
+        deadline, first_through = 0.0, None
         while True:
-            row = session.exec(
+            through, wanted = session.exec(
                 select(StationIssuer.slots_through, StationIssuer.slots_wanted).where(
                     col(StationIssuer.station_id) == station_id
                 )
             ).one()
             session.commit()  # each look is its own snapshot
-            if row[0] >= row[1]:
+            if through >= wanted:
                 return
-            if time.monotonic() >= deadline:
+            looked = time.monotonic()
+            if first_through is None:
+                first_through = through
+                wait = FIRST_SLOT_WAIT_SECONDS if through == 0 else PULL_WAIT_SECONDS
+                deadline = looked + wait
+            elif through > first_through:
+                deadline = min(deadline, looked + READY_GRACE_SECONDS)
+            if looked >= deadline:
                 return  # send what is sealed; the rest comes with the next sync
             self.kick()
             time.sleep(POLL_SECONDS)

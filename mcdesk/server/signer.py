@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from mcdesk.canonical import canonical_json
 from mcdesk.keys import key_id, public_key_b64
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.files import signed_document
 from mcdesk.server.models import ServerKey, SignedAnswer
-from mcdesk.sync.files import signed_document
 
 
 @dataclass(frozen=True, slots=True)

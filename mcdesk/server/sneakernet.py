@@ -15,14 +15,10 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from mcdesk.canonical import canonical_json
 from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.keys import verify_signature
-from mcdesk.server.issuing import school_badges
-from mcdesk.server.models import PushedEvent, Station
-from mcdesk.server.push import PushOutcome, store_batch
-from mcdesk.server.signer import ServerSigner, public_key_from_b64
-from mcdesk.sync.files import (
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.files import (
     EXPORT_KIND,
     MAX_FILE_BYTES,
     RECEIPTS_KIND,
@@ -30,6 +26,10 @@ from mcdesk.sync.files import (
     read_signed_file,
     signed_file,
 )
+from mcdesk.server.issuing import school_badges
+from mcdesk.server.models import PushedEvent, Station
+from mcdesk.server.push import PushOutcome, store_batch
+from mcdesk.server.signer import ServerSigner, public_key_from_b64
 
 BATCH = 500
 

@@ -52,6 +52,11 @@ EXPECTED_TABLES["0009"] = EXPECTED_TABLES["0008"] | WALLET_TABLES
 NOTICE_TABLES = frozenset({"announcement"})
 EXPECTED_TABLES["0010"] = EXPECTED_TABLES["0009"] | NOTICE_TABLES
 
+# Revisions that leave the search index empty (they only run its DDL). The index is data
+# made from the packs, so it is filled again by today's code, in the upgrade's own
+# transaction, rather than by code frozen into a revision that could change shape.
+SEARCH_INDEX_EMPTIED = frozenset({"0002", "0004"})
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -76,19 +81,33 @@ def current_revision(connection: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
+def empties_search_index(before: str | None, after: str | None) -> bool:
+    """Whether upgrading from ``before`` to ``after`` ran a revision that emptied the index."""
+    if before is None or after is None:  # a fresh store has no packs to index
+        return False
+    ran = REVISIONS[REVISIONS.index(before) + 1 : REVISIONS.index(after) + 1]
+    return any(revision in SEARCH_INDEX_EMPTIED for revision in ran)
+
+
 def upgrade(database: Path, *, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` in one transaction."""
+    """Apply migrations up to ``revision``, and fill an emptied search index, in one transaction."""
     from alembic import command
     from alembic.config import Config
 
     from mcdesk.store.engine import make_engine
+    from mcdesk.store.search_index import rebuild_search_index
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     engine = make_engine(database)
     try:
         with engine.begin() as connection:
+            raw = connection.connection.dbapi_connection
+            assert isinstance(raw, sqlite3.Connection)  # the station store is SQLite
+            before = current_revision(raw)
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
+            if empties_search_index(before, current_revision(raw)):
+                rebuild_search_index(raw)
     finally:
         engine.dispose()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from mcdesk.content.search_index import CREATE_SEARCH_TABLE, rebuild_search_index
+from mcdesk.store.search_index import CREATE_SEARCH_TABLE, rebuild_search_index
 
 SEARCH_INDEX = "catalog_search"  # the FTS5 table; its shadow tables are catalog_search_*
 

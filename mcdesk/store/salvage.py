@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mcdesk.content.search_index import rebuild_search_index
 from mcdesk.store.identity import CURSOR_PREFIX, read_identity
 from mcdesk.store.migrate import EXPECTED_TABLES, current_revision
 from mcdesk.store.repair import SEARCH_INDEX
+from mcdesk.store.search_index import rebuild_search_index
 
 MIN_ROWID = -(2**63)
 MAX_ROWID = 2**63 - 1

@@ -18,11 +18,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from mcdesk.content.access import granted_pack_ids, is_granted
 from mcdesk.content.catalog import CatalogEntry, list_catalog, load_manifest, read_pack_file
 from mcdesk.store.connection import opened
 from mcdesk.study import prefs as prefs_store
 from mcdesk.study import progress, signin
-from mcdesk.study.access import granted_pack_ids, is_granted
 from mcdesk.study.home import LearnerHome, RosterEntry, learner_home, roster
 from mcdesk.study.progress import SkillState
 

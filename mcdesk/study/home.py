@@ -6,10 +6,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from mcdesk.content.access import granted_pack_ids, is_granted
 from mcdesk.content.catalog import CatalogEntry, list_catalog, load_manifest
-from mcdesk.study.access import granted_pack_ids, is_granted
+from mcdesk.content.skill_states import SkillState, last_opened, skill_states, state_of
 from mcdesk.study.announcements import Notice, notices_for
-from mcdesk.study.states import SkillState, last_opened, skill_states, state_of
 
 
 @dataclass(frozen=True, slots=True)

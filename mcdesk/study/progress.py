@@ -10,9 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from mcdesk.ids import uuid7
-from mcdesk.store.tables import SelfCheckRun, SkillProgress
-from mcdesk.study.states import (
+from mcdesk.content.skill_states import (
     MASTERY,
     STAGE_LABELS,
     Readiness,
@@ -23,7 +21,10 @@ from mcdesk.study.states import (
     skill_states,
     state_of,
 )
-from mcdesk.sync.outbox import add_event
+from mcdesk.protocol.ids import uuid7
+from mcdesk.protocol.streams import EventKind
+from mcdesk.store.outbox import add_event
+from mcdesk.store.tables import SelfCheckRun, SkillProgress
 
 __all__ = [
     "MASTERY",
@@ -70,7 +71,7 @@ def record_opened(
             "skill_id": skill_id,
             "at": now.isoformat(),
         }
-        add_event(session, kind="skill_opened", body=body, now=now)
+        add_event(session, kind=EventKind.SKILL_OPENED, body=body, now=now)
         session.commit()
 
 
@@ -92,7 +93,7 @@ def add_active_time(
         }
         add_event(
             session,
-            kind="active_time",
+            kind=EventKind.ACTIVE_TIME,
             body=body,
             now=now,
             coalesce_key=f"active_time:{learner_id}:{pack_id}:{skill_id}",
@@ -117,7 +118,7 @@ def mark_studied(
             "skill_id": skill_id,
             "at": now.isoformat(),
         }
-        add_event(session, kind="skill_studied", body=body, now=now)
+        add_event(session, kind=EventKind.SKILL_STUDIED, body=body, now=now)
         session.commit()
 
 
@@ -157,6 +158,6 @@ def record_selfcheck(
             "total": total,
             "responses": dict(responses),
         }
-        add_event(session, kind="selfcheck_result", body=body, now=now)
+        add_event(session, kind=EventKind.SELFCHECK_RESULT, body=body, now=now)
         session.commit()
     return run_id

@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mcdesk.content.scoring import ItemScore, response_problem, score_item
-from mcdesk.study.states import MASTERY
+from mcdesk.content.skill_states import MASTERY
+from mcdesk.protocol.scoring import ItemScore, response_problem, score_item
 
 
 @dataclass(frozen=True, slots=True)

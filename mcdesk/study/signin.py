@@ -19,7 +19,6 @@ from sqlmodel import Session, select
 from mcdesk.passwords import verify_secret
 from mcdesk.store.tables import Learner, Teacher
 from mcdesk.throttle import AlchemyStatements, forget, station_reading, take_try
-from mcdesk.throttle import wait_after as wait_after  # the rule's home is mcdesk.throttle
 
 THROTTLE_TABLE = "signin_throttle"
 

@@ -1,6 +1,6 @@
 """Signed server answers (pull pages, manifests): checked against the pinned key and the request.
 
-A server answer comes in the signed-file envelope (mcdesk.sync.files) and names the
+A server answer comes in the signed-file envelope (mcdesk.protocol.files) and names the
 station and the request it answers, including the request's random nonce. Checking the
 signature with the pinned key stops an edit on the way; checking the names stops a page
 meant for another station, or recorded from an earlier request, from being used here.
@@ -16,9 +16,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from mcdesk.jsonread import JsonRefused
 from mcdesk.jsonread import read_json as read_untrusted
+from mcdesk.protocol.files import FileRefused, open_signed
+from mcdesk.protocol.signing import NONCE_HEADER, STATION_HEADER
 from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, read_json
-from mcdesk.sync.files import FileRefused, open_signed
-from mcdesk.sync.signing import NONCE_HEADER, STATION_HEADER
 from mcdesk.sync.status import NOTHING_USED
 
 # A pull page is at most 500 items; code slots and roster hashes are a few hundred bytes.

@@ -6,6 +6,7 @@ the exam key the code slots carry, so code slots come first.
 
 from __future__ import annotations
 
+from mcdesk.protocol.streams import Stream
 from mcdesk.sync.apply_accommodations import apply_accommodations
 from mcdesk.sync.apply_announcements import apply_announcements
 from mcdesk.sync.apply_badges import apply_badges
@@ -16,15 +17,15 @@ from mcdesk.sync.content import apply_catalog
 from mcdesk.sync.pull import Applier
 
 STREAM_APPLIERS: dict[str, Applier] = {
-    "roster": apply_roster,
-    "grants": apply_grants,
-    "accommodations": apply_accommodations,
-    "code_slots": apply_code_slots,
-    "pack_keys": apply_pack_keys,
+    Stream.ROSTER: apply_roster,
+    Stream.GRANTS: apply_grants,
+    Stream.ACCOMMODATIONS: apply_accommodations,
+    Stream.CODE_SLOTS: apply_code_slots,
+    Stream.PACK_KEYS: apply_pack_keys,
     # The offer only: the round's content step downloads what it lists.
-    "catalog": apply_catalog,
+    Stream.CATALOG: apply_catalog,
     # Checked against the pinned server key; a bad badge is logged, never stored.
-    "badges": apply_badges,
+    Stream.BADGES: apply_badges,
     # A class's notices and due dates for its learners' home screen (names roster classes).
-    "announcements": apply_announcements,
+    Stream.ANNOUNCEMENTS: apply_announcements,
 }

@@ -23,7 +23,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from mcdesk.exam.console import CODE_ISSUER_KEY, code_issuer
-from mcdesk.exam.slots import SALT_BYTES, ScryptParams
+from mcdesk.protocol.slots import SALT_BYTES, ScryptParams
 from mcdesk.store.tables import SyncState
 from mcdesk.sync.apply_roster import retire_demo_school
 from mcdesk.sync.documents import binary, raw_connection, split_key, state_value, text, whole

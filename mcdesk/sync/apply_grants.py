@@ -1,7 +1,7 @@
 """The ``grants`` stream on a station: which micro-credentials a class or learner may open.
 
 Documents ``{id, pack_id, class_id, learner_id, opens_at, closes_at}`` under
-``grant:<id>`` become ``access_grant`` rows (read by mcdesk.study.access); a deleted
+``grant:<id>`` become ``access_grant`` rows (read by mcdesk.content.access); a deleted
 grant (revoked on the server) removes its row. A grant names a class or a learner, never
 both: the station opens a grant to whoever matches either.
 """

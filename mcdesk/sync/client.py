@@ -25,13 +25,11 @@ from sqlalchemy import exists
 from sqlmodel import Session, col, func, select
 
 from mcdesk import jsonread
+from mcdesk.protocol.documents import MAX_PUSH_EVENTS, PUSH_PATH, SERVER_KEY_PATH
+from mcdesk.protocol.signing import signed_headers
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import OutboxEvent, SyncReceipt, SyncState
-from mcdesk.sync.signing import signed_headers
 
-PUSH_PATH = "/api/v1/push"
-SERVER_KEY_PATH = "/api/v1/server-key"
-MAX_BATCH = 500  # the server refuses more per request
 LAST_PUSH_KEY = "last_push_at"
 NOT_UNDERSTOOD = "response was not understood"
 # Bounds on what the server may answer: a pull page or push answer, and one receipt.
@@ -238,7 +236,7 @@ def push_once(
     server_url: str,
     server_public_key: Ed25519PublicKey,
     session: requests.Session | None = None,
-    batch_size: int = MAX_BATCH,
+    batch_size: int = MAX_PUSH_EVENTS,
     timeout: float = 10,
     now: Callable[[], datetime] = _utc_now,
 ) -> PushReport:
@@ -247,8 +245,8 @@ def push_once(
     Batches before a failed one keep their stored receipts; the failed batch changes
     nothing. Rejected events stay unsent and are reported, not retried in this call.
     """
-    if not 1 <= batch_size <= MAX_BATCH:
-        raise ValueError(f"batch_size must be between 1 and {MAX_BATCH}")
+    if not 1 <= batch_size <= MAX_PUSH_EVENTS:
+        raise ValueError(f"batch_size must be between 1 and {MAX_PUSH_EVENTS}")
     http = session or requests.Session()
     url, path = endpoint(server_url, PUSH_PATH)
     report = PushReport()

@@ -38,6 +38,8 @@ from mcdesk.content.limits import DEFAULT_LIMITS, PackLimits
 from mcdesk.content.verify import SignedManifest, verify_manifest, verify_parts
 from mcdesk.content.versions import parse_version
 from mcdesk.keys import PublisherKey
+from mcdesk.protocol.files import MANIFEST_KIND
+from mcdesk.protocol.streams import Stream
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import Blob, Pack, RemotePack
 from mcdesk.sync.answers import signed_answer_body
@@ -52,11 +54,10 @@ from mcdesk.sync.downloads import (
     staged_size,
     sweep,
 )
-from mcdesk.sync.files import MANIFEST_KIND
 from mcdesk.sync.pull import Item, PullRefused
 from mcdesk.sync.status import NOTHING_USED
 
-CATALOG_STREAM = "catalog"
+CATALOG_STREAM = Stream.CATALOG
 PACKS_PATH = "/api/v1/packs/"
 STAGING_DIR = "downloads"
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")

@@ -21,8 +21,8 @@ import urllib3
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from mcdesk.content.errors import PackRefused
+from mcdesk.protocol.signing import signed_headers
 from mcdesk.sync.client import SyncError, endpoint, refusal, send
-from mcdesk.sync.signing import signed_headers
 
 BLOBS_PATH = "/api/v1/blobs/"
 CHUNK = 64 * 1024

@@ -11,10 +11,10 @@ from sqlmodel import Session
 from mcdesk.keys import public_key_b64
 from mcdesk.store.engine import make_engine
 from mcdesk.store.identity import remember_identity
+from mcdesk.store.sync_state import SERVER_URL_KEY
 from mcdesk.store.tables import SyncState
 from mcdesk.sync.client import SyncError
 from mcdesk.sync.status import SERVER_PUBLIC_KEY as SERVER_PUBLIC_KEY
-from mcdesk.sync.status import SERVER_URL_KEY as SERVER_URL_KEY
 
 
 def enrolled_server_url(database: Path) -> str | None:

@@ -31,19 +31,20 @@ from sqlalchemy import text as sql
 from sqlmodel import Session, select
 
 from mcdesk.content.errors import PackRefused
-from mcdesk.exam.logpush import EXAM_LOG_KIND, QUEUED_THROUGH_KEY
+from mcdesk.exam.logpush import QUEUED_THROUGH_KEY
 from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.keys import PublisherKey, key_id, public_key_b64, verify_signature, write_private_key
+from mcdesk.protocol.files import FORMAT, MAX_FILE_BYTES, PROVISION_KIND
+from mcdesk.protocol.streams import SIGNED_EVENT_KINDS
 from mcdesk.store.engine import make_engine
 from mcdesk.store.identity import remember_identity
+from mcdesk.store.sync_state import SERVER_URL_KEY
 from mcdesk.store.tables import Station, SyncState
 from mcdesk.sync.appliers import STREAM_APPLIERS
 from mcdesk.sync.content import install_parts
-from mcdesk.sync.files import FORMAT, MAX_FILE_BYTES, PROVISION_KIND
-from mcdesk.sync.pinning import SERVER_PUBLIC_KEY, SERVER_URL_KEY
+from mcdesk.sync.pinning import SERVER_PUBLIC_KEY
 from mcdesk.sync.pull import CURSOR_PREFIX, Applier, Item, PullRefused, cursor_of
 
-SIGNED_KINDS = ("exam_result", EXAM_LOG_KIND)  # outbox events the station key signed
 MAKE_ANOTHER = "make a new one with `mcdesk admin provision`"
 
 
@@ -243,7 +244,7 @@ def _unsent_signed(session: Session) -> int:
             "SELECT count(*) FROM outbox WHERE kind IN (:result, :log)"
             " AND id NOT IN (SELECT event_id FROM receipt)"
         ),
-        {"result": SIGNED_KINDS[0], "log": SIGNED_KINDS[1]},
+        {"result": SIGNED_EVENT_KINDS[0], "log": SIGNED_EVENT_KINDS[1]},
     ).scalar_one()
     marker = session.get(SyncState, QUEUED_THROUGH_KEY)
     after = 0 if marker is None else int(marker.value)

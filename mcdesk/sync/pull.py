@@ -20,17 +20,17 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlmodel import Session
 
+from mcdesk.protocol.documents import MAX_PULL_PAGE, PULL_PATH
+from mcdesk.protocol.files import PULL_PAGE_KIND
+from mcdesk.protocol.signing import signed_headers
 from mcdesk.store.engine import make_engine
 from mcdesk.store.tables import SyncState
 from mcdesk.sync.answers import signed_answer_body
 from mcdesk.sync.client import NOT_UNDERSTOOD, SyncError, endpoint, refusal, send
-from mcdesk.sync.files import PULL_PAGE_KIND
-from mcdesk.sync.signing import signed_headers
 
-PULL_PATH = "/api/v1/pull/"
 CURSOR_PREFIX = "cursor:"
 # The server's own limit; more pages follow while it says ``more``.
-PAGE = 500
+PAGE = MAX_PULL_PAGE  # the most the server gives; tests shrink it
 MAX_PAGES = 10_000  # a server that always says "more" must not keep a station forever
 
 Item = tuple[str, dict[str, Any] | None]

@@ -1,7 +1,10 @@
 """One sync round: trust the server's key, then run the sync steps in order.
 
-A round is explicit, ordered stages (``STEPS``: push, pull, content); each step takes a
-``RoundContext`` and returns its report. Push comes first: the server refills code slots
+A round is explicit, named, ordered stages over one ``RoundContext``: ``pin`` (this
+station's identity, the server's key fetched and pinned) builds the context, then
+``STEPS`` (push, pull, content) each take it and return their report. Each stage that
+runs to its end is recorded (``last_finished_stage``), so a round stopped part-way says
+where. Push comes first: the server refills code slots
 from the code use a push reports, so the pull after it brings the refill at once.
 The round records its attempt, success or failure in ``sync_state`` so the app and
 ``mcdesk sync`` can say how sync stands. Nothing here sleeps or starts threads.
@@ -36,11 +39,13 @@ from mcdesk.sync.status import (
     LAST_ATTEMPT_KEY,
     LAST_ERROR_KEY,
     LAST_REFUSED_KEY,
+    LAST_STAGE_KEY,
     LAST_SUCCESS_KEY,
 )
 
 REQUEST_TIMEOUT = 10.0  # seconds per HTTP exchange
 PULL_TIMEOUT = 30.0  # a code-slot page may make the server seal new slots first
+PIN_STAGE = "pin"  # the stage before the steps: it builds the RoundContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,12 @@ class RoundReport:
 
     server_url: str
     results: dict[str, object] = field(default_factory=dict)
+    finished: list[str] = field(default_factory=list)  # stage names, in the order they ended
+
+    def finish(self, database: Path, stage: str) -> None:
+        """Note a stage that ran to its end, here and in ``sync_state``."""
+        self.finished.append(stage)
+        _record(database, {LAST_STAGE_KEY: stage})
 
     @property
     def push(self) -> PushReport:
@@ -297,8 +308,9 @@ def run_round(
     is raised, and a success records its time and clears the last error. Every step's
     writes are its own transactions, so a round stopped anywhere loses nothing.
     """
-    _record(database, {LAST_ATTEMPT_KEY: now().isoformat()})
+    _record(database, {LAST_ATTEMPT_KEY: now().isoformat(), LAST_STAGE_KEY: None})
     http = session or requests.Session()
+    report = RoundReport(server_url=server_url)
     try:
         try:
             context = _prepare(
@@ -310,9 +322,10 @@ def run_round(
                 now=now,
                 timeout=timeout,
             )
-            report = RoundReport(server_url=server_url)
+            report.finish(database, PIN_STAGE)
             for step in steps:
                 report.results[step.name] = step.run(context)
+                report.finish(database, step.name)
         except SQLAlchemyError as exc:
             # Busy past busy_timeout, or damaged: say so, and let the next round try again.
             reason = f"the station's database could not be used ({exc.__class__.__name__})"

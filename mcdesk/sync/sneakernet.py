@@ -19,16 +19,11 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, select
 
-from mcdesk.canonical import canonical_json
 from mcdesk.exam.logpush import queue_log
 from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.keys import public_key_b64
-from mcdesk.store.engine import make_engine
-from mcdesk.store.tables import Station, SyncReceipt
-from mcdesk.sync.apply_badges import server_did, store_badges
-from mcdesk.sync.client import SyncError, pending_count, read_answer, request_body, unsent_events
-from mcdesk.sync.documents import raw_connection
-from mcdesk.sync.files import (
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.files import (
     EXPORT_KIND,
     MAX_FILE_BYTES,
     RECEIPTS_KIND,
@@ -37,6 +32,11 @@ from mcdesk.sync.files import (
     signed_file,
     write_private,
 )
+from mcdesk.store.engine import make_engine
+from mcdesk.store.tables import Station, SyncReceipt
+from mcdesk.sync.apply_badges import server_did, store_badges
+from mcdesk.sync.client import SyncError, pending_count, read_answer, request_body, unsent_events
+from mcdesk.sync.documents import raw_connection
 from mcdesk.sync.pinning import pinned_server_key
 
 MAX_EXPORT_EVENTS = 100_000

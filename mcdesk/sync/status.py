@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mcdesk.store.connection import opened
+from mcdesk.store.sync_state import SERVER_URL_KEY
 
 # The pinned server key, written by mcdesk.sync.pinning: this station joined that server.
 SERVER_PUBLIC_KEY = "server_public_key"
@@ -22,7 +23,8 @@ LAST_ATTEMPT_KEY = "last_attempt_at"
 LAST_SUCCESS_KEY = "last_success_at"
 LAST_ERROR_KEY = "last_error"
 LAST_REFUSED_KEY = "last_refused"  # how many events the server refused in the last round
-SERVER_URL_KEY = "server_url"  # written by mcdesk.sync.pinning
+# The last stage of the current or last round that ran to its end ("pin", then each step).
+LAST_STAGE_KEY = "last_finished_stage"
 
 # SyncError reasons that mean "the network or the server is not there" (mcdesk.sync.client):
 # only these are worth a cheap probe, since a server that answers and refuses will not

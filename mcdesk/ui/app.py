@@ -12,24 +12,26 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, TextIO
 
-from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication
 
 from mcdesk.paths import Paths, resolve_paths
 from mcdesk.ui import tasks
+from mcdesk.ui.background import worker_queue
 from mcdesk.ui.main_window import MainWindow
+from mcdesk.ui.pyside_imports import skip_source_scans
 from mcdesk.ui.startup_flow import StationStartup, say
 from mcdesk.ui.theme import apply_theme
 
 if TYPE_CHECKING:
     from mcdesk.settings import Settings
+    from mcdesk.study.home import RosterEntry
     from mcdesk.ui.lockdown import LockdownWindow
     from mcdesk.ui.sync_worker import SyncWorker
 
 EXIT_OK, EXIT_FAILED, EXIT_NOT_AVAILABLE = 0, 1, 2
 ROOMY_SCREEN = (1440, 900)  # below this the window opens maximized
 WINDOW_SIZE = (1280, 860)
-PAINT_AT_THE_LATEST_MS = 10_000
 
 
 def _options(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -104,32 +106,6 @@ def start_syncing(window: MainWindow, *, paths: Paths, settings: Settings) -> Sy
     return sync
 
 
-class _FirstPaint(QObject):
-    """Calls ``then`` once, just after ``widget`` is first painted (or after a while anyway)."""
-
-    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self._then: Callable[[], None] | None = then
-        widget.installEventFilter(self)
-        # A window that is never painted (minimised, covered) still gets there.
-        QTimer.singleShot(PAINT_AT_THE_LATEST_MS, self._call)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and self._then is not None:
-            QTimer.singleShot(0, self._call)  # after this paint has reached the screen
-        return False
-
-    def _call(self) -> None:
-        then, self._then = self._then, None
-        if then is not None:
-            then()
-
-
-def after_first_paint(widget: QWidget, *, then: Callable[[], None]) -> None:
-    """Run ``then`` on the GUI thread once ``widget`` has been painted."""
-    _FirstPaint(widget, then)
-
-
 def launch(
     *,
     paths: Paths,
@@ -146,15 +122,16 @@ def launch(
     full-screen shell; only a signed-in teacher can close it.
     """
     window = MainWindow(pool=pool, search=partial(tasks.search, paths.database))
+    slot_writer = tasks.SlotWriter()  # the demo top-up and a teacher's refill take turns
 
-    def start_studying(settings: Settings) -> None:
+    def start_studying(settings: Settings, roster: list[RosterEntry]) -> None:
+        """Once the study core is imported (after the sign-in paint): the flows behind it."""
         from mcdesk.study.desk import StudyDesk
         from mcdesk.ui.study_flow import StudyFlow
 
         # One worker for the learner's reads and writes: a write and the read after it
         # (save a self-check, then show the page with its score) happen in that order.
-        queue = QThreadPool(window)
-        queue.setMaxThreadCount(1)
+        queue = worker_queue()
         window.own_pool(queue)
         study_desk = StudyDesk(paths.database)
         study = StudyFlow(
@@ -165,6 +142,7 @@ def launch(
             idle_minutes=settings.idle_sign_out_minutes,
             database=paths.database,
             server_url=settings.server_url,
+            slot_writer=slot_writer,
         )
         window.study = study
 
@@ -189,11 +167,14 @@ def launch(
         # Queued after the study flow's last time save (connected first), so nothing is cut off.
         window.closing.connect(exam.close)
         window.closing.connect(lambda: queue.start(study_desk.close))
-        study.begin()
+        window.closing.connect(lambda: queue.waitForDone())  # the saves above, done
+        study.begin(roster=roster)  # on screen already
         # On the same queue, so it lands after the sign-in screen: a crashed attempt first.
         exam.check_interrupted(then=lambda: None)
-        start_syncing(window, paths=paths, settings=settings)
-        after_first_paint(window.signin_view, then=startup.seal_codes)
+        sync = start_syncing(window, paths=paths, settings=settings)
+        from mcdesk.ui.live_wiring import start_live
+
+        start_live(window, paths=paths, sync=sync, study=study, exam=exam)
 
     startup = StationStartup(
         paths=paths,
@@ -204,6 +185,7 @@ def launch(
         err=err,
         self_test=self_test,
         on_ready=start_studying,
+        slot_writer=slot_writer,
     )
     window.closing.connect(startup.stop_sealing)
     window.show_preparing()
@@ -218,6 +200,7 @@ def launch(
 
 def main(argv: list[str]) -> int:
     """Run the app until its window closes; returns the process exit code."""
+    skip_source_scans()  # mcdesk.__main__ did already; any other caller gets it here
     options, qt_args = _options(argv)
     if options.kiosk:
         say(sys.stderr, "mcdesk --kiosk: not available yet")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 T = TypeVar("T")
 
@@ -72,6 +72,20 @@ class _Job(QRunnable):
             self._relay.failed.emit(error)
         else:
             self._relay.succeeded.emit(result)
+
+
+def worker_queue(threads: int = 1) -> QThreadPool:
+    """A pool of ``threads`` owned by the application: never make a pool a window's child.
+
+    Qt deletes a window's children inside the window's event handling. When a Python
+    override of ``event()`` made that call (``LockdownWindow.event`` does), the GIL is
+    held, and ``~QThreadPool`` waits for ever for a running task that needs it: the UI
+    tests hung so. The application outlives every window; whoever owns the work drains
+    the pool when it stops (``waitForDone`` lets the GIL go).
+    """
+    pool = QThreadPool(QCoreApplication.instance())
+    pool.setMaxThreadCount(threads)
+    return pool
 
 
 def run_in_background(

@@ -25,7 +25,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from mcdesk.exam.codes import format_code
+from mcdesk.protocol.codes import format_code
 
 RESOLUTION = 300  # dots per inch of the painter's coordinates
 MARGIN_PT = 54  # three quarters of an inch

@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, QTimer
 
 from mcdesk.exam.desk import CodeOutcome, Evidence, ExamDesk, Interrupted, Outcome, Sitting
+from mcdesk.exam.remote import Ack, apply_command
+from mcdesk.protocol.commands import ProctorCommand
 from mcdesk.ui.background import run_in_background
 from mcdesk.ui.code_prompt import CodePrompt
 from mcdesk.ui.exam_hold import MainWindowHold
@@ -383,6 +385,55 @@ class ExamFlow(QObject):
             lockdown.close()
             lockdown.deleteLater()
         self.hold.let_go()
+
+    # Remote proctor commands (mcdesk.ui.live_worker) ------------------------------------
+
+    @property
+    def attempt_id(self) -> str | None:
+        return self._attempt_id
+
+    def waiting_for(self) -> str | None:
+        """What the code prompt on screen asks for (the board shows "waiting for code #k")."""
+        if self.lockdown is not None:
+            if self._paused:
+                return "resume"
+            return None if self.lockdown.overlay.isHidden() else "dismiss"
+        ready = self._window.ready_view
+        if self._window.pages.currentWidget() is ready and self.prompt.isVisible():
+            return "resume" if self._attempt_id is not None else "start"
+        return None
+
+    def apply_remote(self, command: ProctorCommand, on_ack: Callable[[Ack], None]) -> None:
+        """Apply a checked command as if its code were typed here, then show what it did."""
+        waiting = self.waiting_for()
+
+        def task(desk: ExamDesk) -> tuple[Ack, Sitting | None]:
+            ack = apply_command(desk, command, waiting=waiting)
+            ended = command.action == "end" or desk.engine_attempt() is None
+            return ack, desk.sitting() if ack.ok and not ended else None
+
+        def done(result: tuple[Ack, Sitting | None]) -> None:
+            ack, sitting = result
+            on_ack(ack)
+            if not ack.ok:
+                return
+            if command.action == "end":
+                self._timer.stop()
+                self._run(lambda desk: desk.outcome(), self._finish)
+                return
+            outcome = CodeOutcome(ok=True, message=ack.message, sitting=sitting)
+            if self.lockdown is None:
+                self._on_opened(outcome)  # resumed from the Ready or interrupted screen
+                return
+            action = command.action
+            if action == "unlock":
+                action = "resume" if self._paused else "dismiss"
+            self._on_overlay(outcome, action)
+
+        def failed(error: Exception) -> None:
+            on_ack(Ack(command.command_id, False, f"the station could not apply it: {error}"))
+
+        self._run(task, done, failed)
 
     # After -----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from mcdesk.study.states import STAGE_LABELS, STAGE_SYMBOLS
+from mcdesk.content.skill_states import STAGE_LABELS, STAGE_SYMBOLS
 from mcdesk.ui.cards import Card, ReadingColumn, preview_badge, text_label
 from mcdesk.ui.wallet_view import NO_BADGES as NO_BADGES
 from mcdesk.ui.wallet_view import HeldBadgeCard, wallet_widgets

@@ -1,6 +1,6 @@
 """Answer widgets for the seven item types, usable by mouse and by keyboard alone.
 
-Each gives its response as the plain JSON value ``mcdesk.content.scoring`` expects, or
+Each gives its response as the plain JSON value ``mcdesk.protocol.scoring`` expects, or
 None while unanswered. Self-checks and the assessment share them.
 """
 
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mcdesk.content.scoring import NOT_A_NUMBER, number_problem
+from mcdesk.protocol.scoring import NOT_A_NUMBER, number_problem
 
 NUMBER_EXAMPLE = NOT_A_NUMBER  # the box's example and its refusal are the same words
 

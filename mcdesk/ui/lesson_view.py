@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QEvent, QUrl, Signal
-from PySide6.QtGui import QColor, QImage, QResizeEvent, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtCore import QEvent, QSize, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextImageFormat,
+)
 from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
 
 from mcdesk.ui.theme import colours_for
@@ -29,6 +37,7 @@ class LessonView(QTextBrowser):
         self.setAccessibleName("Lesson")
         self.setAccessibleDescription("The lesson text. Tab moves through keywords and links.")
         self._images: Mapping[str, bytes] = {}
+        self._sizes: dict[str, QSize | None] = {}  # each figure's own size, by path
         self._definitions: dict[str, tuple[str, str]] = {}
         self._shown: tuple[str, Sequence[tuple[str, str]]] | None = None
         self.anchorClicked.connect(self._on_anchor)
@@ -38,6 +47,8 @@ class LessonView(QTextBrowser):
         self, markdown: str, *, images: Mapping[str, bytes], keywords: Sequence[tuple[str, str]]
     ) -> None:
         """Render a lesson; ``images`` maps the paths the Markdown uses to their bytes."""
+        if images is not self._images:
+            self._sizes = {}
         self._images = images
         self._shown = (markdown, keywords)
         self.document().clear()
@@ -123,9 +134,52 @@ class LessonView(QTextBrowser):
         widest = self.fontMetrics().averageCharWidth() * 2 * READING_WIDTH_EM
         spare = max(0, self.contentsRect().width() - widest)
         self.setViewportMargins(spare // 2, 0, spare // 2, 0)
+        self._fit_images()
         # A lesson loaded while hidden keeps the width it was laid out at; lay it out
-        # again for the viewport it has now, or it scrolls sideways.
-        self.document().setTextWidth(self.viewport().width())
+        # again for the viewport it has now, or it scrolls sideways. Two pixels spare: Qt
+        # rounds a table's column widths up, a pixel past the text width at some widths.
+        self.document().setTextWidth(self.viewport().width() - 2)
+
+    def _fit_images(self) -> None:
+        """Scale each figure down to the column, keeping its shape: a wide figure at large
+        text would otherwise make the whole lesson scroll sideways."""
+        document = self.document()
+        room = self.viewport().width() - 2 * document.documentMargin() - 4
+        if room <= 0:
+            return
+        changes: list[tuple[int, int, QTextImageFormat]] = []
+        block = document.begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                style = fragment.charFormat()
+                if style.isImageFormat():
+                    image = style.toImageFormat()
+                    natural = self._natural_size(image.name())
+                    if natural is not None:
+                        width = min(float(natural.width()), room)
+                        height = natural.height() * width / natural.width()
+                        if (image.width(), image.height()) != (width, height):
+                            image.setWidth(width)
+                            image.setHeight(height)
+                            changes.append((fragment.position(), fragment.length(), image))
+                fragments += 1
+            block = block.next()
+        for position, length, image in changes:
+            cursor = QTextCursor(document)
+            cursor.setPosition(position)
+            cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(image)
+
+    def _natural_size(self, name: str) -> QSize | None:
+        if name not in self._sizes:
+            data = self._images.get(name)
+            image = QImage()
+            if data is not None:
+                image.loadFromData(data)
+            self._sizes[name] = None if image.isNull() or image.width() <= 0 else image.size()
+        return self._sizes[name]
 
     def changeEvent(self, event: QEvent) -> None:
         """A new theme or text size: mark keywords in its colours, keep the reading place."""

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from mcdesk.study.states import (
+from mcdesk.content.skill_states import (
     STAGE_LABELS,
     SkillState,
     readiness,
@@ -17,6 +17,7 @@ from mcdesk.study.states import (
     stage_text,
     state_of,
 )
+from mcdesk.content.standards import Standard, standards_of
 from mcdesk.ui.cards import Card, ReadingColumn, left_aligned, meta_line, text_label
 
 if TYPE_CHECKING:
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 READY = "You look ready. Ask your teacher when you want to take the assessment."
 PREVIEW_NOTE = "This is a preview: there is no assessment yet."
 NO_ACCESS = "Ask your teacher for access to study this micro-credential."
+STANDARDS_HEADING = "Industry standards"
+STANDARDS_INTRO = "What you learn here lines up with these standards, named in your badge."
+WEB_PAGE_NOTE = "Web page (available when online): "
 
 
 def format_minutes(seconds: int) -> str:
@@ -35,6 +39,11 @@ def format_minutes(seconds: int) -> str:
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def breakable_url(url: str) -> str:
+    """The address with a zero-width break after each slash: a long one wraps at 200% text."""
+    return url.replace("/", "/\u200b")
 
 
 def time_text(seconds: int) -> str:
@@ -91,6 +100,7 @@ class PackPage(ReadingColumn):
         self.title = QLabel()
         self.skill_cards: dict[str, SkillCard] = {}
         self.readiness_label: QLabel | None = None  # ready, or what is still to work on
+        self.standard_boxes: list[QFrame] = []
         self.ready_button: QPushButton | None = None
         self.entry: CatalogEntry | None = None
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
@@ -109,6 +119,7 @@ class PackPage(ReadingColumn):
         """Show ``entry``; skills open only when ``granted``; ``back_to`` names the way back."""
         self.clear()
         self.skill_cards = {}
+        self.standard_boxes = []
         self.readiness_label = None
         self.ready_button = None
         self.entry = entry
@@ -132,6 +143,7 @@ class PackPage(ReadingColumn):
             self.add(text_label(PREVIEW_NOTE, name="muted"))
         elif granted and "assessment" in manifest:
             self._add_readiness(skills, states, manifest["assessment"])
+        self._add_standards(standards_of(manifest), skills)
         self.finish()
         self.verticalScrollBar().setValue(0)
 
@@ -188,3 +200,35 @@ class PackPage(ReadingColumn):
         button.clicked.connect(self.ready_requested.emit)
         self.add(left_aligned(button, top=4))
         self.keep_visible_on_focus(button)
+
+    def _add_standards(
+        self, standards: tuple[Standard, ...], skills: list[Mapping[str, Any]]
+    ) -> None:
+        """Each standard as plain text: framework and code, title, the skills, its web page."""
+        if not standards:
+            return
+        self.add(text_label(STANDARDS_HEADING, name="clusterHeading"))
+        self.add(text_label(STANDARDS_INTRO, name="muted"))
+        titles = {str(skill["id"]): str(skill["title"]) for skill in skills}
+        for standard in standards:
+            box = QFrame()
+            box.setObjectName("standard")
+            lines = QVBoxLayout(box)
+            lines.setContentsMargins(0, 4, 0, 4)
+            lines.setSpacing(2)
+            covered = [titles.get(skill_id, skill_id) for skill_id in standard.skills]
+            texts = [
+                (f"{standard.framework} · {standard.code}", "cardTitle"),
+                (standard.title, ""),
+                ("Skills: " + ", ".join(covered) if covered else "All skills", "muted"),
+                (WEB_PAGE_NOTE + breakable_url(standard.url), "muted"),
+            ]
+            for text, name in texts:
+                lines.addWidget(text_label(text, name=name))
+            # A screen reader reads the box as one entry rather than four loose lines.
+            box.setAccessibleName(f"Standard: {standard.title}")
+            box.setAccessibleDescription(
+                ". ".join([texts[0][0], texts[2][0], WEB_PAGE_NOTE + standard.url])
+            )
+            self.standard_boxes.append(box)
+            self.add(box)

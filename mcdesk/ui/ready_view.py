@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QPushButton, QVBoxLayout, QWidget
 
-from mcdesk.study.states import Readiness
+from mcdesk.content.skill_states import Readiness
 from mcdesk.ui.cards import ReadingColumn, left_aligned, text_label
 from mcdesk.ui.result_view import percent
 

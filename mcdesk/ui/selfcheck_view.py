@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from mcdesk.content.skill_states import MASTERY, score_text
 from mcdesk.study.selfcheck import SelfCheckRun
-from mcdesk.study.states import MASTERY, score_text
 from mcdesk.ui.item_inputs import ItemInput, instructions, make_item_input
 
 

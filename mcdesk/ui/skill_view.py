@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mcdesk.study.states import SkillState, stage_text
+from mcdesk.content.skill_states import SkillState, stage_text
 from mcdesk.ui.cards import ShownRowsList
 from mcdesk.ui.lesson_view import LessonView
 from mcdesk.ui.selfcheck_view import SelfCheckView

@@ -11,7 +11,8 @@ import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from PySide6.QtCore import QObject, QThreadPool
+from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
+from PySide6.QtWidgets import QWidget
 
 from mcdesk.ui import alerts
 from mcdesk.ui.background import run_in_background
@@ -19,6 +20,7 @@ from mcdesk.ui.tasks import (
     CodeSealing,
     OpenedStation,
     PreparedCatalog,
+    SlotWriter,
     load_study_core,
     open_station,
     prepare_catalog,
@@ -27,7 +29,36 @@ from mcdesk.ui.tasks import (
 if TYPE_CHECKING:
     from mcdesk.paths import Paths
     from mcdesk.settings import Settings
+    from mcdesk.study.home import RosterEntry
     from mcdesk.ui.main_window import MainWindow
+
+PAINT_AT_THE_LATEST_MS = 10_000
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, just after ``widget`` is first painted (or after a while anyway)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+        # A window that is never painted (minimised, covered) still gets there.
+        QTimer.singleShot(PAINT_AT_THE_LATEST_MS, self._call)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            QTimer.singleShot(0, self._call)  # after this paint has reached the screen
+        return False
+
+    def _call(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+
+
+def after_first_paint(widget: QWidget, *, then: Callable[[], None]) -> None:
+    """Run ``then`` on the GUI thread once ``widget`` has been painted."""
+    _FirstPaint(widget, then)
 
 
 def say(stream: TextIO | None, text: str) -> None:
@@ -47,7 +78,13 @@ def refused_notice(refused: list[str]) -> str:
 
 
 class StationStartup(QObject):
-    """Drives start-up; ``finish(code)`` ends the app (self-test, or a fatal error)."""
+    """Drives start-up; ``finish(code)`` ends the app (self-test, or a fatal error).
+
+    The sign-in screen is painted from a raw sqlite3 roster read; only then does the
+    pool import the study core (SQLAlchemy, SQLModel, pydantic, cryptography: most of
+    a warm start's time and memory) and seal a demo station's code slots. A sign-in
+    typed before the study flow exists is held and handed to it once it does.
+    """
 
     def __init__(
         self,
@@ -59,7 +96,8 @@ class StationStartup(QObject):
         out: TextIO | None,
         err: TextIO | None,
         self_test: bool = False,
-        on_ready: Callable[[Settings], None] | None = None,
+        on_ready: Callable[[Settings, list[RosterEntry]], None] | None = None,
+        slot_writer: SlotWriter | None = None,
     ) -> None:
         super().__init__(window)
         self._on_ready_callback = on_ready
@@ -70,9 +108,9 @@ class StationStartup(QObject):
         self._out = out
         self._err = err
         self._self_test = self_test
-        # Sign-in starts once the catalog is painted and the study core is imported.
-        self._core_loaded = False
-        self._ready: Settings | None = None
+        self._slot_writer = slot_writer or SlotWriter()
+        self._ready: tuple[Settings, list[RosterEntry]] | None = None
+        self._held: tuple[str, str, str] | None = None  # ("learner" | "teacher", who, secret)
         self._sealing: CodeSealing | None = None  # a demo station's code slots, if due
         self._stopped = False
 
@@ -85,25 +123,6 @@ class StationStartup(QObject):
             on_success=self._on_opened,
             on_failure=self._on_failed,
         )
-        if self._on_ready_callback is not None and not self._self_test:
-            # Beside the store work, on the pool: never on the GUI thread (see load_study_core).
-            run_in_background(
-                parent=self,
-                pool=self._pool,
-                task=load_study_core,
-                on_success=lambda _: self._study_core_loaded(),
-                on_failure=self._on_failed,
-            )
-
-    def _study_core_loaded(self) -> None:
-        self._core_loaded = True
-        self._begin_studying()
-
-    def _begin_studying(self) -> None:
-        callback, settings = self._on_ready_callback, self._ready
-        if callback is not None and settings is not None and self._core_loaded:
-            self._on_ready_callback = None  # once
-            callback(settings)
 
     def _on_opened(self, opened: OpenedStation) -> None:
         paths, settings, hints = self._paths, opened.settings, not self._self_test
@@ -135,12 +154,64 @@ class StationStartup(QObject):
         if prepared.login_hints:
             say(self._out, prepared.login_hints)
         if prepared.exam_keys_pending or prepared.codes_short:
-            first_run = prepared.exam_keys_pending
-            self._sealing = CodeSealing(self._paths, settings, first_run=first_run)
-            if self._on_ready_callback is None:
-                self.seal_codes()  # nothing to paint first
-        self._ready = settings
-        self._begin_studying()
+            self._sealing = CodeSealing(
+                self._paths,
+                settings,
+                first_run=prepared.exam_keys_pending,
+                writer=self._slot_writer,
+            )
+        if self._on_ready_callback is None:
+            self.seal_codes()  # no screen to wait for
+            return
+        self._ready = (settings, prepared.roster)
+        self._show_sign_in(prepared.roster, station_name=settings.station_name)
+        after_first_paint(self._window.signin_view, then=self._after_sign_in_painted)
+
+    def _show_sign_in(self, roster: list[RosterEntry], *, station_name: str) -> None:
+        view = self._window.signin_view
+        view.learner_sign_in.connect(self._hold_learner)
+        view.teacher_sign_in.connect(self._hold_teacher)
+        view.show_roster(roster, station_name=station_name)
+        view.reset()
+        self._window.show_page(view)
+        self._window.set_user(None)
+
+    def _hold_learner(self, learner_id: str, pin: str) -> None:
+        self._held = ("learner", learner_id, pin)
+        self._window.signin_view.set_busy(True)
+
+    def _hold_teacher(self, username: str, password: str) -> None:
+        self._held = ("teacher", username, password)
+        self._window.signin_view.set_busy(True)
+
+    def _after_sign_in_painted(self) -> None:
+        """The pool's turn: the study core's imports, and a demo station's code slots."""
+        if self._stopped:
+            return  # the window closed before its sign-in screen was painted
+        run_in_background(
+            parent=self,
+            pool=self._pool,
+            task=load_study_core,
+            on_success=lambda _: self._begin_studying(),
+            on_failure=self._on_failed,
+        )
+        self.seal_codes()
+
+    def _begin_studying(self) -> None:
+        callback, ready = self._on_ready_callback, self._ready
+        if callback is None or ready is None or self._stopped:
+            return  # done, not ready, or the window closed while the core was imported
+        self._on_ready_callback = None  # once
+        view = self._window.signin_view
+        view.learner_sign_in.disconnect(self._hold_learner)
+        view.teacher_sign_in.disconnect(self._hold_teacher)
+        callback(*ready)  # the study flow answers the sign-in signals from now on
+        held, self._held = self._held, None
+        if held is not None:
+            kind, who, secret = held
+            view.set_busy(False)
+            signal = view.learner_sign_in if kind == "learner" else view.teacher_sign_in
+            signal.emit(who, secret)
 
     def seal_codes(self) -> None:
         """Seal a demo station's code slots a batch per task; call once sign-in is painted.
@@ -153,7 +224,7 @@ class StationStartup(QObject):
             self._seal_next(sealing)
 
     def stop_sealing(self) -> None:
-        """No further batch after the one running (the app is closing)."""
+        """No further batch after the one running, and no study flow (the app is closing)."""
         self._stopped = True
 
     def _seal_next(self, sealing: CodeSealing) -> None:

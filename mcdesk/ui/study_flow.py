@@ -34,6 +34,7 @@ from mcdesk.ui.theme import apply_theme
 if TYPE_CHECKING:
     from mcdesk.sync.wallet import Wallet
     from mcdesk.ui.badge_flow import BadgeFlow
+    from mcdesk.ui.tasks import SlotWriter
 
 IDLE_WARNING_MS = 60_000
 
@@ -62,12 +63,14 @@ class StudyFlow(QObject):
         idle_warning_ms: int = IDLE_WARNING_MS,
         database: Path | None = None,
         server_url: str | None = None,
+        slot_writer: SlotWriter,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._desk = desk
         self._pool = pool
         self._station_name = station_name
+        self._slot_writer = slot_writer  # a teacher's refill takes turns with the demo top-up
         self._clock = clock
         self._flush_ms = flush_interval_ms
         self.learner_id: str | None = None
@@ -139,8 +142,11 @@ class StudyFlow(QObject):
 
     # Signing in and out -----------------------------------------------------------------
 
-    def begin(self) -> None:
-        """Load the roster and show the sign-in screen."""
+    def begin(self, roster: list[RosterEntry] | None = None) -> None:
+        """Load the roster and show the sign-in screen; a ``roster`` given is on screen already."""
+        if roster is not None:
+            self._roster = roster  # showing it again would clear what someone is typing
+            return
         self._run(self._desk.roster, self._on_roster)
 
     def _on_roster(self, roster: list[RosterEntry]) -> None:
@@ -215,12 +221,14 @@ class StudyFlow(QObject):
         password, database = self._pending_password, self._desk.database
         self._pending_password = ""
         self._run(
-            lambda: teacher_codes(
-                database,
-                username=username,
-                password=password,
-                now=datetime.now(UTC),
-                pack_keys_dir=bundled_pack_keys_dir(),
+            lambda: self._slot_writer.run(
+                lambda: teacher_codes(
+                    database,
+                    username=username,
+                    password=password,
+                    now=datetime.now(UTC),
+                    pack_keys_dir=bundled_pack_keys_dir(),
+                )
             ),
             lambda codes: self._window.teacher_page.show_teacher(
                 name=name, roster=self._roster, codes=codes

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from mcdesk.sync.backoff import Backoff
 from mcdesk.sync.status import (
@@ -35,7 +35,7 @@ from mcdesk.sync.status import (
     network_problem,
     read_status_or_none,
 )
-from mcdesk.ui.background import run_in_background
+from mcdesk.ui.background import run_in_background, worker_queue
 
 if TYPE_CHECKING:
     from mcdesk.sync.round import Progress
@@ -179,8 +179,7 @@ class SyncWorker(QObject):
         self._now = now
         self._watch_network = watch_network
         # One thread of its own: a round never waits behind, or holds up, an answer save.
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._pool = worker_queue()
         self._relay = _ProgressRelay(self._pool)
         self._relay.moved.connect(self.progress)
         self._next = QTimer(self)  # the next round

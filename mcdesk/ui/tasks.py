@@ -7,18 +7,21 @@ thread, before the first paint) costs nothing: ``mcdesk.demo`` alone pulls in SQ
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from mcdesk.content.catalog import CatalogEntry, SearchHit
     from mcdesk.paths import Paths
     from mcdesk.settings import Settings
+    from mcdesk.study.home import RosterEntry
 
 SEARCH_LIMIT = 30
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,7 @@ class PreparedCatalog:
     login_hints: str | None = None
     exam_keys_pending: bool = False  # sealing the demo's exam key waits until after the paint
     codes_short: bool = False  # a demo station's own code slots run low: top them up later
+    roster: list[RosterEntry] = field(default_factory=list)  # the sign-in screen's names
 
 
 def open_station(paths: Paths) -> OpenedStation:
@@ -67,6 +71,7 @@ def prepare_catalog(
     from mcdesk.content.catalog import list_catalog
     from mcdesk.startup import demo_codes_short, run_setup, setup_needs
     from mcdesk.store.connection import opened
+    from mcdesk.study.home import roster
 
     with opened(paths.database) as connection:
         needs = setup_needs(connection, settings=settings)
@@ -81,6 +86,7 @@ def prepare_catalog(
         imported, refused = report.imported, report.refused
     with opened(paths.database, read_only=True) as connection:
         entries = list_catalog(connection)
+        names = roster(connection)  # raw sqlite3: sign-in needs no ORM to be painted
     hints = None
     if with_login_hints and settings.seed_demo_class:
         from mcdesk.demo_values import login_hints
@@ -93,7 +99,28 @@ def prepare_catalog(
         login_hints=hints,
         exam_keys_pending=pending,
         codes_short=short,
+        roster=names,
     )
+
+
+class SlotWriter:
+    """One writer at a time for this station's code slots: the demo top-up, a teacher's refill.
+
+    Both read the highest counter, seal new slots for a second or more of scrypt, then
+    insert them after it. Two at once seal the same counters (one insert then fails on
+    the primary key after its seconds of scrypt), or one waits on the other's write
+    lock past the busy timeout. A pool task runs its slot work through ``run``; a
+    teacher's refill waits for the demo batch under way (~0.6 s) and the next batch
+    finds the slots full and stops.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def run(self, task: Callable[[], T]) -> T:
+        """Call ``task`` (on a pool thread) once no other slot work is running."""
+        with self._lock:
+            return task()
 
 
 class CodeSealing:
@@ -104,12 +131,18 @@ class CodeSealing:
     ``startup.demo_slot_batches``, whose frame holds the exam key between calls).
     """
 
-    def __init__(self, paths: Paths, settings: Settings, *, first_run: bool) -> None:
+    def __init__(
+        self, paths: Paths, settings: Settings, *, first_run: bool, writer: SlotWriter
+    ) -> None:
         self._paths, self._settings, self._first_run = paths, settings, first_run
+        self._writer = writer
         self._batches: Iterator[int] | None = None
 
     def next_batch(self) -> str | None:
         """Seal one batch; a line saying how far it got, or None when there is no more."""
+        return self._writer.run(self._seal_one)
+
+    def _seal_one(self) -> str | None:
         from mcdesk.startup import SLOTS_PER_BATCH, demo_slot_batches, set_up_demo_exam_keys
         from mcdesk.startup import setup_needs as needs_of
         from mcdesk.store.connection import opened

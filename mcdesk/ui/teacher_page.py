@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from mcdesk.study.home import RosterEntry
@@ -33,6 +33,7 @@ class TeacherPage(ReadingColumn):
         self.code_labels: list[QLabel] = []
         self._close_allowed = False
         self.close_button: QPushButton | None = None
+        self.board_qr: QLabel | None = None
 
     def allow_close(self, allowed: bool) -> None:
         """Offer "Close mcdesk" (the station is locked and only a teacher may end it)."""
@@ -43,6 +44,7 @@ class TeacherPage(ReadingColumn):
     ) -> None:
         self.clear()
         self.code_labels = []
+        self.board_qr = None
         self.add(text_label(f"Signed in as {name}", name="pageTitle"))
         self.add(text_label("Unlock codes for this station", name="sectionTitle"))
         if codes is None:
@@ -50,6 +52,8 @@ class TeacherPage(ReadingColumn):
         elif codes.from_server:
             self.add(text_label(codes.note, name="muted"))
             self.add(text_label(f"{codes.slots_left} codes left on this station.", name="muted"))
+            if codes.board_url is not None:
+                self._add_board(codes.board_url, codes.board_qr)
         elif not codes.codes:
             self.add(text_label(codes.note or "No unlock codes are available.", name="error"))
         else:
@@ -86,6 +90,21 @@ class TeacherPage(ReadingColumn):
             self.close_button.clicked.connect(self.close_app.emit)
             self.add(self.close_button)
         self.finish()
+
+    def _add_board(self, url: str, qr_png: bytes) -> None:
+        """The live board's address, and a QR code to open it on a phone."""
+        self.add(text_label("Live board for this lab", name="sectionTitle"))
+        address = text_label(url)
+        address.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, False)
+        address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.add(address)
+        pixmap = QPixmap()
+        if qr_png and pixmap.loadFromData(qr_png, "PNG"):
+            self.board_qr = QLabel()
+            self.board_qr.setPixmap(pixmap)
+            self.board_qr.setFixedSize(pixmap.size())  # scrolled to, never squeezed
+            self.board_qr.setAccessibleName(f"QR code of the live board's address, {url}")
+            self.add(self.board_qr)
 
     def _code_grid(self, codes: Sequence[tuple[int, str]]) -> QWidget:
         grid_holder = QWidget()

@@ -52,6 +52,27 @@ unit = "in"
 feedback = "Sixteen inches on center lets 4 ft sheets land on a stud at each edge."
 """
 
+# Eleven more bank items, each asking something different: with fr-as-1, the 12 a skill
+# an earnable pack needs (the bank-depth rule).
+MORE_BANK = [
+    ("How many inches are in one foot?", 12),
+    ("A wall is 8 feet tall. How tall is it in inches?", 96),
+    ("What is the usual thickness in inches of a 2x4 after drying and planing?", 1.5),
+    ("How many studs stand in a 4 foot section when a stud sits at each end of it?", 4),
+    ("Plates run along the top and the bottom. How many plates hold one plain wall?", 2),
+    ("What width in feet do most sheets of plywood come in?", 4),
+    ("A header spans a 36 inch door. How many inches of span is that in feet?", 3),
+    ("Two top plates are doubled. How many boards make the top of the wall?", 2),
+    ("What length in feet is a common precut stud rounded to?", 8),
+    ("Jack studs hold up a header. How many jacks sit under each end?", 1),
+    ("A corner needs three studs. How many corners does a square room have?", 4),
+]
+MORE_BANK_TOML = "".join(
+    f'\n[[items]]\nid = "fr-as-{n}"\ntype = "numeric"\nprompt = "{prompt}"\nanswer = {answer}\n'
+    f'feedback = "The lesson works this out: the answer is {answer} for this frame part."\n'
+    for n, (prompt, answer) in enumerate(MORE_BANK, start=2)
+)
+
 LESSON = """\
 # Framing
 
@@ -77,7 +98,7 @@ def write_clean_source(root: Path) -> Path:
     (skill / "media").mkdir(parents=True)
     (root / "pack.toml").write_text(PACK, encoding="utf-8")
     (skill / "skill.toml").write_text(SKILL, encoding="utf-8")
-    (skill / "assessment.toml").write_text(BANK, encoding="utf-8")
+    (skill / "assessment.toml").write_text(BANK + MORE_BANK_TOML, encoding="utf-8")
     (skill / "lesson.md").write_text(LESSON, encoding="utf-8")
     (skill / "media" / "wall.svg").write_text(SVG, encoding="utf-8")
     return root

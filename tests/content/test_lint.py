@@ -214,3 +214,70 @@ def test_the_bundled_catalog_lints_without_errors() -> None:
     sources = Path(__file__).resolve().parents[2] / "content_cache" / "src"
     errors = [str(e) for pack in sorted(sources.iterdir()) for e in lint_source(pack).errors]
     assert errors == []
+
+
+TABLE = "| Board | Where it goes |\n|---|---|\n| Stud | Upright |\n| Plate | Top and bottom |\n"
+
+
+@pytest.mark.parametrize(
+    ("table", "line", "reason"),
+    [
+        (TABLE, None, None),
+        ("| | Upright | Flat |\n|---|---|---|\n| Stud | yes | no |\n", None, None),  # a corner
+        ("```\n| not | a table |\n| in | a fence |\n```\n", None, None),
+        ("| Stud | Upright |\n| Plate | Top and bottom |\n", 13, "has no header row"),
+        ("| Stud | Upright |\n", 13, "has no header row"),
+        ("| Board | |\n|---|---|\n| Stud | Upright |\n", 13, "has an empty header cell"),
+        ("| | |\n|---|---|\n| Stud | Upright |\n", 13, "has an empty header cell"),
+        (
+            "<table><tr><td>Stud</td><td>Upright</td></tr></table>\n",
+            13,
+            "HTML table has no <th>",
+        ),
+    ],
+)
+def test_a_table_needs_a_header_row(
+    src: Path, table: str, line: int | None, reason: str | None
+) -> None:
+    replace_in(src / LESSON, "Check each mark twice.\n", f"Check each mark twice.\n\n{table}")
+    findings = _only(src, "table-header")
+    if reason is None:
+        assert findings == []
+        return
+    [finding] = findings
+    assert (finding.file, finding.line, finding.severity) == (LESSON, line, Severity.ERROR)
+    assert reason in finding.message
+
+
+def _bank_items(src: Path) -> int:
+    return (src / BANK).read_text(encoding="utf-8").count("[[items]]")
+
+
+def test_an_earnable_pack_needs_12_bank_items_a_skill(src: Path) -> None:
+    assert _bank_items(src) == 12
+    assert _only(src, "bank-depth") == []
+    text = (src / BANK).read_text(encoding="utf-8")
+    (src / BANK).write_text(text[: text.rindex("\n[[items]]")] + "\n", encoding="utf-8")
+    [finding] = _only(src, "bank-depth")
+    assert (finding.file, finding.line, finding.severity) == (BANK, 1, Severity.ERROR)
+    assert "11 assessment items for framing" in finding.message
+    assert "at least 12" in finding.message
+
+
+def test_a_form_may_draw_at_most_a_third_of_a_skills_bank(src: Path) -> None:
+    replace_in(src / "pack.toml", "items_per_skill = 1", "items_per_skill = 4")
+    assert _only(src, "bank-depth") == []
+    replace_in(src / "pack.toml", "items_per_skill = 4", "items_per_skill = 5")
+    [finding] = _only(src, "bank-depth")
+    assert "at least 15 a skill" in finding.message
+    assert "3x the 5 drawn" in finding.message
+
+
+def test_a_preview_pack_has_no_bank_to_deepen(src: Path) -> None:
+    text = (src / "pack.toml").read_text(encoding="utf-8")
+    (src / "pack.toml").write_text(
+        text[: text.index("[assessment]")].replace("preview = false", "preview = true"),
+        encoding="utf-8",
+    )
+    (src / BANK).unlink()
+    assert _only(src, "bank-depth") == []

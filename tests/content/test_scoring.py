@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcdesk.content.scoring import parse_number, response_problem, score_item
+from mcdesk.protocol.scoring import parse_number, response_problem, score_item
 
 CHOICE = {"type": "single_choice", "answer": "b", "options": [{"id": "a"}, {"id": "b"}]}
 MULTI = {"type": "multiple_response", "answer": ["a", "c"]}

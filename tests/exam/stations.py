@@ -7,10 +7,10 @@ from pathlib import Path
 
 from mcdesk.content.sealing import PackKey
 from mcdesk.exam.issuer import Issuer, open_issuer
-from mcdesk.exam.slots import FAST_TEST_PARAMS
 from mcdesk.exam.unlock import ExamKeySetup, setup_exam_keys
 from mcdesk.passwords import hash_secret
 from mcdesk.paths import Paths
+from mcdesk.protocol.slots import FAST_TEST_PARAMS
 from mcdesk.store.bootstrap import open_store
 from mcdesk.store.connection import opened
 from tests.conftest import NOW

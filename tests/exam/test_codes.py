@@ -7,7 +7,7 @@ import hmac
 
 import pytest
 
-from mcdesk.exam.codes import code_for, format_code, hotp, normalise_code, truncate
+from mcdesk.protocol.codes import code_for, format_code, hotp, normalise_code, truncate
 
 # RFC 4226 Appendix D: secret "12345678901234567890", HMAC-SHA-1, 6 digits, counters 0-9.
 RFC_SECRET = b"12345678901234567890"

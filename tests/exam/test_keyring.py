@@ -29,10 +29,10 @@ from mcdesk.exam.keyring import (
     wrap_pack_key,
     wrap_pending_pack_keys,
 )
-from mcdesk.exam.slots import open_slot
 from mcdesk.exam.unlock import UnlockDesk, read_slot
 from mcdesk.keys import PublisherKey
 from mcdesk.paths import Paths, bundled_catalog_dir, bundled_pack_keys_dir
+from mcdesk.protocol.slots import open_slot
 from mcdesk.settings import Settings
 from mcdesk.startup import WAITING_FOR_A_CODE, SetupNeeds, run_setup, setup_needs
 from mcdesk.station import ensure_station_key

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -122,6 +123,21 @@ def test_a_retake_draws_items_not_seen_before(
     again = make_engine()
     _take(again, right_skills=set(), counter=2)
     assert not first & {i["id"] for i in again.form["items"]}
+
+
+def test_each_retake_avoids_the_form_just_taken_long_after_every_item_was_seen(
+    make_engine: EngineFactory, store: Path, wall: FakeWall
+) -> None:
+    """7 items a skill, 2 drawn: from the fourth attempt every item has been seen once."""
+    forms: list[set[str]] = []
+    for counter in range(1, 7):
+        engine = make_engine()
+        _take(engine, right_skills=set(), counter=counter)
+        forms.append({i["id"] for i in engine.form["items"]})
+        engine.close()
+        wall.shift(timedelta(days=1))
+    for earlier, later in itertools.pairwise(forms):
+        assert not earlier & later
 
 
 def test_after_a_pass_the_result_says_nothing_about_trying_again(

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from mcdesk.exam.slots import (
+from mcdesk.protocol.slots import (
     DEFAULT_PARAMS,
     FAST_TEST_PARAMS,
     ScryptParams,

@@ -15,9 +15,9 @@ import pytest
 
 from mcdesk.exam import unlock
 from mcdesk.exam.issuer import IssuerError, open_issuer
-from mcdesk.exam.slots import FAST_TEST_PARAMS, Slot, open_slot
 from mcdesk.exam.unlock import LOW_SLOTS, UnlockDesk, UnlockError, refill_slots
 from mcdesk.paths import Paths
+from mcdesk.protocol.slots import FAST_TEST_PARAMS, Slot, open_slot
 from mcdesk.store.connection import opened
 from tests.conftest import NOW
 from tests.exam.conftest import FakeMonotonic

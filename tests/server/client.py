@@ -10,9 +10,9 @@ from typing import Any
 
 import requests
 
-from mcdesk.canonical import canonical_json
-from mcdesk.ids import uuid7
-from mcdesk.sync.signing import signed_headers
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.ids import uuid7
+from mcdesk.protocol.signing import signed_headers
 
 PUSH_PATH = "/api/v1/push"
 START = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)

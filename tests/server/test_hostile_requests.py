@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
-from mcdesk.canonical import canonical_json
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.signing import signed_headers
 from mcdesk.server.app import BODY_LIMITS
 from mcdesk.server.models import ContentBlob, Event, Flag, Result
 from mcdesk.server.standing import earns_badge
-from mcdesk.sync.signing import signed_headers
 from tests.exam.bank import PACK, VERSION
 from tests.server.client import make_event, push
 from tests.server.conftest import RunningServer, StationIdentity

@@ -9,13 +9,13 @@ import pytest
 from sqlmodel import Session
 
 from mcdesk.cli import main
+from mcdesk.content.access import granted_pack_ids
 from mcdesk.exam.keyring import open_bank
 from mcdesk.exam.unlock import UnlockDesk
 from mcdesk.keys import PublisherKey, public_file_for, public_key_b64, read_private_key
 from mcdesk.paths import Paths
 from mcdesk.server.models import Station
 from mcdesk.store.connection import opened
-from mcdesk.study.access import granted_pack_ids
 from mcdesk.sync.client import push_once
 from mcdesk.sync.pinning import pinned_server_key
 from tests.server.conftest import RunningServer

@@ -12,7 +12,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlmodel import Session, col, select
 
-from mcdesk.canonical import canonical_json
+from mcdesk.protocol.canonical import canonical_json
 from mcdesk.server.models import Event, Flag
 from tests.server.client import make_event, push
 from tests.server.conftest import RunningServer, StationIdentity

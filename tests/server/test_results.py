@@ -9,7 +9,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, col, select
 
-from mcdesk.canonical import canonical_json
+from mcdesk.protocol.canonical import canonical_json
 from mcdesk.server.models import Event, Flag
 from tests.server.client import push
 from tests.server.conftest import RunningServer, StationIdentity

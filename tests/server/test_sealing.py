@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mcdesk.exam.slots import ScryptParams, Slot
+from mcdesk.protocol.slots import ScryptParams, Slot
 from mcdesk.server import issuer
 from mcdesk.server.issuer import SLOTS_AHEAD
 from mcdesk.server.sealer import THREADS
@@ -105,3 +105,31 @@ def test_many_stations_at_once_seal_on_a_fixed_number_of_threads(
     assert len(scrypt_runs.threads) == SLOTS_AHEAD * count
     # Memory is bounded by the sealer threads, not by the stations asking at once.
     assert scrypt_runs.peak <= THREADS
+
+
+def test_a_new_station_gets_its_first_slots_without_waiting_for_all_of_them(
+    server: RunningServer,
+    tmp_path: Path,
+    scrypt_runs: ScryptCounter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = scrypt_runs._real
+
+    def slow(*args: Any, **kwargs: Any) -> Slot:  # a slot as slow as a tenth of a real one
+        threading.Event().wait(0.02)
+        slot: Slot = real(*args, **kwargs)
+        return slot
+
+    monkeypatch.setattr(scrypt_runs, "_real", slow)
+    monkeypatch.setattr("mcdesk.server.sealer.READY_GRACE_SECONDS", 0.0)
+    school = set_up_school(server.engine)
+    station = enrolled_station(server, tmp_path, school_id=school.school_id)
+    first = station.pull().items["code_slots"]
+    # The first pull ends once new slots are ready, not when all 40 are.
+    assert 0 < first < SLOTS_AHEAD
+    for _ in range(40):  # each pull brings what is ready by then
+        if _slots(station) == SLOTS_AHEAD:
+            break
+        station.pull()
+    assert _slots(station) == SLOTS_AHEAD
+    assert len(scrypt_runs.threads) == SLOTS_AHEAD  # none sealed twice or thrown away

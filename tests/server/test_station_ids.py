@@ -1,4 +1,4 @@
-"""Station ids fit one pattern (mcdesk.ids.STATION_ID), on the station and at enrolment."""
+"""Station ids fit one pattern (mcdesk.protocol.ids.STATION_ID), on the station and at enrolment."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, func, select
 
-from mcdesk.ids import STATION_ID, BadStationId, check_station_id, new_station_id
 from mcdesk.keys import public_key_b64
+from mcdesk.protocol.ids import STATION_ID, BadStationId, check_station_id, new_station_id
 from mcdesk.server.admin import StationError, register_station
 from mcdesk.server.models import EnrolToken, Station
 from mcdesk.station import ensure_station

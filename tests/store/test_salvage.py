@@ -24,8 +24,8 @@ from mcdesk.paths import Paths, bundled_catalog_dir, bundled_publishers_dir, res
 from mcdesk.store.bootstrap import open_store
 from mcdesk.store.connection import opened
 from mcdesk.store.engine import make_engine
+from mcdesk.store.outbox import add_event
 from mcdesk.store.salvage import WORDS
-from mcdesk.sync.outbox import add_event
 from mcdesk.sync.pinning import pin_enrolled_key
 from tests.conftest import NOW
 from tests.exam.bank import BLUEPRINT, LEARNER, PACK, VERSION, make_bank, right

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from mcdesk.content.access import granted_pack_ids, is_granted
 from mcdesk.paths import Paths
 from mcdesk.store.connection import opened
-from mcdesk.study.access import granted_pack_ids, is_granted
 from mcdesk.study.progress import (
     add_active_time,
     last_opened,

@@ -14,13 +14,8 @@ from mcdesk.passwords import verify_secret
 from mcdesk.paths import Paths
 from mcdesk.store.engine import make_engine
 from mcdesk.study import signin
-from mcdesk.study.signin import (
-    SignInResult,
-    clear_throttle,
-    sign_in_learner,
-    sign_in_teacher,
-    wait_after,
-)
+from mcdesk.study.signin import SignInResult, clear_throttle, sign_in_learner, sign_in_teacher
+from mcdesk.throttle import wait_after
 from tests.conftest import NOW
 from tests.exam.conftest import FakeMonotonic
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from mcdesk.study.states import STAGE_LABELS, STAGE_SYMBOLS, is_studied, score_text, stage_text
+from mcdesk.content.skill_states import (
+    STAGE_LABELS,
+    STAGE_SYMBOLS,
+    is_studied,
+    score_text,
+    stage_text,
+)
 
 
 @pytest.mark.parametrize(

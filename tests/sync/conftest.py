@@ -12,8 +12,8 @@ from sqlmodel import Session, col, func, select
 
 from mcdesk.store.engine import make_engine
 from mcdesk.store.migrate import upgrade
+from mcdesk.store.outbox import add_event
 from mcdesk.store.tables import OutboxEvent, SyncReceipt
-from mcdesk.sync.outbox import add_event
 from tests.conftest import NOW
 from tests.server.conftest import (  # noqa: F401  (fixtures pytest finds by name)
     RunningServer,

@@ -28,16 +28,10 @@ from mcdesk.exam.eventlog import ExamEvent, append, read_events
 from mcdesk.exam.forms import draw_form
 from mcdesk.exam.logpush import queue_log
 from mcdesk.exam.records import AttemptRow, iso
-from mcdesk.exam.results import (
-    RESULT_KIND,
-    ExamResult,
-    outbox_body,
-    result_document,
-    score_form,
-    sign_result,
-)
-from mcdesk.ids import uuid7
+from mcdesk.exam.results import RESULT_KIND, ExamResult, outbox_body, result_document, sign_result
 from mcdesk.keys import key_id
+from mcdesk.protocol.attempt_score import score_form
+from mcdesk.protocol.ids import uuid7
 from mcdesk.store.connection import connect
 from tests.exam.bank import BLUEPRINT, PACK, VERSION, make_bank, right, wrong
 

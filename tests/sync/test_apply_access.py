@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from mcdesk.content.access import granted_pack_ids
 from mcdesk.store.connection import opened
-from mcdesk.study.access import granted_pack_ids
 from mcdesk.sync.apply_accommodations import apply_accommodations
 from mcdesk.sync.apply_grants import apply_grants
 from mcdesk.sync.apply_roster import apply_roster

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from mcdesk.content.sealing import PackKey, new_pack_key
-from mcdesk.exam.codes import code_for
-from mcdesk.exam.keyring import seal_pack_key, unwrap_pack_key
-from mcdesk.exam.slots import FAST_TEST_PARAMS
+from mcdesk.exam.keyring import unwrap_pack_key
 from mcdesk.exam.unlock import UnlockDesk
+from mcdesk.protocol.codes import code_for
+from mcdesk.protocol.exam_keys import seal_pack_key
+from mcdesk.protocol.slots import FAST_TEST_PARAMS
 from mcdesk.server.issuer import IssuerKeys, new_issuer_keys, seal_slots
 from mcdesk.store.connection import opened
 from mcdesk.sync.apply_codes import apply_code_slots, apply_pack_keys

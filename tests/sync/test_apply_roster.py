@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mcdesk.demo import seed_demo
-from mcdesk.exam.slots import FAST_TEST_PARAMS
+from mcdesk.protocol.slots import FAST_TEST_PARAMS
 from mcdesk.server.issuer import new_issuer_keys, seal_slots
 from mcdesk.store.engine import make_engine
 from mcdesk.study.signin import sign_in_learner

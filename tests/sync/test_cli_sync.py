@@ -13,8 +13,8 @@ from mcdesk.keys import public_key_b64, read_private_key
 from mcdesk.paths import Paths
 from mcdesk.server.admin import register_station
 from mcdesk.store.engine import make_engine
+from mcdesk.store.outbox import add_event
 from mcdesk.store.tables import Station, SyncState
-from mcdesk.sync.outbox import add_event
 from mcdesk.sync.pinning import SERVER_PUBLIC_KEY
 from tests.conftest import NOW
 from tests.server.conftest import RunningServer

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from mcdesk.canonical import canonical_json
 from mcdesk.content.sealing import bank_aad, new_pack_key, seal
+from mcdesk.protocol.canonical import canonical_json
 from mcdesk.server.models import (
     ContentBlob,
     Event,

@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 from mcdesk.paths import Paths
 from mcdesk.store.bootstrap import open_store
 from mcdesk.store.engine import make_engine
+from mcdesk.store.outbox import add_event
 from mcdesk.store.tables import OutboxEvent, SyncReceipt
-from mcdesk.sync.outbox import add_event
 from tests.conftest import NOW
 
 

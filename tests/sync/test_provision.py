@@ -14,13 +14,13 @@ from sqlmodel import Session
 from mcdesk.cli import main
 from mcdesk.keys import public_key_b64
 from mcdesk.paths import Paths
+from mcdesk.protocol.files import write_private
 from mcdesk.server.db import make_engine, migrate
 from mcdesk.server.provision import provision_station
 from mcdesk.settings import Settings
 from mcdesk.startup import run_setup, setup_needs
 from mcdesk.store.bootstrap import open_store
 from mcdesk.store.connection import opened
-from mcdesk.sync.files import write_private
 from tests.server.pulling import set_up_school
 from tests.sync.applying import Store
 

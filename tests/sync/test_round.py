@@ -21,11 +21,18 @@ from mcdesk.sync.round import (
     Progress,
     RoundCancelled,
     RoundContext,
+    RoundReport,
     Step,
     run_round,
     server_url_to_use,
 )
-from mcdesk.sync.status import LAST_ERROR_KEY, LAST_SUCCESS_KEY, describe, read_status
+from mcdesk.sync.status import (
+    LAST_ERROR_KEY,
+    LAST_STAGE_KEY,
+    LAST_SUCCESS_KEY,
+    describe,
+    read_status,
+)
 from tests.conftest import NOW
 from tests.server.conftest import RunningServer
 from tests.sync.conftest import StationStore
@@ -178,6 +185,32 @@ def test_later_steps_run_after_the_push_and_a_failing_step_keeps_what_went_befor
     assert order == ["pull station-a"]
     assert station_store.unsent() == 0  # the push before it kept its receipts
     assert read_status(station_store.database).last_error == "the roster could not be read"
+
+
+def test_a_round_records_each_stage_it_finishes_and_where_a_failure_stopped_it(
+    station_store: StationStore, server: RunningServer
+) -> None:
+    key_path = keyed_station(station_store)
+
+    def round_with(steps: tuple[Step, ...] = STEPS, url: str = server.base_url) -> RoundReport:
+        return run_round(
+            database=station_store.database, station_key_path=key_path, server_url=url, steps=steps
+        )
+
+    report = round_with()
+    assert report.finished == ["pin", "push", "pull", "content"]
+    assert state(station_store.database)[LAST_STAGE_KEY] == "content"
+
+    def pull(context: RoundContext) -> str:
+        raise SyncError("the roster could not be read")
+
+    with pytest.raises(SyncError, match="roster"):
+        round_with((STEPS[0], Step("pull", pull), STEPS[2]))
+    assert state(station_store.database)[LAST_STAGE_KEY] == "push"
+
+    with pytest.raises(SyncError, match="server unreachable"):
+        round_with(url=closed_port_url())
+    assert LAST_STAGE_KEY not in state(station_store.database)  # not even the key was pinned
 
 
 def test_a_cancelled_session_stops_the_round_without_recording_a_failure(

@@ -11,7 +11,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, func, select
 
-from mcdesk.canonical import canonical_json
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.files import RECEIPTS_KIND, FileRefused, signed_file
 from mcdesk.server.admin import revoke_station
 from mcdesk.server.models import Event, Result
 from mcdesk.server.signer import load_signer
@@ -19,7 +20,6 @@ from mcdesk.server.sneakernet import ImportReport, import_sync_file
 from mcdesk.store.connection import opened
 from mcdesk.store.engine import make_engine
 from mcdesk.sync.client import fetch_server_key, pending_count
-from mcdesk.sync.files import RECEIPTS_KIND, FileRefused, signed_file
 from mcdesk.sync.pinning import pin_enrolled_key
 from mcdesk.sync.sneakernet import export_outbox, import_receipts
 from tests.conftest import NOW

@@ -12,11 +12,11 @@ from sqlmodel import Session
 
 from mcdesk.store.engine import make_engine
 from mcdesk.store.migrate import upgrade
+from mcdesk.store.outbox import add_event
+from mcdesk.store.sync_state import SERVER_URL_KEY
 from mcdesk.store.tables import SyncReceipt, SyncState
 from mcdesk.sync import pinning
-from mcdesk.sync.outbox import add_event
 from mcdesk.sync.status import (
-    SERVER_URL_KEY,
     SyncStatus,
     ago,
     describe,

@@ -9,8 +9,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from mcdesk.badges.award import iso_z
 from mcdesk.store.connection import opened
+from mcdesk.store.sync_state import SERVER_URL_KEY
 from mcdesk.sync.apply_badges import apply_badges
-from mcdesk.sync.status import LAST_SUCCESS_KEY, SERVER_URL_KEY
+from mcdesk.sync.status import LAST_SUCCESS_KEY
 from mcdesk.sync.wallet import read_wallet
 from tests.conftest import NOW
 from tests.sync.applying import new_store

@@ -15,8 +15,16 @@ from pytestqt.qtbot import QtBot
 from mcdesk.paths import Paths
 from mcdesk.ui.app import launch
 from mcdesk.ui.main_window import MainWindow
+from mcdesk.ui.pyside_imports import skip_source_scans
 from mcdesk.ui.theme import apply_theme
 from tests.ui.catalog_source import build_test_catalog
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_pyside_source_scans() -> None:
+    """As the app does (mcdesk/ui/pyside_imports.py): without it, a module imported late in
+    a run (hypothesis, at the session's end) could meet its own half-initialised module."""
+    skip_source_scans()
 
 
 @pytest.fixture(scope="session")

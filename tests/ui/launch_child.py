@@ -63,6 +63,9 @@ def main(argv: list[str]) -> int:
     else:
         recorder.recording = False
 
+    from mcdesk.ui.pyside_imports import skip_source_scans
+
+    skip_source_scans()  # as mcdesk/__main__.py does, before the app's imports
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -80,6 +80,8 @@ def test_status_bar_labels_say_their_text_as_their_name(
 ) -> None:
     window = start_app().window
     qtbot.waitUntil(lambda: "micro-credential" in window.status_label.text(), timeout=WAIT)
+    # The sync indicator comes with the study flow, once the study core is loaded.
+    qtbot.waitUntil(lambda: window.findChild(SyncStatusView) is not None, timeout=WAIT)
     indicator = window.findChild(SyncStatusView)
     assert indicator is not None
     names = {node.name for node in accessible_tree(window.statusBar()) if node.showing}

@@ -309,3 +309,38 @@ def test_closing_while_a_teachers_codes_are_sealed_waits_for_them_then_deletes_c
     window.deleteLater()
     # Before the fix this deletion joined the queue while holding Python's lock: a hang.
     qtbot.waitUntil(lambda: bool(destroyed), timeout=10_000)
+
+
+def test_no_thread_pool_is_a_child_of_the_window(
+    start_app: StartApp, bundled: Path, qtbot: QtBot
+) -> None:
+    # Qt deletes a window's children inside its event handling, with the GIL held when a
+    # Python override called it (LockdownWindow.event); ~QThreadPool then waited for ever
+    # for a running task that needed the GIL, and the UI tests hung.
+    launched = start_app()
+    window = launched.window
+    qtbot.waitUntil(lambda: window.study is not None, timeout=30_000)
+    assert window.findChildren(QThreadPool) == []
+
+
+def test_a_pin_typed_before_the_study_core_is_loaded_is_held_and_signs_in(
+    start_app: StartApp, bundled: Path, qtbot: QtBot
+) -> None:
+    launched = start_app()
+    window = launched.window
+    view = window.signin_view
+    typed_without_a_flow: list[bool] = []
+
+    def on_page(_index: int) -> None:
+        # The sign-in page has just been shown: the study core loads only after its paint.
+        if window.pages.currentWidget() is view and not typed_without_a_flow:
+            typed_without_a_flow.append(window.study is None)
+            rows = range(view.names.count())
+            view.names.setCurrentRow(next(r for r in rows if view.names.item(r).flags()))
+            view.pin.setText("1234")
+            view.submit_learner()
+
+    window.pages.currentChanged.connect(on_page)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_view, timeout=30_000)
+    assert typed_without_a_flow == [True]
+    assert window.user_label.text() != ""

@@ -92,7 +92,7 @@ def test_a_wrong_password_writes_no_sheet(
 HEADLESS_RUN = """
 import sys
 from mcdesk.exam import issuer
-from mcdesk.exam.slots import FAST_TEST_PARAMS
+from mcdesk.protocol.slots import FAST_TEST_PARAMS
 from mcdesk import startup
 issuer.ISSUER_PARAMS = startup.FIRST_RUN_SCRYPT = FAST_TEST_PARAMS  # as tests/conftest.py does
 from mcdesk.__main__ import main

@@ -64,6 +64,8 @@ def _started(start_app: StartApp, qtbot: QtBot, home: Paths) -> tuple[MainWindow
     qtbot.waitUntil(
         lambda: _count(home, "SELECT count(*) FROM exam_key_slot") > 0, timeout=WAIT
     )  # first-run sealing of the exam key, after the paint
+    # The flows are built once the study core is imported, after the sign-in paint.
+    qtbot.waitUntil(lambda: window.exam is not None, timeout=WAIT)
     assert isinstance(window.exam, ExamFlow)
     _FLOWS.append(window.exam)
     return window, window.exam

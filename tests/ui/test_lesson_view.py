@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtGui import QTextCursor, QTextDocument, QTextImageFormat
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from mcdesk.ui.lesson_view import LessonView
 from tests.packsource import SVG
+from tests.ui.fit import large_text
 
 LESSON = """# Measuring
 
@@ -82,3 +85,60 @@ def test_tab_alone_explains_each_keyword_it_reaches(qtbot: QtBot) -> None:
     assert told[-1] == ("tape measure", "A ruler that rolls up.")
     qtbot.keyPress(view, Qt.Key.Key_Backtab)
     assert told[-1] == ("stud", "A vertical framing member.")
+
+
+WIDE_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="400" viewBox="0 0 1600 400">'
+    '<rect x="0" y="0" width="1600" height="400" fill="#fc3"/></svg>\n'
+)
+WIDE_LESSON = (
+    "# Reading a site plan\n\n"
+    + "Builders read the plan before they dig, and they check each distance twice. " * 12
+    + "\n\n| Feature | Symbol on the plan | Typical line weight | Who draws it | "
+    "Where it is checked | Why it matters |\n|---|---|---|---|---|---|\n"
+    + "| Property line | Long dash, two short dashes | Heavy | Surveyor | Town office | "
+    "Buildings must stay inside it |\n"
+    * 4
+    + "\n![A plan of a lot with the house set back from every property line](media/wide.svg)\n\n"
+    + "After the figure the lesson goes on in plain words for another long paragraph. " * 8
+)
+
+
+@pytest.mark.parametrize("width", [480, 560, 680, 720, 920, 1000])
+def test_a_lesson_at_200_percent_text_reflows_without_sideways_scrolling(
+    qtbot: QtBot, themed: QApplication, width: int
+) -> None:
+    large_text(themed, scale=200)
+    view = LessonView()
+    qtbot.addWidget(view)
+    view.resize(width, 475)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_lesson(WIDE_LESSON, images={"media/wide.svg": WIDE_SVG.encode()}, keywords=[])
+    QApplication.processEvents()
+    assert view.horizontalScrollBar().maximum() == 0
+    assert view.document().size().width() <= view.viewport().width()
+    # The figure is scaled to the column, keeping its shape; the table wraps its cells.
+    [figure] = _images(view)
+    assert 0 < figure.width() <= view.viewport().width()
+    assert figure.height() == pytest.approx(figure.width() / 4, abs=1)
+    # A later resize reflows again (the learner turns the screen or resizes the window).
+    view.resize(width + 200, 475)
+    QApplication.processEvents()
+    assert view.horizontalScrollBar().maximum() == 0
+    [wider] = _images(view)
+    assert wider.width() >= figure.width()
+
+
+def _images(view: LessonView) -> list[QTextImageFormat]:
+    found = []
+    block = view.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fmt = it.fragment().charFormat()
+            if fmt.isImageFormat():
+                found.append(fmt.toImageFormat())
+            it += 1
+        block = block.next()
+    return found

@@ -302,3 +302,65 @@ def test_page_down_from_a_card_scrolls_to_the_readiness_summary(
     assert label is not None
     bottom = label.mapTo(page.viewport(), label.rect().bottomLeft()).y()
     assert 0 <= bottom <= page.viewport().height()
+
+
+STANDARDS = [
+    {
+        "framework": "OSHA Construction Industry Regulations",
+        "code": "29 CFR 1926.302",
+        "title": "Power-operated hand tools",
+        "url": "https://www.osha.gov/laws-regs/regulations/standardnumber/1926/1926.302",
+        "skills": ["measuring", "plans"],
+    },
+    {
+        "framework": "<b>Advance CTE</b> Career Clusters & Pathways",
+        "code": "AC-<i>1</i>",
+        "title": "<script>alert(1)</script> Architecture & Construction",
+        "url": "https://careertech.org/career-clusters/" + "very-long-segment-" * 8,
+    },
+]
+
+
+def test_the_page_names_its_standards_as_plain_text(qtbot: QtBot) -> None:
+    page = _page(qtbot, manifest={**MANIFEST, "standards": STANDARDS})
+    texts = shown_texts(page)
+    at = texts.index("Industry standards")
+    assert texts[at + 2 : at + 6] == [
+        "OSHA Construction Industry Regulations · 29 CFR 1926.302",
+        "Power-operated hand tools",
+        "Skills: Measuring, Reading plans",
+        "Web page (available when online): https:/\u200b/\u200bwww.osha.gov/\u200blaws-regs/"
+        "\u200bregulations/\u200bstandardnumber/\u200b1926/\u200b1926.302",
+    ]
+    # Names with markup show as the characters they are, never as markup.
+    second = list(page.standard_boxes[1].findChildren(QLabel))
+    assert [label.text() for label in second[:3]] == [
+        "<b>Advance CTE</b> Career Clusters & Pathways · AC-<i>1</i>",
+        "<script>alert(1)</script> Architecture & Construction",
+        "All skills",
+    ]
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in second)
+    box = page.standard_boxes[0]
+    assert box.accessibleName() == "Standard: Power-operated hand tools"
+    assert box.accessibleDescription().startswith("OSHA Construction Industry Regulations · 29")
+    assert box.accessibleDescription().endswith(
+        "online): https://www.osha.gov/laws-regs/regulations/standardnumber/1926/1926.302"
+    )
+    # The standards come after the readiness summary, so the Ready button is not pushed down.
+    labels = [label for label in page.column.findChildren(QLabel) if label.isVisibleTo(page)]
+    names = [label.objectName() for label in labels]
+    assert names.index("readiness") < texts.index("Industry standards")
+
+
+def test_a_pack_without_standards_shows_no_standards_heading(qtbot: QtBot) -> None:
+    page = _page(qtbot)
+    assert page.standard_boxes == []
+    assert "Industry standards" not in shown_texts(page)
+
+
+@pytest.mark.parametrize("granted", [True, False])
+def test_standards_fit_at_1024_by_600_with_large_text(
+    qtbot: QtBot, large_text: QApplication, granted: bool
+) -> None:
+    page = _page(qtbot, manifest={**MANIFEST, "standards": STANDARDS}, granted=granted)
+    assert_nothing_clipped(qtbot, page)

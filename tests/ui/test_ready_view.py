@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from mcdesk.study.states import Readiness
+from mcdesk.content.skill_states import Readiness
 from mcdesk.ui.code_prompt import CodePrompt
 from mcdesk.ui.ready_view import ALL_MASTERED, CODE_HEADING, NOT_ALL_MASTERED, ReadyView
 from mcdesk.ui.theme import apply_theme

@@ -45,6 +45,6 @@ def test_the_gui_thread_imports_no_database_or_crypto_library_before_sign_in(
     home = tmp_path / "home"
     first_run = _start_until_sign_in(home)
     warm = _start_until_sign_in(home)
-    assert "mcdesk.ui.study_flow" in warm  # the hook sees the GUI thread's imports
+    assert "mcdesk.ui.signin_view" in warm  # the hook sees the GUI thread's imports
     assert _heavy(first_run) == []
     assert _heavy(warm) == []

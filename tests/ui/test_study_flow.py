@@ -26,6 +26,8 @@ def _started(start_app: StartApp, qtbot: QtBot) -> tuple[MainWindow, StudyFlow]:
     window = start_app().window
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.signin_view, timeout=WAIT)
     qtbot.waitUntil(lambda: window.signin_view.names.count() > 0, timeout=WAIT)
+    # The flow is built once the study core is imported, after the sign-in paint.
+    qtbot.waitUntil(lambda: window.study is not None, timeout=WAIT)
     assert isinstance(window.study, StudyFlow)
     return window, window.study
 
@@ -256,8 +258,8 @@ def test_the_teacher_page_shows_the_codes_the_station_will_ask_for(
     page = window.teacher_page
     qtbot.waitUntil(lambda: len(page.code_labels) == 10, timeout=WAIT)
     assert page.code_labels[0].text().startswith("#1 ")
-    from mcdesk.exam.codes import code_for
     from mcdesk.exam.issuer import open_issuer
+    from mcdesk.protocol.codes import code_for
 
     with sqlite3.connect(home.database) as connection:
         issuer = open_issuer(connection, teacher_id="demo-teacher", password="mcdesk-demo")

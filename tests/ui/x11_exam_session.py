@@ -105,6 +105,7 @@ def main(work: Path) -> None:
 
     _wait(lambda: window.pages.currentWidget() is window.signin_view, "the sign-in page")
     _wait(lambda: count("SELECT count(*) FROM exam_key_slot") > 0, "the code slots")
+    _wait(lambda: window.exam is not None, "the study and exam flows")
     study, exam = window.study, window.exam
     assert isinstance(study, StudyFlow)
     assert isinstance(exam, ExamFlow)

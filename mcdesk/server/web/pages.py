@@ -34,7 +34,11 @@ class NavItem:
 
 
 # The header's links, in order; a new page adds its entry here.
-NAV = (NavItem("Codes", f"{PREFIX}/codes"), NavItem("My classes", f"{PREFIX}/classes"))
+NAV = (
+    NavItem("Live board", f"{PREFIX}/board"),
+    NavItem("Codes", f"{PREFIX}/codes"),
+    NavItem("My classes", f"{PREFIX}/classes"),
+)
 
 # Pages hold codes and learners' names: never cached, framed, or mixed with other origins.
 # No inline script or style is allowed, so a name that slipped past escaping still runs nothing.
@@ -46,6 +50,7 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
+        "connect-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
 }

@@ -2,7 +2,7 @@
 
 Built from the same synced events the station writes with each change
 (mcdesk.study.progress: ``skill_opened``, ``active_time``, ``skill_studied``,
-``selfcheck_result``) and with the station's own meanings (mcdesk.study.states: what
+``selfcheck_result``) and with the station's own meanings (mcdesk.content.skill_states: what
 "studied" is, mastery at 80 % of the latest self-check, readiness), so a cell says what the
 learner's own screens say. Results are the server's re-scores (mcdesk.server.web.results).
 Call only for a class the viewer may see (``ClassInReach``).
@@ -17,10 +17,17 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from mcdesk.content.skill_states import (
+    MASTERY,
+    SkillStage,
+    SkillState,
+    is_studied,
+    readiness,
+    state_of,
+)
 from mcdesk.server.models import Event, Grant, Learner, SchoolClass, Station
 from mcdesk.server.web.class_report import best_attempt
 from mcdesk.server.web.results import ResultLine, manifest_of, results_of
-from mcdesk.study.states import MASTERY, SkillStage, SkillState, is_studied, readiness, state_of
 
 PROGRESS_KINDS = ("skill_opened", "active_time", "skill_studied", "selfcheck_result")
 FILTERS = {

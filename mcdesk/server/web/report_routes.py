@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from mcdesk.content.skill_states import STAGE_LABELS, STAGE_SYMBOLS, score_text
 from mcdesk.server.api.deps import SessionDep
 from mcdesk.server.web.class_report import class_report
 from mcdesk.server.web.deps import ClassInReach, NowDep, check_csrf
@@ -17,7 +18,6 @@ from mcdesk.server.web.pages import PREFIX, render
 from mcdesk.server.web.progress import FILTERS, MAX_DAYS, chosen, packs_of, progress_grid
 from mcdesk.server.web.results import assessments_of, results_of
 from mcdesk.server.web.tables import csv_response, progress_table, results_table
-from mcdesk.study.states import STAGE_LABELS, STAGE_SYMBOLS, score_text
 
 DEFAULT_DAYS = 7
 

@@ -17,9 +17,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from mcdesk.content.scoring import score_item
+from mcdesk.protocol.scoring import score_item
 from mcdesk.server.models import Event, Learner, PublishedPack, Result, SchoolClass
 from mcdesk.server.rescore import SCORE_TOLERANCE, CannotRescore, opened_bank
+from mcdesk.server.times import as_utc
 from mcdesk.server.web.item_stats import (
     ItemStat,
     ScoredAttempt,
@@ -28,7 +29,6 @@ from mcdesk.server.web.item_stats import (
     item_statistics,
     skill_pass_rates,
 )
-from mcdesk.store.times import as_utc
 
 PROMPT_CHARS = 90  # how much of a question the statistics table shows
 

@@ -45,7 +45,7 @@ PUBLIC_ROUTES = frozenset(
         ("GET", f"{VERIFY_PREFIX}/{{credential_uuid}}"),
     }
 )
-HOME = f"{PREFIX}/codes"
+HOME = f"{PREFIX}/board"  # the live board: the first page after sign-in
 
 
 @router.get("", response_class=HTMLResponse, response_model=None)

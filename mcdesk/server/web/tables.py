@@ -15,9 +15,9 @@ from datetime import datetime
 
 from fastapi.responses import Response
 
+from mcdesk.content.skill_states import score_text
 from mcdesk.server.web.progress import ProgressGrid
 from mcdesk.server.web.results import AssessmentResults
-from mcdesk.study.states import score_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from mcdesk.server.app import create_app
 from mcdesk.server.config import ServerSettings
 from mcdesk.server.schools import add_school, add_teacher
-from mcdesk.server.web import announce_routes, report_routes
+from mcdesk.server.web import announce_routes, board_routes, report_routes
 from mcdesk.server.web import routes as web_pages
 from mcdesk.server.web.pages import PREFIX, VERIFY_PREFIX
 from mcdesk.server.web.routes import PUBLIC_ROUTES
@@ -110,7 +110,13 @@ def test_the_walk_finds_the_pages() -> None:
     ):
         assert expected in routes
     assert set(routes) >= PUBLIC_ROUTES
-    routers = (web_pages.router, report_routes.router, announce_routes.router)
+    routers = (
+        web_pages.router,
+        board_routes.router,
+        board_routes.changes_router,
+        report_routes.router,
+        announce_routes.router,
+    )
     for route in [r for router in routers for r in router.routes]:  # none unwalked
         for method in getattr(route, "methods", ()):
             assert (method, getattr(route, "path", "")) in routes, route

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from mcdesk.exam.codes import code_for
+from mcdesk.protocol.codes import code_for
 from mcdesk.server.models import StationIssuer
 from tests.server.conftest import RunningServer
 from tests.server.pulling import TEACHER_PASSWORD, enrolled_station, set_up_school
@@ -31,7 +31,7 @@ def test_a_teacher_sees_the_next_codes_of_the_school_stations(
     assert form.headers["cache-control"] == "no-store"
 
     signed_in = client.sign_in("  MLee ", TEACHER_PASSWORD)  # as typed: spaces, capitals
-    assert (signed_in.status_code, signed_in.headers["location"]) == (303, "/teacher/codes")
+    assert (signed_in.status_code, signed_in.headers["location"]) == (303, "/teacher/board")
     page = client.get("/teacher/codes")
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+from mcdesk.content.skill_states import SkillState, skill_states, state_of
 from mcdesk.keys import PublisherKey
 from mcdesk.paths import Paths
 from mcdesk.server.models import SchoolClass
@@ -17,7 +18,6 @@ from mcdesk.server.web.progress import LearnerProgress, ProgressGrid, chosen, pr
 from mcdesk.store.connection import opened
 from mcdesk.store.engine import make_engine
 from mcdesk.study.progress import add_active_time, mark_studied, record_opened, record_selfcheck
-from mcdesk.study.states import SkillState, skill_states, state_of
 from tests.server.web.conftest import TrcServer
 from tests.server.web.reports_lab import GradedClass, graded_class
 from tests.server.web.test_results import signed_in

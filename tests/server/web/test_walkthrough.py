@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from mcdesk.exam.codes import code_for
+from mcdesk.protocol.codes import code_for
 from mcdesk.server.models import StationIssuer
 from tests.server.pulling import enrolled_station
 from tests.server.web.conftest import TrcServer
@@ -24,7 +24,8 @@ def test_sign_in_codes_my_classes_sign_out(
     browser.screenshot("trc-sign-in")
 
     browser.sign_in()
-    assert browser.path == "/teacher/codes"
+    assert browser.path == "/teacher/board"  # the live board is the first page
+    browser.follow("Codes")
     assert "Ms Lee, Northside" in browser.text()
     with Session(trc.server.engine) as session:
         issuer = session.get(StationIssuer, lab.station_id)
@@ -89,7 +90,7 @@ def test_pages_fit_a_phone_without_sideways_scrolling(
 def test_the_walk_works_on_postgresql(pg_browser: TeacherBrowser, pg_trc: TrcServer) -> None:
     set_up_trc_school(pg_trc.server.engine)
     pg_browser.sign_in()
-    assert pg_browser.path == "/teacher/codes", pg_browser.text()
+    assert pg_browser.path == "/teacher/board", pg_browser.text()
     pg_browser.follow("My classes")
     assert "Ana Ruiz" in pg_browser.text()
     pg_browser.sign_out()

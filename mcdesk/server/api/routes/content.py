@@ -14,11 +14,11 @@ import re
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlmodel import col, func, select
 
+from mcdesk.protocol.files import MANIFEST_KIND
+from mcdesk.protocol.signing import NONCE_HEADER
 from mcdesk.server.api.deps import SessionDep, SignerDep, StationDep
 from mcdesk.server.models import ContentBlob, PublishedPack, SignedAnswer
 from mcdesk.server.signer import signed_answer
-from mcdesk.sync.files import MANIFEST_KIND
-from mcdesk.sync.signing import NONCE_HEADER
 
 router = APIRouter(tags=["content"])
 

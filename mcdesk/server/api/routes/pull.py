@@ -12,12 +12,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
+from mcdesk.protocol.documents import MAX_PULL_PAGE
+from mcdesk.protocol.files import PULL_PAGE_KIND
+from mcdesk.protocol.signing import NONCE_HEADER
+from mcdesk.protocol.streams import STREAMS
 from mcdesk.server import changes
 from mcdesk.server.api.deps import SessionDep, SignerDep, StationDep
-from mcdesk.server.models import STREAMS, SignedAnswer
+from mcdesk.server.models import SignedAnswer
 from mcdesk.server.signer import signed_answer
-from mcdesk.sync.files import PULL_PAGE_KIND
-from mcdesk.sync.signing import NONCE_HEADER
 
 router = APIRouter(tags=["sync"])
 MAX_CURSOR = 2**63 - 1  # the largest id SQLite and PostgreSQL hold: past it, 422 not 500
@@ -31,7 +33,7 @@ def pull(
     session: SessionDep,
     signer: SignerDep,
     after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
-    limit: Annotated[int, Query(ge=1, le=changes.MAX_PULL)] = changes.MAX_PULL,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = MAX_PULL_PAGE,
 ) -> SignedAnswer:
     if stream not in STREAMS:
         raise HTTPException(

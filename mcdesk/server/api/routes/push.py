@@ -9,10 +9,11 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from mcdesk.jsonread import JsonRefused, read_json
+from mcdesk.protocol.documents import MAX_PUSH_EVENTS
 from mcdesk.server.api.deps import RawBodyDep, SessionDep, SignerDep, StationDep
 from mcdesk.server.bodylimit import PUSH_BODY_BYTES
 from mcdesk.server.models import PushRequest, PushResponse
-from mcdesk.server.push import MAX_EVENTS, store_batch
+from mcdesk.server.push import store_batch
 
 router = APIRouter(tags=["sync"])
 MAX_PROBLEMS = 5
@@ -42,10 +43,10 @@ def push(
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(exc)) from None
     except ValidationError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=in_words(exc)) from None
-    if len(request.events) > MAX_EVENTS:
+    if len(request.events) > MAX_PUSH_EVENTS:
         raise HTTPException(
             status.HTTP_413_CONTENT_TOO_LARGE,
-            detail=f"{len(request.events)} events; send at most {MAX_EVENTS} per request",
+            detail=f"{len(request.events)} events; send at most {MAX_PUSH_EVENTS} per request",
         )
     outcome = store_batch(
         session, station=station, events=request.events, signer=signer, now=datetime.now(UTC)

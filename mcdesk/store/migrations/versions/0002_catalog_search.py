@@ -6,11 +6,7 @@ Revises: 0001
 
 from __future__ import annotations
 
-import sqlite3
-
 from alembic import op
-
-from mcdesk.content.search_index import CREATE_SEARCH_TABLE, rebuild_search_index
 
 revision = "0002"
 down_revision = "0001"
@@ -18,12 +14,18 @@ branch_labels = None
 depends_on = None
 
 
+# The DDL as this revision ran it, frozen: a revision never imports a live constant.
+CREATE_SEARCH_TABLE = (
+    "CREATE VIRTUAL TABLE catalog_search USING fts5("
+    "pack_id UNINDEXED, skill_id UNINDEXED, title, keywords, body, "
+    "tokenize = 'porter unicode61 remove_diacritics 2')"
+)
+
+
 def upgrade() -> None:
+    # Left empty: packs installed by the release before this one are indexed by live code
+    # once the whole upgrade is done (mcdesk.store.migrate.SEARCH_INDEX_EMPTIED).
     op.execute(CREATE_SEARCH_TABLE)
-    # Packs installed by the release before this one get indexed now.
-    raw = op.get_bind().connection.dbapi_connection
-    assert isinstance(raw, sqlite3.Connection)
-    rebuild_search_index(raw)
 
 
 def downgrade() -> None:

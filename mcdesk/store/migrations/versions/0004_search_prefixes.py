@@ -6,11 +6,7 @@ Revises: 0003
 
 from __future__ import annotations
 
-import sqlite3
-
 from alembic import op
-
-from mcdesk.content.search_index import CREATE_SEARCH_TABLE, rebuild_search_index
 
 revision = "0004"
 down_revision = "0003"
@@ -18,13 +14,19 @@ branch_labels = None
 depends_on = None
 
 
+# The DDL as this revision ran it, frozen: a revision never imports a live constant.
+CREATE_SEARCH_TABLE = (
+    "CREATE VIRTUAL TABLE catalog_search USING fts5("
+    "pack_id UNINDEXED, skill_id UNINDEXED, title, keywords, body, "
+    "tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')"
+)
+
+
 def upgrade() -> None:
-    # FTS5 options cannot be altered in place: build the index again from the packs.
+    # FTS5 options cannot be altered in place: the table is made again, empty, and live
+    # code fills it once the whole upgrade is done (mcdesk.store.migrate.SEARCH_INDEX_EMPTIED).
     op.execute("DROP TABLE IF EXISTS catalog_search")
     op.execute(CREATE_SEARCH_TABLE)
-    raw = op.get_bind().connection.dbapi_connection
-    assert isinstance(raw, sqlite3.Connection)
-    rebuild_search_index(raw)
 
 
 def downgrade() -> None:

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from mcdesk.canonical import canonical_json
-from mcdesk.ids import uuid7
+from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.ids import uuid7
 from mcdesk.store.tables import OutboxEvent, SyncReceipt
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from mcdesk.exam.codes import counter_bytes, normalise_code
+from mcdesk.protocol.codes import counter_bytes, normalise_code
 
 SALT_BYTES = 16
 NONCE_BYTES = 12

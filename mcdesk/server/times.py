@@ -1,4 +1,4 @@
-"""Times in the store are UTC; SQLite hands them back without a zone."""
+"""Times in the server database are UTC; a column read back may carry no zone."""
 
 from __future__ import annotations
 

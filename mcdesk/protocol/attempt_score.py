@@ -1,0 +1,92 @@
+"""A whole attempt's score: the station scores at submit, the server re-scores the same way.
+
+Both sides must reach the same points from the same form, bank and responses, so the
+sum lives here once, over ``protocol.scoring``'s per-item credit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mcdesk.protocol.scoring import score_item
+
+# Credits are sums of fractions such as 1/3; a tiny tolerance keeps 0.75 × 12 a pass.
+PASS_EPSILON = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class SkillScore:
+    points: float
+    max_points: float
+
+    @property
+    def ratio(self) -> float:
+        return self.points / self.max_points if self.max_points else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptScore:
+    points: float
+    max_points: float
+    proficiency_level: float
+    skills: dict[str, SkillScore]
+
+    @property
+    def ratio(self) -> float:
+        return self.points / self.max_points if self.max_points else 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.max_points > 0 and self.ratio >= self.proficiency_level - PASS_EPSILON
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "points": round(self.points, 6),
+            "max_points": self.max_points,
+            "ratio": round(self.ratio, 6),
+            "proficiency_level": self.proficiency_level,
+            "passed": self.passed,
+            "skills": {
+                skill: {"points": round(s.points, 6), "max_points": s.max_points}
+                for skill, s in sorted(self.skills.items())
+            },
+        }
+
+
+def score_form(
+    *,
+    form: Mapping[str, Any],
+    bank: Mapping[str, Mapping[str, Any]],
+    responses: Mapping[str, Any],
+    proficiency_level: float,
+) -> AttemptScore:
+    """One point per item, partial credit per protocol.scoring; per-skill subscores."""
+    points: dict[str, float] = {}
+    available: dict[str, float] = {}
+    for shown in form["items"]:
+        credit = score_item(bank[shown["id"]], responses.get(shown["id"])).credit
+        points[shown["skill"]] = points.get(shown["skill"], 0.0) + credit
+        available[shown["skill"]] = available.get(shown["skill"], 0.0) + 1.0
+    skills = {skill: SkillScore(points[skill], available[skill]) for skill in available}
+    return AttemptScore(
+        points=sum(points.values()),
+        max_points=sum(available.values()),
+        proficiency_level=float(proficiency_level),
+        skills=skills,
+    )
+
+
+def score_from_json(document: Mapping[str, Any]) -> AttemptScore:
+    """The score as written in a result document."""
+    skills = {
+        str(skill): SkillScore(float(s["points"]), float(s["max_points"]))
+        for skill, s in document["skills"].items()
+    }
+    return AttemptScore(
+        points=float(document["points"]),
+        max_points=float(document["max_points"]),
+        proficiency_level=float(document["proficiency_level"]),
+        skills=skills,
+    )

@@ -1,0 +1,38 @@
+"""The names station and server share: pull streams and the kinds of pushed events."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stream(StrEnum):
+    """A pull stream, in the order a station pulls them (names roster rows before use)."""
+
+    ROSTER = "roster"
+    GRANTS = "grants"
+    ACCOMMODATIONS = "accommodations"
+    CODE_SLOTS = "code_slots"
+    PACK_KEYS = "pack_keys"
+    CATALOG = "catalog"
+    BADGES = "badges"
+    ANNOUNCEMENTS = "announcements"
+
+
+STREAMS = tuple(Stream)
+
+
+class EventKind(StrEnum):
+    """What an outbox event reports; the server acts on results, logs and used codes."""
+
+    SKILL_OPENED = "skill_opened"
+    SKILL_STUDIED = "skill_studied"
+    ACTIVE_TIME = "active_time"
+    SELFCHECK_RESULT = "selfcheck_result"
+    EXAM_INCIDENT = "exam_incident"
+    EXAM_RESULT = "exam_result"
+    EXAM_LOG = "exam_log"
+    CODE_USED = "code_used"
+
+
+# Events whose body carries a document signed by the station key.
+SIGNED_EVENT_KINDS = (EventKind.EXAM_RESULT, EventKind.EXAM_LOG)
