@@ -15,6 +15,7 @@ class Stream(StrEnum):
     PACK_KEYS = "pack_keys"
     CATALOG = "catalog"
     BADGES = "badges"
+    ANNOUNCEMENTS = "announcements"
 
 
 STREAMS = tuple(Stream)

@@ -77,13 +77,18 @@ def _database(session: Session) -> str:
     return session.get_bind().engine.url.render_as_string(hide_password=True)
 
 
+def opened_bank(session: Session, *, pack_id: str, version: str) -> tuple[dict[str, Any], float]:
+    """A published version's bank by item id and its cut score (cached), or CannotRescore."""
+    wanted = (pack_id, version)
+    opened = _BANKS.get((_database(session), *wanted))
+    return _open_bank(session, wanted) if opened is None else opened
+
+
 def rescore(session: Session, result: dict[str, Any]) -> AttemptScore:
     """The server's score of a verified result document, or CannotRescore."""
-    wanted = (str(result["pack_id"]), str(result["pack_version"]))
-    opened = _BANKS.get((_database(session), *wanted))
-    if opened is None:
-        opened = _open_bank(session, wanted)
-    bank, level = opened
+    bank, level = opened_bank(
+        session, pack_id=str(result["pack_id"]), version=str(result["pack_version"])
+    )
     try:
         form = result["form"]
         missing = [str(shown["id"]) for shown in form["items"] if shown["id"] not in bank]

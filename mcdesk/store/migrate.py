@@ -7,7 +7,7 @@ from pathlib import Path
 
 # Kept in step with migrations/versions by tests/store/test_migrations.py, so start-up
 # can tell "up to date" with one query instead of importing Alembic (~0.5 s).
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 HEAD_REVISION = REVISIONS[-1]
 
 # Tables each revision must have; a database claiming a revision without them is damaged.
@@ -48,6 +48,9 @@ EXPECTED_TABLES["0008"] = EXPECTED_TABLES["0007"]
 # The wallet is plain SQL too, read with raw sqlite3 before any ORM is imported.
 WALLET_TABLES = frozenset({"badge"})
 EXPECTED_TABLES["0009"] = EXPECTED_TABLES["0008"] | WALLET_TABLES
+# Announcements are plain SQL as well (mcdesk.study.announcements reads them for home).
+NOTICE_TABLES = frozenset({"announcement"})
+EXPECTED_TABLES["0010"] = EXPECTED_TABLES["0009"] | NOTICE_TABLES
 
 # Revisions that leave the search index empty (they only run its DDL). The index is data
 # made from the packs, so it is filled again by today's code, in the upgrade's own
@@ -60,10 +63,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 def include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    """Alembic's filter: skips the FTS5 index, its shadow tables and the plain-SQL exam tables."""
+    """Alembic's filter: skips the FTS5 index, its shadow tables and the plain-SQL tables."""
     if type_ != "table" or name is None:
         return True
-    return not (name.startswith("catalog_search") or name in EXAM_TABLES or name in WALLET_TABLES)
+    plain = EXAM_TABLES | WALLET_TABLES | NOTICE_TABLES
+    return not (name.startswith("catalog_search") or name in plain)
 
 
 def current_revision(connection: sqlite3.Connection) -> str | None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from mcdesk.content.access import granted_pack_ids, is_granted
 from mcdesk.content.catalog import CatalogEntry, list_catalog, load_manifest
 from mcdesk.content.skill_states import SkillState, last_opened, skill_states, state_of
+from mcdesk.study.announcements import Notice, notices_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class LearnerHome:
     mine: tuple[PackProgress, ...]
     continue_at: tuple[str, str] | None  # (pack id, skill id)
     not_granted: tuple[CatalogEntry, ...]
+    notices: tuple[Notice, ...] = ()  # the class's announcements, newest first
 
 
 def roster(connection: sqlite3.Connection) -> list[RosterEntry]:
@@ -96,4 +98,5 @@ def learner_home(connection: sqlite3.Connection, *, learner_id: str, now: dateti
         mine=tuple(mine),
         continue_at=last_opened(connection, learner_id=learner_id),
         not_granted=tuple(others),
+        notices=notices_for(connection, learner_id=learner_id, today=now.date()),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from mcdesk.protocol.streams import Stream
 from mcdesk.sync.apply_accommodations import apply_accommodations
+from mcdesk.sync.apply_announcements import apply_announcements
 from mcdesk.sync.apply_badges import apply_badges
 from mcdesk.sync.apply_codes import apply_code_slots, apply_pack_keys
 from mcdesk.sync.apply_grants import apply_grants
@@ -25,4 +26,6 @@ STREAM_APPLIERS: dict[str, Applier] = {
     Stream.CATALOG: apply_catalog,
     # Checked against the pinned server key; a bad badge is logged, never stored.
     Stream.BADGES: apply_badges,
+    # A class's notices and due dates for its learners' home screen (names roster classes).
+    Stream.ANNOUNCEMENTS: apply_announcements,
 }

@@ -90,6 +90,7 @@ class HomeView(ReadingColumn):
         self.pack_cards: dict[str, PackProgressCard] = {}
         self.badge_cards: dict[str, HeldBadgeCard] = {}
         self.browse_button = QPushButton()  # replaced by each show_home
+        self.notice_cards: list[Card] = []
 
     def show_home(
         self,
@@ -104,6 +105,9 @@ class HomeView(ReadingColumn):
         self.pack_cards = {}
         self.greeting = text_label(greeting(learner_name), name="pageTitle")
         self.add(self.greeting)
+        self.notice_cards = self._notice_cards(home)
+        for card in self.notice_cards:
+            self.add(card)
         self.continue_card = self._continue_card(home, skill_titles)
         if self.continue_card is not None:
             self.add(self.continue_card)
@@ -138,6 +142,25 @@ class HomeView(ReadingColumn):
         self.keep_visible_on_focus(self.browse_button)
         self.finish()
         self.verticalScrollBar().setValue(0)
+
+    def _notice_cards(self, home: LearnerHome) -> list[Card]:
+        """The class's announcements, newest first, each with its due date in words."""
+        cards = []
+        for notice in home.notices:
+            card = Card()
+            card.setObjectName("noticeCard")
+            card.body.addWidget(text_label("From your teacher", name="muted"))
+            card.body.addWidget(text_label(notice.text))
+            if notice.due_words:
+                card.body.addWidget(text_label(notice.due_words, name="cardTitle"))
+            posted = f"Posted {notice.posted_on}" + (
+                f" by {notice.posted_by}" if notice.posted_by else ""
+            )
+            card.body.addWidget(text_label(posted, name="muted"))
+            due = f" {notice.due_words}." if notice.due_words else ""
+            card.setAccessibleName(f"Announcement from your teacher: {notice.text}.{due}")
+            cards.append(card)
+        return cards
 
     def _continue_card(
         self, home: LearnerHome, skill_titles: Mapping[tuple[str, str], str]

@@ -51,10 +51,11 @@ class Lab:
             (station_id,) = raw.execute("SELECT id FROM station").fetchone()
         return str(station_id)
 
-    def take(self, *, right: bool, capsys: pytest.CaptureFixture[str]) -> str:
-        """Take the sample assessment (every answer right, or none given); the result id."""
-        assert main(["admin", "codes", "--station", "Lab 9", "--count", "1", *self.db]) == 0
-        code = "".join(capsys.readouterr().out.splitlines()[0].split()[1:])
+    def take(self, *, right: bool, capsys: pytest.CaptureFixture[str], nth: int = 1) -> str:
+        """Take the sample assessment (every answer right, or none given) with the station's
+        ``nth`` code (each code works once); the result id."""
+        assert main(["admin", "codes", "--station", "Lab 9", "--count", str(nth), *self.db]) == 0
+        code = "".join(capsys.readouterr().out.splitlines()[nth - 1].split()[1:])
         unlocked = UnlockDesk(self.home.database).try_code(code, action="start", now=NOW)
         assert unlocked.exam_key is not None
         with opened(self.home.database, read_only=True) as connection:

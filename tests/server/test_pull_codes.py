@@ -75,6 +75,7 @@ def test_server_codes_open_pulled_slots_and_a_pulled_key_opens_a_sealed_bank(
         "roster": 7, "grants": 0, "accommodations": 0, "code_slots": SLOTS_AHEAD, "pack_keys": 1,
         "catalog": 1,
         "badges": 0,
+        "announcements": 0,
     }  # fmt: skip
     (issuer_id,) = {row[0] for row in station.query("SELECT issuer_id FROM exam_key_slot")}
     with Session(server.engine) as session:

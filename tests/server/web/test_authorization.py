@@ -19,6 +19,7 @@ from sqlmodel import Session
 from mcdesk.server.app import create_app
 from mcdesk.server.config import ServerSettings
 from mcdesk.server.schools import add_school, add_teacher
+from mcdesk.server.web import announce_routes, board_routes, report_routes
 from mcdesk.server.web import routes as web_pages
 from mcdesk.server.web.pages import PREFIX, VERIFY_PREFIX
 from mcdesk.server.web.routes import PUBLIC_ROUTES
@@ -38,6 +39,8 @@ def path_values(school: School) -> dict[str, str]:
     return {
         "class_id": school.classes[VICTIM_CLASS],
         "credential_uuid": "00000000-0000-0000-0000-000000000000",
+        "pack_id": "sample-pack",
+        "announcement_id": "00000000-0000-4000-8000-000000000000",
     }
 
 
@@ -100,10 +103,21 @@ def client_for(trc: TrcServer, walker: Walker) -> WebClient:
 
 def test_the_walk_finds_the_pages() -> None:
     routes = web_routes()
-    for expected in (("GET", "/teacher/codes"), ("GET", "/teacher/classes/{class_id}")):
+    for expected in (
+        ("GET", "/teacher/codes"),
+        ("GET", "/teacher/classes/{class_id}"),
+        ("GET", "/teacher/classes/{class_id}/results/{pack_id}/results.csv"),
+    ):
         assert expected in routes
     assert set(routes) >= PUBLIC_ROUTES
-    for route in web_pages.router.routes:  # none hidden from the schema, so none unwalked
+    routers = (
+        web_pages.router,
+        board_routes.router,
+        board_routes.changes_router,
+        report_routes.router,
+        announce_routes.router,
+    )
+    for route in [r for router in routers for r in router.routes]:  # none unwalked
         for method in getattr(route, "methods", ()):
             assert (method, getattr(route, "path", "")) in routes, route
 

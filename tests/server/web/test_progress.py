@@ -1,0 +1,159 @@
+"""The Progress grid: the numbers a learner's own screens show, from the synced events."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from mcdesk.content.skill_states import SkillState, skill_states, state_of
+from mcdesk.keys import PublisherKey
+from mcdesk.paths import Paths
+from mcdesk.server.models import SchoolClass
+from mcdesk.server.web.progress import LearnerProgress, ProgressGrid, chosen, progress_grid
+from mcdesk.store.connection import opened
+from mcdesk.store.engine import make_engine
+from mcdesk.study.progress import add_active_time, mark_studied, record_opened, record_selfcheck
+from tests.server.web.conftest import TrcServer
+from tests.server.web.reports_lab import GradedClass, graded_class
+from tests.server.web.test_results import signed_in
+
+
+@pytest.fixture
+def graded(
+    trc: TrcServer,
+    home: Paths,
+    tmp_path: Path,
+    source: Path,
+    publisher_key: Path,
+    trusted: dict[str, PublisherKey],
+    capsys: pytest.CaptureFixture[str],
+) -> GradedClass:
+    return graded_class(
+        trc, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
+        trusted=trusted, capsys=capsys,
+    )  # fmt: skip
+
+
+def grid_of(trc: TrcServer, graded: GradedClass) -> ProgressGrid:
+    with Session(trc.server.engine) as session:
+        welding = session.get(SchoolClass, graded.welding_id)
+        assert welding is not None
+        return progress_grid(session, school_class=welding, pack_id="sample-pack")
+
+
+def study_on_the_station(graded: GradedClass, skills: list[str]) -> None:
+    """Ana studies on the station with the station's own code: two skills, two stories."""
+    engine = make_engine(graded.lab.home.database)
+    ana, pack, now = graded.lab.learner_id, "sample-pack", datetime.now(UTC)
+    try:
+        first, second = skills[0], skills[1]
+        record_opened(engine, learner_id=ana, pack_id=pack, skill_id=first, now=now)
+        add_active_time(engine, learner_id=ana, pack_id=pack, skill_id=first, seconds=300, now=now)
+        mark_studied(engine, learner_id=ana, pack_id=pack, skill_id=first, now=now)
+        for credit in (0.5, 2.0):  # the latest run counts: mastered
+            record_selfcheck(engine, learner_id=ana, pack_id=pack, skill_id=first, credit=credit,
+                             total=2, responses={}, now=now)  # fmt: skip
+            now += timedelta(seconds=1)
+        record_opened(engine, learner_id=ana, pack_id=pack, skill_id=second, now=now)
+        for seconds in (60, 65):  # coalesced into one running total
+            add_active_time(engine, learner_id=ana, pack_id=pack, skill_id=second,
+                            seconds=seconds, now=now)  # fmt: skip
+        record_selfcheck(engine, learner_id=ana, pack_id=pack, skill_id=second, credit=1.25,
+                         total=2, responses={}, now=now)  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+def test_each_cell_equals_what_the_station_shows(
+    trc: TrcServer, graded: GradedClass, capsys: pytest.CaptureFixture[str]
+) -> None:
+    skills = [s for s, _ in grid_of(trc, graded).skills]
+    assert len(skills) >= 2
+    study_on_the_station(graded, skills)
+    graded.lab.carry(capsys)
+    with opened(graded.lab.home.database, read_only=True) as connection:
+        station = skill_states(connection, learner_id=graded.lab.learner_id, pack_id="sample-pack")
+    grid = grid_of(trc, graded)
+    (ana,) = [p for p in grid.learners if p.learner_id == graded.lab.learner_id]
+    assert ana.cells == [state_of(station, s) for s in skills]
+    assert ana.cells[0].stage == "mastered"
+    assert ana.cells[0].active_seconds == 300
+    assert ana.cells[1].stage == "studied"
+    assert ana.cells[1].active_seconds == 125
+    assert ana.cells[1].last_score == (1.25, 2)
+    assert (ana.attempts, ana.passed) == (1, True)
+    assert ana.best is not None
+    assert ana.best.ratio == 1.0
+    page = signed_in(trc).get(f"/teacher/classes/{graded.welding_id}/progress/sample-pack").text
+    assert "Self-check mastered" in page
+    assert "5.0 min · 2 of 2" in page
+    assert "2.1 min · 1.25 of 2" in page
+
+
+def test_the_idle_filter_on_the_page_follows_the_clock(trc: TrcServer, graded: GradedClass) -> None:
+    client = signed_in(trc)
+    path = f"/teacher/classes/{graded.welding_id}/progress/sample-pack?show=idle&days=7"
+    assert "No learner matches this filter." in client.get(path).text
+    trc.clock.advance(timedelta(days=30))
+    client = signed_in(trc)  # the old session went idle with the clock
+    page = client.get(path).text
+    assert "Ana Ruiz" in page
+    assert "Ben Ode" in page
+    bad = client.get(path.replace("days=7", "days=<b>x</b>")).text
+    assert "Days must be a whole number" in bad
+    assert "<b>x</b>" not in bad
+
+
+def learner(name: str, *, ready: bool = False, attempts: int = 0, failed: int = 0,
+            passed: bool = False, last: datetime | None = None) -> LearnerProgress:  # fmt: skip
+    cell = SkillState("s", "mastered" if ready else "in_progress", 0, ready, None)
+    return LearnerProgress(
+        learner_id=name, name=name, cells=[cell], attempts=attempts, best=None, passed=passed,
+        failed=failed, last_activity=last, ready=ready,
+    )  # fmt: skip
+
+
+def test_the_filters() -> None:
+    now = datetime(2026, 12, 7, tzinfo=UTC)
+    grid = ProgressGrid(
+        pack_id="p",
+        title="P",
+        skills=[("s", "S")],
+        learners=[
+            learner("ready", ready=True, last=now),
+            learner("ready-and-assessed", ready=True, attempts=1, passed=True, last=now),
+            learner("failed-twice", attempts=2, failed=2, last=now - timedelta(days=3)),
+            learner("failed-then-passed", attempts=3, failed=2, passed=True, last=now),
+            learner("never"),
+        ],
+    )
+
+    def names(show: str, days: int = 7) -> list[str]:
+        return [p.name for p in chosen(grid, show=show, days=days, now=now)]
+
+    assert names("ready") == ["ready"]
+    assert names("failed") == ["failed-twice"]
+    assert names("idle", 7) == ["never"]
+    assert names("idle", 2) == ["failed-twice", "never"]
+    assert len(names("all")) == 5
+
+
+def test_the_progress_csv_has_a_row_per_learner_and_skill(
+    trc: TrcServer, graded: GradedClass
+) -> None:
+    answer = signed_in(trc).get(
+        f"/teacher/classes/{graded.welding_id}/progress/sample-pack/progress.csv"
+    )
+    assert answer.status_code == 200
+    assert answer.content.startswith(b"\xef\xbb\xbflearner,skill,studied,")
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    skills = grid_of(trc, graded).skills
+    assert len(rows) == 2 * len(skills)
+    assert {r["learner"] for r in rows} == {"Ana Ruiz", "Ben Ode"}
+    assert {r["result"] for r in rows} == {"pass", "not yet"}
+    assert all("T" in r["last_activity"] and r["last_activity"].endswith("+00:00") for r in rows)
