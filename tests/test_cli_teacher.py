@@ -204,3 +204,15 @@ def test_the_help_says_how_a_teacher_signs_in(home: Paths, command: tuple[str, .
     assert "--user NAME" in text
     assert "--password-stdin" in text
     assert "read from standard input" in text
+
+
+def test_without_a_station_the_codes_are_this_stations(
+    home: Paths, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A teacher at a standalone station should not need its id to get its codes.
+    code, out, err = run(capsys, monkeypatch, *DEMO[2:], "--count", "3")
+    assert code == 0, err
+    assert "Codes for Demo station" in err
+    listed = codes(out)
+    assert [counter for counter, _ in listed] == [1, 2, 3]
+    assert UnlockDesk(home.database).try_code(listed[0][1], action="start", now=NOW).ok

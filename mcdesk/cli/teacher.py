@@ -57,7 +57,9 @@ def add_sign_in_options(parser: argparse.ArgumentParser) -> None:
 
 def add_code_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by `teacher codes` and `teacher code-sheet`."""
-    parser.add_argument("--station", required=True, help="station id (or this station's name)")
+    parser.add_argument(
+        "--station", help="station id or name (default: this station, the one you sit at)"
+    )
     parser.add_argument(
         "--from", dest="start", type=int, help="first code number (default: the next unused)"
     )
@@ -109,7 +111,7 @@ def _codes(args: argparse.Namespace) -> TeacherCodes:
         username=username,
         password=password,
         now=now(),
-        station=str(args.station),
+        station=None if args.station is None else str(args.station),
         start=args.start,
         count=args.count,
         pack_keys_dir=bundled_pack_keys_dir(),

@@ -158,6 +158,10 @@ QPushButton:default, QPushButton#primary {{
     background: {c.accent}; color: {c.on_accent}; border-color: {c.accent};
 }}
 QPushButton:default:focus, QPushButton#primary:focus {{ border-color: {c.ink}; }}
+/* A toggle that is on (the kiosk's chosen cluster, a flagged question) looks chosen. */
+QPushButton:checked {{
+    background: {c.accent}; color: {c.on_accent}; border-color: {c.accent};
+}}
 QPushButton:disabled {{ color: {c.muted}; border-style: dashed; }}
 QPushButton#link {{
     background: transparent; border: none; color: {c.accent}; text-decoration: underline;
