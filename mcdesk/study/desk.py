@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import posixpath
 import sqlite3
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from mcdesk.content.access import granted_pack_ids, is_granted
 from mcdesk.content.catalog import CatalogEntry, list_catalog, load_manifest, read_pack_file
 from mcdesk.errors import McdeskError
 from mcdesk.store.connection import opened
+from mcdesk.store.lazy_engine import LazyEngine
 from mcdesk.study import prefs as prefs_store
 from mcdesk.study import progress, signin
 from mcdesk.study.home import LearnerHome, RosterEntry, learner_home, roster
@@ -72,8 +72,7 @@ class StudyDesk:
     def __init__(self, database: Path, *, clock: Callable[[], datetime] | None = None) -> None:
         self._database = database
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._engine: Engine | None = None
-        self._lock = threading.Lock()
+        self._store = LazyEngine(database)
 
     @property
     def database(self) -> Path:
@@ -81,18 +80,10 @@ class StudyDesk:
 
     @property
     def engine(self) -> Engine:
-        with self._lock:
-            if self._engine is None:
-                from mcdesk.store.engine import make_engine
-
-                self._engine = make_engine(self._database)
-            return self._engine
+        return self._store.get()
 
     def close(self) -> None:
-        with self._lock:
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
+        self._store.dispose()
 
     # Signing in -------------------------------------------------------------------------
 

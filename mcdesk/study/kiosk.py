@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -22,6 +21,7 @@ from sqlmodel import Session
 from mcdesk.content.catalog import list_catalog, load_manifest
 from mcdesk.protocol.streams import EventKind
 from mcdesk.store.connection import opened
+from mcdesk.store.lazy_engine import LazyEngine
 from mcdesk.store.outbox import add_event
 
 TASTE_ITEMS = (3, 5)  # a taste asks at least 3 and at most 5 self-check items
@@ -129,23 +129,14 @@ class KioskDesk:
     def __init__(self, database: Path, *, clock: Callable[[], datetime] | None = None) -> None:
         self._database = database
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._engine: Engine | None = None
-        self._lock = threading.Lock()
+        self._store = LazyEngine(database)
 
     @property
     def engine(self) -> Engine:
-        with self._lock:
-            if self._engine is None:
-                from mcdesk.store.engine import make_engine
-
-                self._engine = make_engine(self._database)
-            return self._engine
+        return self._store.get()
 
     def close(self) -> None:
-        with self._lock:
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
+        self._store.dispose()
 
     def clusters(self, *, shown: tuple[str, ...] = ()) -> list[Cluster]:
         """Installed micro-credentials by career cluster (only ``shown`` ones if given)."""
