@@ -142,6 +142,9 @@ QListWidget::item:selected {{ background: {c.accent}; color: {c.on_accent}; }}
 Card {{
     background: {c.card}; border: {border}px solid {c.line}; border-radius: 8px; margin: 1px;
 }}
+QFrame#plainCard {{
+    background: {c.card}; border: {border}px solid {c.line}; border-radius: 8px; margin: 1px;
+}}
 QFrame#closedCard {{
     background: {c.page}; border: {border}px dashed {c.line}; border-radius: 8px; margin: 1px;
 }}
