@@ -43,7 +43,7 @@ class AttemptCard(Card):
         self.setCheckable(True)
         self.body.addWidget(text_label(f"{line.learner} — {line.title}", name="cardTitle"))
         self.body.addWidget(text_label(facts(line)))
-        self.count = text_label(f"{incidents_count(line)} · select to list them", name="error")
+        self.count = text_label("", name="error")
         self.body.addWidget(self.count)
         self.incident_labels: list[QLabel] = []
         for text in incident_text(line):
@@ -59,8 +59,9 @@ class AttemptCard(Card):
     def _show_incidents(self, shown: bool) -> None:
         for label in self.incident_labels:
             label.setVisible(shown)
-        words = incidents_count(self._line)
-        self.count.setText(f"{words} · {'select to hide them' if shown else 'select to list them'}")
+        them = "them" if len(self._line.incidents) > 1 else "it"
+        action = f"select to hide {them}" if shown else f"select to list {them}"
+        self.count.setText(f"{incidents_count(self._line)} · {action}")
         self.setAccessibleDescription(
             "; ".join(incident_text(self._line)) if shown else "Select to list the incidents."
         )
@@ -72,7 +73,7 @@ def attempt_panel(line: AttemptLine) -> QFrame:
     frame = QFrame()
     frame.setObjectName("plainCard")
     box = QVBoxLayout(frame)
-    box.setContentsMargins(18, 14, 18, 14)
+    box.setContentsMargins(16, 12, 16, 12)  # plus the styled border and margin: a card's 18, 14
     box.addWidget(text_label(f"{line.learner} — {line.title}", name="cardTitle"))
     box.addWidget(text_label(facts(line)))
     box.addWidget(text_label(incidents_count(line), name="muted"))

@@ -57,7 +57,7 @@ class PackProgressCard(Card):
         closes = progress.closes
         self.closes = None
         if closes is not None:  # under the title: the date matters more than the skills
-            self.closes = text_label(closes.words, name="error" if closes.urgent else "nextStep")
+            self.closes = text_label(closes.words, name="error" if closes.urgent else "muted")
             self.body.addWidget(self.closes)
         self.skill_lines = [
             text_label(skill_line(line), name="skillLine") for line in progress.skills
@@ -86,7 +86,7 @@ def closed_card(closed: ClosedPack) -> QFrame:
     frame = QFrame()
     frame.setObjectName("closedCard")
     box = QVBoxLayout(frame)
-    box.setContentsMargins(18, 14, 18, 14)
+    box.setContentsMargins(16, 12, 16, 12)  # plus the styled border and margin: a card's 18, 14
     box.addWidget(text_label(closed.title, name="cardTitle"))
     box.addWidget(text_label(closed.words, name="muted"))
     frame.setAccessibleName(f"{closed.title}: closed")

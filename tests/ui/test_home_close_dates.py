@@ -49,7 +49,7 @@ def test_each_card_gives_its_close_date_and_a_closed_one_says_whom_to_ask(qtbot:
     assert carpentry.closes.objectName() == "error"  # three days: marked, and said in words
     safety = view.pack_cards["safety"]
     assert safety.closes is not None
-    assert safety.closes.objectName() == "nextStep"
+    assert safety.closes.objectName() == "muted"
     texts = shown_texts(view)
     assert texts.index(SOON.words) < texts.index("✔ Measuring · Self-check mastered")
     (closed,) = view.closed_cards
