@@ -30,12 +30,13 @@ class ClosedPack:
     words: str  # "Closed at the end of 12 March. Ask Ms. Rivera if you need it opened again."
 
 
-def _day(day: date, *, today: date) -> str:
+def day_words(day: date, *, today: date) -> str:
+    """A date as home says it: "12 March", with the year only when it is not this one."""
     shown = f"{day.day} {day:%B}"
     return shown if day.year == today.year else f"{shown} {day.year}"
 
 
-def _last_day(moment: datetime, zone: tzinfo | None) -> tuple[date, str]:
+def _lastday_words(moment: datetime, zone: tzinfo | None) -> tuple[date, str]:
     """The last open day in local time, and the closing time when it is not midnight."""
     local = moment.astimezone(zone)
     if local.time() == time():
@@ -46,12 +47,12 @@ def _last_day(moment: datetime, zone: tzinfo | None) -> tuple[date, str]:
 def close_words(closes_at: datetime, *, now: datetime, zone: tzinfo | None = None) -> CloseDate:
     """When an open grant closes, in words: the date, and how soon within a week."""
     today = now.astimezone(zone).date()
-    last, at = _last_day(closes_at, zone)
+    last, at = _lastday_words(closes_at, zone)
     days = (last - today).days
     if days <= 0:
         when = f"at {at}" if at else "at the end of today"
         return CloseDate(f"Assessment closes today, {when}", True)
-    until = f"Assessment open until {_day(last, today=today)}" + (f", {at}" if at else "")
+    until = f"Assessment open until {day_words(last, today=today)}" + (f", {at}" if at else "")
     if days == 1:
         return CloseDate(f"{until} · closes tomorrow", True)
     if days <= SOON_DAYS:
@@ -64,8 +65,8 @@ def closed_words(
 ) -> str:
     """A closed grant, in words: when it closed and whom to ask to open it again."""
     today = now.astimezone(zone).date()
-    last, at = _last_day(closed_at, zone)
-    day = _day(last, today=today)
+    last, at = _lastday_words(closed_at, zone)
+    day = day_words(last, today=today)
     when = f"Closed on {day} at {at}" if at else f"Closed at the end of {day}"
     return f"{when}. Ask {teacher or 'your teacher'} if you need it opened again."
 

@@ -3,7 +3,7 @@ whom to ask; read from the grants the station holds (a real store with the demo 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from mcdesk.exam.states import NotGrantedError
 from mcdesk.keys import PublisherKey
 from mcdesk.paths import Paths
 from mcdesk.store.connection import opened
+from mcdesk.study.announcements import due_words
 from mcdesk.study.grant_dates import close_words, closed_words
 from mcdesk.study.home import EVERY_PACK, LearnerHome, learner_home
 from tests.conftest import NOW
@@ -159,3 +160,12 @@ def test_a_closed_whole_catalog_grant_is_said_once(
     assert shown.mine == ()
     (closed,) = shown.closed
     assert (closed.pack_id, closed.title) == ("*", EVERY_PACK)
+
+
+def test_a_due_date_reads_like_a_close_date() -> None:
+    today = NOW.date()  # 22 November 2026
+    assert due_words(today + timedelta(days=3), today=today) == "Due 25 November"
+    assert due_words(today, today=today) == "Due today"
+    assert due_words(today - timedelta(days=1), today=today) == "Was due 21 November"
+    assert due_words(date(2027, 1, 8), today=today) == "Due 8 January 2027"
+    assert due_words(None, today=today) == ""
