@@ -52,7 +52,8 @@ EXPECTED_TABLES["0009"] = EXPECTED_TABLES["0008"] | WALLET_TABLES
 NOTICE_TABLES = frozenset({"announcement"})
 EXPECTED_TABLES["0010"] = EXPECTED_TABLES["0009"] | NOTICE_TABLES
 # A teacher's allowances (extra attempt, review waived): plain SQL read by mcdesk.exam.retake.
-EXPECTED_TABLES["0011"] = EXPECTED_TABLES["0010"] | {"allowance"}
+ALLOWANCE_TABLES = frozenset({"allowance"})
+EXPECTED_TABLES["0011"] = EXPECTED_TABLES["0010"] | ALLOWANCE_TABLES
 
 # Revisions that leave the search index empty (they only run its DDL). The index is data
 # made from the packs, so it is filled again by today's code, in the upgrade's own
@@ -68,7 +69,7 @@ def include_object(
     """Alembic's filter: skips the FTS5 index, its shadow tables and the plain-SQL tables."""
     if type_ != "table" or name is None:
         return True
-    plain = EXAM_TABLES | WALLET_TABLES | NOTICE_TABLES
+    plain = EXAM_TABLES | WALLET_TABLES | NOTICE_TABLES | ALLOWANCE_TABLES
     return not (name.startswith("catalog_search") or name in plain)
 
 

@@ -100,9 +100,11 @@ def test_a_grant_with_dates_is_recorded_listed_and_revoked(
     (change,) = [c for c in stream(server, "grants") if c.document and ben in str(c.document)]
     document = json.loads(change.document or b"{}")
     assert (document["learner_id"], document["class_id"], document["pack_id"]) == (ben, None, PACK)
-    assert document["opens_at"] is not None and document["closes_at"] is not None
+    assert document["opens_at"] is not None
+    assert document["closes_at"] is not None
     listed = client.get(manage).text
-    assert "2030-01-05" in listed and "2030-02-01 (end of day)" in listed
+    assert "2030-01-05" in listed
+    assert "2030-02-01 (end of day)" in listed
     assert "Ben Ode" in listed
 
     with Session(server.server.engine) as session:
@@ -200,7 +202,8 @@ def test_a_new_pin_is_shown_once_and_reaches_the_roster_stream(
     assert found.group(1) not in client.get(page).text.split("Sign-in PIN")[0]  # once only
     with Session(server.server.engine) as session:
         learner = session.get(Learner, ana)
-        assert learner is not None and learner.pin_hash is not None
+        assert learner is not None
+        assert learner.pin_hash is not None
         assert verify_secret(found.group(1), learner.pin_hash)
     change = stream(server, "roster")[-1]
     assert change.key == f"learner:{ana}"

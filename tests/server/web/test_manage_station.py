@@ -43,7 +43,8 @@ def pull(station: LiveStation) -> None:
 def _school(station: LiveStation) -> str:
     with Session(station.trc.server.engine) as session:
         row = session.get(Station, station.station_id)
-        assert row is not None and row.school_id is not None
+        assert row is not None
+        assert row.school_id is not None
         return row.school_id
 
 
