@@ -7,19 +7,27 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
-from sqlmodel import Session
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 
 from mcdesk.content.access import granted_pack_ids, is_granted
 from mcdesk.keys import read_private_key
-from mcdesk.server.models import Station
+from mcdesk.server.allowances import allow
+from mcdesk.server.models import Learner, Station, Teacher
+from mcdesk.server.roster import reset_pin
 from mcdesk.server.schools import find_learner
 from mcdesk.store.connection import opened
+from mcdesk.store.engine import make_engine as make_store_engine
+from mcdesk.study.signin import sign_in_learner
 from mcdesk.sync.appliers import STREAM_APPLIERS
 from mcdesk.sync.pull import pull_streams
-from tests.server.web.harness import TeacherBrowser
+from tests.server.pulling import NOW, TEACHER_USER, enrolled_station
+from tests.server.web.conftest import TrcServer
+from tests.server.web.harness import TeacherBrowser, set_up_trc_school
 from tests.server.web.livelab import (  # noqa: F401  (station_fixture: a fixture)
     PACK,
     LiveStation,
@@ -169,3 +177,56 @@ def test_an_extra_attempt_and_a_waived_review_from_the_browser_let_the_station_s
     pull(station)  # pulled again, an allowance keeps its use
     again = station.desk.evidence(learner_id=station.lab.learner_id, pack_id=PACK)
     assert not again.retake.allowed  # each allowance helped once
+
+
+def _locked_out(engine: Engine, learner_id: str) -> bool:
+    """Six wrong PINs: the station makes Ana wait (a clock that never moves serves no wait)."""
+    for _ in range(6):
+        sign_in_learner(engine, learner_id=learner_id, pin="0000", now=NOW, monotonic=lambda: 0.0)
+    held = sign_in_learner(
+        engine, learner_id=learner_id, pin="4821", now=NOW, monotonic=lambda: 0.0
+    )
+    return held.wait_seconds > 0 and not held.ok
+
+
+def test_a_cleared_lockout_and_a_new_pin_free_a_locked_out_learner_at_the_next_pull(
+    trc: TrcServer, tmp_path: Path
+) -> None:
+    school = set_up_trc_school(trc.server.engine)
+    station = enrolled_station(trc.server, tmp_path, school_id=school.school_id)
+    station.pull()
+    with Session(trc.server.engine) as session:
+        ana = find_learner(
+            session, school_id=school.school_id, class_name="Welding 1", name="Ana Ruiz"
+        )
+        ana_id = ana.id
+        teacher = session.exec(select(Teacher).where(Teacher.username == TEACHER_USER)).one()
+        teacher_id = teacher.id
+    engine = make_store_engine(station.database)
+    try:
+        assert _locked_out(engine, ana_id)
+        with Session(trc.server.engine) as session:
+            allow(
+                session, learner=session.get(Learner, ana_id), school_id=school.school_id,
+                kind="clear_lockout", pack_id="", reason="", form_id="f-1", now=NOW,
+                teacher=session.get(Teacher, teacher_id),
+            )  # fmt: skip
+        assert station.pull().items["allowances"] == 1
+        free = sign_in_learner(
+            engine, learner_id=ana_id, pin="4821", now=NOW, monotonic=lambda: 0.0
+        )
+        assert free.ok, free.message
+        assert station.query("SELECT count(*) FROM allowance") == [(0,)]  # nothing kept
+
+        assert _locked_out(engine, ana_id)
+        with Session(trc.server.engine) as session:
+            learner = session.get(Learner, ana_id)
+            assert learner is not None
+            reset_pin(session, learner=learner, school_id=school.school_id, pin="7391", now=NOW)
+        station.pull()
+        new = sign_in_learner(engine, learner_id=ana_id, pin="7391", now=NOW, monotonic=lambda: 0.0)
+        assert new.ok, new.message
+        old = sign_in_learner(engine, learner_id=ana_id, pin="4821", now=NOW, monotonic=lambda: 0.0)
+        assert not old.ok
+    finally:
+        engine.dispose()
