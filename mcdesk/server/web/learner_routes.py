@@ -109,10 +109,10 @@ def accommodate(
             )
     except AdminError as exc:
         session.rollback()
-        reason = str(exc)
+        reason = str(exc).rstrip(".")  # the core's words, said as a sentence
         return _page(
             request, session, school_class, learner,
-            problem=f"{reason[0].upper()}{reason[1:]}. Nothing was changed.".replace("..", "."),
+            problem=f"{reason[0].upper()}{reason[1:]}. Nothing was changed.",
             status_code=status.HTTP_400_BAD_REQUEST,
         )  # fmt: skip
     return redirect(f"{_path(school_class, learner)}?done=time")
