@@ -161,7 +161,8 @@ class StationStartup(QObject):
 
     def _on_ready(self, settings: Settings, prepared: PreparedCatalog) -> None:
         self._settings, self._later = settings, prepared.later
-        self._show_catalog(settings, prepared)
+        if prepared.later is None:  # else "Preparing…" stays until the packs are in
+            self._show_catalog(settings, prepared)
         if self._self_test:
             self._finish(self._self_test_verdict(prepared))
             return
