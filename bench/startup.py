@@ -5,8 +5,10 @@ exits. mcdesk runs as `python -m mcdesk` would (tests/ui/launch_child.py calls
 `mcdesk.ui.app.main`) and reports, on the system-wide monotonic clock, when the sign-in
 screen is painted with its roster, when a demo learner's home is painted after their
 PIN, and its RSS at sign-in. Warm: a station that has run before. First run: a fresh
-MCDESK_HOME each time (station key, demo class, bundled import), and set-up counts as
-finished once the first code slots are sealed (the rest follow in the background).
+MCDESK_HOME each time (schema snapshot and demo roster before sign-in; station key and
+bundled import after it), and set-up counts as finished once the bundled packs are in
+(home waits for them) and the first code slots are sealed (the rest follow in the
+background).
 Bytecode is cached as an installed app has it (PYTHONDONTWRITEBYTECODE unset, a
 PYTHONPYCACHEPREFIX warmed once). Runs alternate so machine noise hits both alike.
 Targets (issue 11): sign-in warm ≤ 2.5×, first run ≤ 4×, RSS at sign-in ≤ 2×, set-up ≤ 5 s.

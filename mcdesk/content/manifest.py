@@ -14,14 +14,19 @@ from mcdesk.protocol.items.registry import item_problems
 
 @cache
 def _validator() -> Any:
-    # jsonschema costs ~150 ms to import; only verify and build pay for it.
+    # jsonschema costs ~150 ms to import; only verify and build pay for it. The schema
+    # is ours and never changes at run time: tests/content/test_manifest_schema.py checks
+    # it against the metaschema once, instead of every process (~0.1 s of a first run).
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(
+    return Draft202012Validator(manifest_schema())
+
+
+def manifest_schema() -> Any:
+    """The pack manifest's JSON Schema (draft 2020-12), as shipped in the package."""
+    return json.loads(
         resources.files("mcdesk.content").joinpath("schema/pack.schema.json").read_text("utf-8")
     )
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
 
 
 def _where(path: Any) -> str:

@@ -14,6 +14,7 @@ from mcdesk.store.identity import remember_identity
 from mcdesk.store.migrate import HEAD_REVISION, current_revision, upgrade
 from mcdesk.store.repair import repair_in_place
 from mcdesk.store.salvage import WORDS, SalvageReport, salvage
+from mcdesk.store.snapshot import SNAPSHOT_REVISION, create_fresh_store, is_empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +111,12 @@ def open_store(paths: Paths, *, now: datetime) -> OpenedStore:
     connection = connect(paths.database)
     try:
         before = current_revision(connection)
+        empty = is_empty(connection)
     finally:
         connection.close()
-    if before != HEAD_REVISION:
+    if empty:  # a first run: the head schema in one step, no Alembic (store/snapshot.py)
+        create_fresh_store(paths.database)
+    if (SNAPSHOT_REVISION if empty else before) != HEAD_REVISION:
         upgrade(paths.database)
     remember_identity(paths.database, paths.station_identity)
     return OpenedStore(database=paths.database, revision_before=before, damaged=damaged)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO, cast
 
 from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
@@ -21,7 +22,9 @@ from mcdesk.ui.tasks import (
     OpenedStation,
     PreparedCatalog,
     SlotWriter,
+    finish_setup,
     load_study_core,
+    make_station_identity,
     open_station,
     prepare_catalog,
 )
@@ -29,6 +32,7 @@ from mcdesk.ui.tasks import (
 if TYPE_CHECKING:
     from mcdesk.paths import Paths
     from mcdesk.settings import Settings
+    from mcdesk.startup import SetupNeeds
     from mcdesk.study.home import RosterEntry
     from mcdesk.ui.kiosk_flow import KioskScreen
     from mcdesk.ui.main_window import MainWindow
@@ -81,10 +85,12 @@ def refused_notice(refused: list[str]) -> str:
 class StationStartup(QObject):
     """Drives start-up; ``finish(code)`` ends the app (self-test, or a fatal error).
 
-    The sign-in screen is painted from a raw sqlite3 roster read; only then does the
-    pool import the study core (SQLAlchemy, SQLModel, pydantic, cryptography: most of
-    a warm start's time and memory) and seal a demo station's code slots. A sign-in
-    typed before the study flow exists is held and handed to it once it does.
+    The sign-in screen is painted from a raw sqlite3 roster read (on a first run, a
+    store made from the schema snapshot and the demo class in raw sqlite3); only then
+    does the pool import the study core (SQLAlchemy, SQLModel, pydantic, cryptography:
+    most of a warm start's time and memory), finish a first run's set-up (station key,
+    bundled packs) and, after both, seal a demo station's code slots. A sign-in typed
+    before the study flow exists is held and handed to it once it does.
     """
 
     def __init__(
@@ -113,6 +119,8 @@ class StationStartup(QObject):
         self._ready: tuple[Settings, list[RosterEntry]] | None = None
         self._held: tuple[str, str, str] | None = None  # ("learner" | "teacher", who, secret)
         self._sealing: CodeSealing | None = None  # a demo station's code slots, if due
+        self._later: SetupNeeds | None = None  # set-up left for after the sign-in paint
+        self._settings: Settings | None = None
         self._stopped = False
 
     def start(self) -> None:
@@ -129,10 +137,19 @@ class StationStartup(QObject):
         paths, settings, hints = self._paths, opened.settings, not self._self_test
         if opened.first_run:
             self._window.show_first_run()
+        # Only the app's sign-in screen is painted before set-up is finished; the
+        # self-test and the kiosk want the whole catalog first.
+        defer = (
+            not self._self_test
+            and self._on_ready_callback is not None
+            and hasattr(self._window, "signin_view")
+        )
         run_in_background(
             parent=self,
             pool=self._pool,
-            task=lambda: prepare_catalog(paths, settings, with_login_hints=hints),
+            task=lambda: prepare_catalog(
+                paths, settings, with_login_hints=hints, defer_setup=defer
+            ),
             on_success=lambda prepared: self._on_ready(settings, prepared),
             on_failure=self._on_failed,
         )
@@ -143,12 +160,9 @@ class StationStartup(QObject):
                 alerts.show_warning(self._window, "The local database was damaged", message)
 
     def _on_ready(self, settings: Settings, prepared: PreparedCatalog) -> None:
-        entries = prepared.entries
-        self._window.show_catalog(entries, station_name=settings.station_name)
-        if prepared.refused:
-            say(self._err, "warning: " + refused_notice(prepared.refused))
-            if not self._self_test:
-                self._window.show_notice(refused_notice(prepared.refused))
+        self._settings, self._later = settings, prepared.later
+        if prepared.later is None:  # else "Preparing…" stays until the packs are in
+            self._show_catalog(settings, prepared)
         if self._self_test:
             self._finish(self._self_test_verdict(prepared))
             return
@@ -174,6 +188,13 @@ class StationStartup(QObject):
         self._show_sign_in(prepared.roster, station_name=settings.station_name)
         after_first_paint(window.signin_view, then=self._after_sign_in_painted)
 
+    def _show_catalog(self, settings: Settings, prepared: PreparedCatalog) -> None:
+        self._window.show_catalog(prepared.entries, station_name=settings.station_name)
+        if prepared.refused:
+            say(self._err, "warning: " + refused_notice(prepared.refused))
+            if not self._self_test:
+                self._window.show_notice(refused_notice(prepared.refused))
+
     @property
     def _main(self) -> MainWindow:
         """The app's window (only the app, never the kiosk, shows sign-in)."""
@@ -197,16 +218,57 @@ class StationStartup(QObject):
         self._main.signin_view.set_busy(True)
 
     def _after_sign_in_painted(self) -> None:
-        """The pool's turn: the study core's imports, and a demo station's code slots."""
+        """The pool's turn: the study core's imports, then set-up left for later, then
+        a demo station's code slots (one after the other: each alone is quicker, and a
+        PIN typed at once waits for the first two only)."""
         if self._stopped:
             return  # the window closed before its sign-in screen was painted
         run_in_background(
             parent=self,
             pool=self._pool,
             task=load_study_core,
-            on_success=lambda _: self._begin_studying(),
+            on_success=lambda _: self._finish_setup(),
             on_failure=self._on_failed,
         )
+
+    def _finish_setup(self) -> None:
+        """A first run's station key first, so its code slots can be sealed while the
+        bundled packs are imported (scrypt runs outside the GIL and before any write)."""
+        later, settings, paths = self._later, self._settings, self._paths
+        self._later = None
+        if later is None or settings is None or self._stopped:
+            self._set_up()
+            return
+        if later.station:
+            run_in_background(
+                parent=self,
+                pool=self._pool,
+                task=lambda: make_station_identity(paths, settings),
+                on_success=lambda _: self._import_bundled(replace(later, station=False)),
+                on_failure=self._on_failed,
+            )
+        else:
+            self._import_bundled(later)
+
+    def _import_bundled(self, later: SetupNeeds) -> None:
+        settings, paths = self._settings, self._paths
+        self.seal_codes()
+        if not later.any or settings is None or self._stopped:
+            self._set_up()
+            return
+        run_in_background(
+            parent=self,
+            pool=self._pool,
+            task=lambda: finish_setup(paths, settings, later),
+            on_success=lambda prepared: self._set_up(prepared),
+            on_failure=self._on_failed,
+        )
+
+    def _set_up(self, prepared: PreparedCatalog | None = None) -> None:
+        """Set-up finished: the filled catalog, the study flow, then the code slots."""
+        if prepared is not None and self._settings is not None and not self._stopped:
+            self._show_catalog(self._settings, prepared)
+        self._begin_studying()
         self.seal_codes()
 
     def _begin_studying(self) -> None:

@@ -259,9 +259,11 @@ class StudyFlow(QObject):
     # Reading prefs ----------------------------------------------------------------------
 
     def apply_prefs(self, prefs: ReadingPrefs) -> None:
-        self.prefs = prefs
+        # Restyling the whole app takes ~0.5 s on the GUI thread; most learners sign in
+        # with the prefs already on screen, and their home should not wait for it.
+        unchanged, self.prefs = prefs == self.prefs, prefs
         app = QApplication.instance()
-        if isinstance(app, QApplication):
+        if isinstance(app, QApplication) and not unchanged:
             apply_theme(app, text_scale=prefs.text_scale, high_contrast=prefs.high_contrast)
         self._window.refit_header()
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mcdesk.content.catalog import CatalogEntry, SearchHit
     from mcdesk.paths import Paths
     from mcdesk.settings import Settings
+    from mcdesk.startup import SetupNeeds
     from mcdesk.study.home import RosterEntry
 
 SEARCH_LIMIT = 30
@@ -44,6 +45,8 @@ class PreparedCatalog:
     exam_keys_pending: bool = False  # sealing the demo's exam key waits until after the paint
     codes_short: bool = False  # a demo station's own code slots run low: top them up later
     roster: list[RosterEntry] = field(default_factory=list)  # the sign-in screen's names
+    # Set-up left for after the sign-in paint (station key, bundled packs): finish_setup.
+    later: SetupNeeds | None = None
 
 
 def open_station(paths: Paths) -> OpenedStation:
@@ -65,28 +68,37 @@ def open_station(paths: Paths) -> OpenedStation:
 
 
 def prepare_catalog(
-    paths: Paths, settings: Settings, *, with_login_hints: bool = True
+    paths: Paths, settings: Settings, *, with_login_hints: bool = True, defer_setup: bool = False
 ) -> PreparedCatalog:
-    """Run first-run set-up if anything is missing, then read the catalog."""
-    from mcdesk.content.catalog import list_catalog
+    """Run first-run set-up if anything is missing, then read the catalog.
+
+    With ``defer_setup`` only what the sign-in screen shows is done here: the demo
+    class, in raw sqlite3. The station key and the bundled packs (SQLAlchemy, jsonschema
+    and cryptography, seconds on a first run) are left in ``later`` for ``finish_setup``.
+    """
     from mcdesk.startup import demo_codes_short, run_setup, setup_needs
     from mcdesk.store.connection import opened
-    from mcdesk.study.home import roster
 
     with opened(paths.database) as connection:
         needs = setup_needs(connection, settings=settings)
         short = not needs.exam_keys and demo_codes_short(connection, settings=settings)
+        if defer_setup and needs.demo:
+            from mcdesk.demo import seed_demo_class
+
+            seed_demo_class(connection)  # committed with this connection
+            needs = replace(needs, demo=False)
     # The code slots cost seconds of scrypt: the catalog and sign-in come first.
     pending = needs.exam_keys
     needs = replace(needs, exam_keys=False)
     imported: list[str] = []
     refused: list[str] = []
-    if needs.any:
+    later = None
+    if defer_setup and needs.any:
+        later = needs
+    elif needs.any:
         report = run_setup(paths, settings, needs, now=datetime.now(UTC))
         imported, refused = report.imported, report.refused
-    with opened(paths.database, read_only=True) as connection:
-        entries = list_catalog(connection)
-        names = roster(connection)  # raw sqlite3: sign-in needs no ORM to be painted
+    entries, names = _catalog_and_roster(paths)
     hints = None
     if with_login_hints and settings.seed_demo_class:
         from mcdesk.demo_values import login_hints
@@ -100,7 +112,37 @@ def prepare_catalog(
         exam_keys_pending=pending,
         codes_short=short,
         roster=names,
+        later=later,
     )
+
+
+def finish_setup(paths: Paths, settings: Settings, needs: SetupNeeds) -> PreparedCatalog:
+    """The set-up ``prepare_catalog`` left for later, then the catalog it fills."""
+    from mcdesk.startup import run_setup
+
+    report = run_setup(paths, settings, needs, now=datetime.now(UTC))
+    entries, names = _catalog_and_roster(paths)
+    return PreparedCatalog(
+        entries=entries, imported=report.imported, refused=report.refused, roster=names
+    )
+
+
+def make_station_identity(paths: Paths, settings: Settings) -> None:
+    """A first run's station key and row, ahead of the rest of ``finish_setup``."""
+    from mcdesk.startup import SetupNeeds, run_setup
+
+    needs = SetupNeeds(station=True, demo=False, bundled=())
+    run_setup(paths, settings, needs, now=datetime.now(UTC))
+
+
+def _catalog_and_roster(paths: Paths) -> tuple[list[CatalogEntry], list[RosterEntry]]:
+    from mcdesk.content.catalog import list_catalog
+    from mcdesk.store.connection import opened
+    from mcdesk.study.home import roster
+
+    with opened(paths.database, read_only=True) as connection:
+        # raw sqlite3: sign-in needs no ORM to be painted
+        return list_catalog(connection), roster(connection)
 
 
 class SlotWriter:

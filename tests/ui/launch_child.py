@@ -9,7 +9,8 @@ its roster (``signin``); with ``--until home``, also when a demo learner's home 
 after their PIN (``home``); with ``--until codes`` (a first run), also when the first code
 slots are sealed, i.e. set-up has finished (``codes``); ``rss <MiB>`` at sign-in; with
 ``--record-imports``, one ``gui-import <module>`` line per module the GUI thread imported
-before sign-in was painted.
+before sign-in was painted, and one ``loaded <module>`` line per module any thread had
+imported when that paint happened (before anything the paint starts can run).
 CLOCK_MONOTONIC is one clock for every process, so the parent subtracts its launch time.
 """
 
@@ -82,6 +83,7 @@ def main(argv: list[str]) -> int:
         def __init__(self, window: ui_app.MainWindow) -> None:
             super().__init__(window)
             self.window, self.stage = window, "signin"
+            self.loaded: list[str] = []
             window.signin_view.installEventFilter(self)
             window.home_view.installEventFilter(self)
 
@@ -90,6 +92,8 @@ def main(argv: list[str]) -> int:
                 if self.stage == "signin" and watched is self.window.signin_view:
                     if self.window.signin_view.names.count() > 0:
                         self.stage = "after-signin"
+                        if recorder.recording:
+                            self.loaded = sorted(sys.modules)
                         QTimer.singleShot(0, self.signed_in_screen)
                 elif self.stage == "home" and watched is self.window.home_view:
                     self.stage = "done"
@@ -120,6 +124,8 @@ def main(argv: list[str]) -> int:
             _say(f"rss {_rss_mib():.1f}")
             for name in recorder.names:
                 _say(f"gui-import {name}")
+            for name in self.loaded:
+                _say(f"loaded {name}")
             if until == "signin":
                 self.window.close()
                 return

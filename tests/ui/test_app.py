@@ -28,8 +28,10 @@ StartApp = Callable[..., Launched]
 
 
 def _ready(launched: Launched) -> bool:
+    """Sign-in shows and set-up has finished (a first run paints sign-in before its
+    bundled import; the study flow starts once that import is done)."""
     window = launched.window
-    return window.pages.currentWidget() is window.signin_view
+    return window.pages.currentWidget() is window.signin_view and window.study is not None
 
 
 def test_the_window_shows_at_once_then_the_first_run_fills_the_catalog(

@@ -356,6 +356,8 @@ def test_on_a_lockdown_station_the_shell_stands_aside_for_the_attempt_and_locks_
     qtbot.addWidget(shell, before_close_func=lambda w: w.release())
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.signin_view, timeout=WAIT)
     qtbot.waitUntil(lambda: _count(home, "SELECT count(*) FROM exam_key_slot") > 0, timeout=WAIT)
+    # A first run seals its first slots beside its bundled import; the flows come after it.
+    qtbot.waitUntil(lambda: window.exam is not None, timeout=WAIT)
     exam = window.exam
     assert isinstance(exam, ExamFlow)
     _FLOWS.append(exam)

@@ -22,7 +22,9 @@ def window(start_app: Callable[..., Launched], bundled: Path, qtbot: QtBot) -> M
     """The app started on a fresh home, the catalog opened from the sign-in screen."""
     launched = start_app()
     window = launched.window
+    # Sign-in comes first; a first run's catalog is filled once its set-up has finished.
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.signin_view, timeout=30_000)
+    qtbot.waitUntil(lambda: window.study is not None, timeout=30_000)
     assert window.catalog_button.isVisible()
     qtbot.mouseClick(window.catalog_button, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.catalog_view
