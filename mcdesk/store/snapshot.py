@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mcdesk.store.connection import connect
 
-SNAPSHOT_REVISION = "0010"
+SNAPSHOT_REVISION = "0011"
 
 # sqlite_master after `upgrade(head)` on an empty file, in creation order; SQLite makes
 # the search index's shadow tables and sqlite_sequence itself.
@@ -346,6 +346,19 @@ CREATE TABLE announcement (
     );
 
 CREATE INDEX ix_announcement_class ON announcement (class_id, posted_at);
+
+CREATE TABLE allowance (
+        id TEXT PRIMARY KEY,
+        learner_id TEXT NOT NULL,
+        pack_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        granted_by TEXT NOT NULL,
+        granted_at TEXT NOT NULL,
+        used_by_attempt TEXT
+    );
+
+CREATE INDEX ix_allowance_learner_pack ON allowance (learner_id, pack_id);
 """
 
 
