@@ -75,14 +75,30 @@ def _may_hold_long_numbers(raw: bytes | str) -> bool:
     return _LONG_ZEROS in raw.translate(_DIGITS_TO_ZERO)
 
 
+# Made once: json.loads with any option builds a new decoder and scanner on every call,
+# which cost more than parsing a small document (an exam-log entry) itself. Decoders keep
+# no state between calls (the standard library shares one the same way).
+_DECODER = json.JSONDecoder(parse_float=_float, parse_constant=_constant)
+_CHECKING_INTS = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant)
+
+
+def _text(raw: bytes | str) -> str:
+    """What json.loads decodes: bytes in the UTF-8/16/32 their start shows; no BOM on text."""
+    if isinstance(raw, str):
+        if raw.startswith("\ufeff"):
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", raw, 0)
+        return raw
+    return raw.decode(json.detect_encoding(raw), "surrogatepass")
+
+
 def read_json(raw: bytes | str, *, what: str, max_bytes: int, max_depth: int = MAX_DEPTH) -> Any:
     """Parse untrusted JSON or raise `JsonRefused` naming `what` and the reason."""
     size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
     if size > max_bytes:
         raise JsonRefused(f"{what} is too large ({size:,} bytes; the limit is {max_bytes:,})")
     try:
-        parse_int = _int if _may_hold_long_numbers(raw) else None
-        value = json.loads(raw, parse_int=parse_int, parse_float=_float, parse_constant=_constant)
+        decoder = _CHECKING_INTS if _may_hold_long_numbers(raw) else _DECODER
+        value = decoder.decode(_text(raw))
     except JsonRefused as exc:
         raise JsonRefused(f"{what} is not valid: {exc}") from None
     except RecursionError:
