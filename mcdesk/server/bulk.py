@@ -10,11 +10,11 @@ way, and nothing of the statement is written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Dialect, Table, insert
+from sqlalchemy import Column, Dialect, Table, insert
 from sqlmodel import Session, SQLModel
 
 
@@ -23,14 +23,38 @@ def table_of(model: type[SQLModel]) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
+# An array holds one type: a float column's values may come as int and float (a score of
+# 3 and one of 2.5), so numbers are made the column's type first, as the ORM would.
+_NUMBERS: dict[type, Callable[[Any], Any]] = {float: float, int: int, bool: bool}
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _converter(column: Column[Any]) -> Callable[[Any], Any]:
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        return _same
+    made = _NUMBERS.get(python_type)
+    if made is None:
+        return _same
+    return lambda value: None if value is None else made(value)
+
+
 @cache
-def _unnest_sql(table: Table, columns: tuple[str, ...], dialect: Dialect) -> str:
+def _unnest(
+    table: Table, columns: tuple[str, ...], dialect: Dialect
+) -> tuple[str, tuple[Callable[[Any], Any], ...]]:
+    """The statement for these columns, and how each column's values are made its type."""
     arrays = ", ".join(f"%b::{table.c[name].type.compile(dialect=dialect)}[]" for name in columns)
     names = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
-    return (
+    sql = (
         f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({names}) "
         f"SELECT * FROM unnest({arrays})"
     )
+    return sql, tuple(_converter(table.c[name]) for name in columns)
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -43,5 +67,9 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         connection.execute(insert(table), list(rows))
         return
     columns = tuple(rows[0])
-    arrays = tuple([row[name] for row in rows] for name in columns)
-    connection.exec_driver_sql(_unnest_sql(table, columns, connection.dialect), arrays)
+    sql, converters = _unnest(table, columns, connection.dialect)
+    arrays = tuple(
+        [row[name] for row in rows] if made is _same else [made(row[name]) for row in rows]
+        for name, made in zip(columns, converters, strict=True)
+    )
+    connection.exec_driver_sql(sql, arrays)
