@@ -113,21 +113,34 @@ class ChainState:
         return None
 
 
+def _stored_hashes(session: Session, station_id: str, seqs: list[int]) -> dict[int, str]:
+    """The stored hashes of ``seqs`` (those the server holds), in one query.
+
+    A batch's seqs are nearly always one run (a chunk, the results anchored in it), so
+    they are asked for as a range when it is dense, not as an IN list of a thousand
+    values that the database driver parses anew each time; a sparse set (a hostile or
+    odd station) is asked for by value, so the range never reads more than ~2x the rows.
+    """
+    wanted = sorted(set(seqs))
+    if not wanted:
+        return {}
+    seq = col(ExamLogEntry.seq)
+    low, high = wanted[0], wanted[-1]
+    dense = high - low < 2 * len(wanted) + 64
+    rows = session.exec(
+        select(ExamLogEntry.seq, ExamLogEntry.hash).where(
+            col(ExamLogEntry.station_id) == station_id,
+            seq.between(low, high) if dense else seq.in_(wanted),
+        )
+    )
+    keep = set(wanted)
+    return {int(number): str(digest) for number, digest in rows if number in keep}
+
+
 def load_state(session: Session, *, station_id: str, seqs: list[int]) -> ChainState:
     """The newest stored entry and the stored hashes of ``seqs``: two queries."""
     last_seq, last_hash = _newest(session, station_id)
-    known: dict[int, str] = {}
-    if seqs:
-        known = {
-            int(seq): str(digest)
-            for seq, digest in session.exec(
-                select(ExamLogEntry.seq, ExamLogEntry.hash).where(
-                    col(ExamLogEntry.station_id) == station_id,
-                    col(ExamLogEntry.seq).in_(sorted(set(seqs))),
-                )
-            )
-        }
-    return ChainState(last_seq, last_hash, known)
+    return ChainState(last_seq, last_hash, _stored_hashes(session, station_id, seqs))
 
 
 def plan_chunk(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,11 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mcdesk.jsonread import JsonRefused, read_json
-from mcdesk.keys import verify_signature
 from mcdesk.protocol.canonical import canonical_json
 from mcdesk.protocol.streams import EventKind
-from mcdesk.server.batch import Carried, NewEvent, write_batch
-from mcdesk.server.bodylimit import PUSH_BODY_BYTES
+from mcdesk.server.batch import Carried, NewEvent, NewReceipt, write_batch
+from mcdesk.server.bulk import insert_rows, table_of
 from mcdesk.server.examlog import LogRefused, parse_chunk
 from mcdesk.server.issuing import badges_earned, issue_if_earned
 from mcdesk.server.models import (
@@ -32,20 +30,18 @@ from mcdesk.server.models import (
     Station,
 )
 from mcdesk.server.models import Result as ResultRow
+from mcdesk.server.pushed_result import MAX_DOCUMENT_BYTES, result_row, signed_result
 from mcdesk.server.signer import ServerSigner, public_key_from_b64
-from mcdesk.server.storable import storable_int, storable_text
-
-# An event, or the result it carries, is part of one push body and never larger.
-MAX_DOCUMENT_BYTES = PUSH_BODY_BYTES
 
 
 @dataclass(slots=True)
 class PushOutcome:
     response: PushResponse = field(default_factory=PushResponse)
     conflict: bool = False
+    flags: list[dict[str, Any]] = field(default_factory=list)  # rows not yet inserted
 
 
-def _receipt_public(receipt: Receipt) -> ReceiptPublic:
+def _receipt_public(receipt: Receipt | NewReceipt) -> ReceiptPublic:
     return ReceiptPublic(
         event_id=receipt.event_id,
         body=receipt.body.decode("utf-8"),
@@ -70,79 +66,22 @@ def _parsed(pushed: PushedEvent, body: bytes) -> tuple[dict[str, Any] | None, st
     return document, ""
 
 
-RESULT_FIELDS = (
-    "id",
-    "attempt_id",
-    "learner_id",
-    "pack_id",
-    "pack_version",
-    "form",
-    "responses",
-    "score",
-    "event_counter",
-    "chain_hash",
-)
-
-
-def _signed_result(
-    document: dict[str, Any], key: Ed25519PublicKey
-) -> tuple[dict[str, Any] | None, str]:
-    """The verified result document, or None and why its station signature does not hold."""
-    try:
-        signed = base64.b64decode(document["result"], validate=True)
-        signature = base64.b64decode(document["signature"], validate=True)
-        result = read_json(signed, what="the result", max_bytes=MAX_DOCUMENT_BYTES)
-    except (KeyError, TypeError, ValueError, binascii.Error):  # JsonRefused is a ValueError
-        return None, "the result or its signature is missing or not base64 JSON"
-    if not verify_signature(key, signature, signed):
-        return None, "the result is not signed by this station's key"
-    if not isinstance(result, dict) or result.get("id") != document.get("result_id"):
-        return None, "result_id does not match the signed result"
-    return result, ""
-
-
-TEXT_FIELDS = ("id", "attempt_id", "learner_id", "pack_id", "pack_version", "chain_hash")
-
-
-def _result_row(
-    result: dict[str, Any], *, station_id: str, event_id: str, now: datetime
-) -> ResultRow | None:
-    """The Result row for a verified document, or None if the document lacks a field."""
-    try:
-        missing = [name for name in RESULT_FIELDS if name not in result]
-        if missing:
-            return None
-        score = result["score"]
-        text = {name: storable_text(str(result[name])) for name in TEXT_FIELDS}
-        return ResultRow(
-            id=text["id"],
-            attempt_id=text["attempt_id"],
-            learner_id=text["learner_id"],
-            pack_id=text["pack_id"],
-            pack_version=text["pack_version"],
-            chain_hash=text["chain_hash"],
-            station_id=station_id,
-            event_id=event_id,
-            station_points=float(score["points"]),
-            max_points=float(score["max_points"]),
-            passed=bool(score["passed"]),
-            event_counter=storable_int(int(result["event_counter"])),
-            received_at=now,
-        )
-    except (KeyError, TypeError, ValueError, OverflowError):
-        return None
-
-
-def _flag(session: Session, *, station_id: str, event_id: str, kind: str, detail: str) -> None:
-    session.add(
-        Flag(
-            station_id=station_id,
-            event_id=event_id,
-            kind=kind,
-            detail=detail,
-            created_at=datetime.now(UTC),
-        )
+def _flag(outcome: PushOutcome, *, station_id: str, event_id: str, kind: str, detail: str) -> None:
+    """A flag for a person to read, inserted with the batch's others (``_write_flags``)."""
+    outcome.flags.append(
+        {
+            "station_id": station_id,
+            "event_id": event_id,
+            "kind": kind,
+            "detail": detail,
+            "created_at": datetime.now(UTC),
+        }
     )
+
+
+def _write_flags(session: Session, outcome: PushOutcome) -> None:
+    insert_rows(session, table_of(Flag), outcome.flags)
+    outcome.flags.clear()
 
 
 def _existing(session: Session, *, station_id: str, event_id: str) -> Event | None:
@@ -171,7 +110,7 @@ def _seen_before(
     detail = (
         f"event {pushed.id} re-sent with sha256 {pushed.body_sha256}; kept {stored.body_sha256}"
     )
-    _flag(session, station_id=station_id, event_id=pushed.id, kind="conflict", detail=detail)
+    _flag(outcome, station_id=station_id, event_id=pushed.id, kind="conflict", detail=detail)
 
 
 def _store(
@@ -181,7 +120,7 @@ def _store(
     item: NewEvent,
     signer: ServerSigner,
     now: datetime,
-) -> Receipt | None:
+) -> NewReceipt | None:
     """One event, what it carries, and its receipt; None if another request stored it first."""
     try:
         # A savepoint: losing the race to a concurrent identical push must not abort
@@ -199,7 +138,7 @@ def _reject(
     session: Session, outcome: PushOutcome, *, station_id: str, event_id: str, reason: str, why: str
 ) -> None:
     outcome.response.rejected.append(Rejection(id=event_id, reason=reason))
-    _flag(session, station_id=station_id, event_id=event_id, kind=reason, detail=why)
+    _flag(outcome, station_id=station_id, event_id=event_id, kind=reason, detail=why)
 
 
 def _extra_for(
@@ -228,7 +167,7 @@ def _extra_for(
             )
             return None
     elif pushed.kind == EventKind.EXAM_RESULT:
-        result, why = _signed_result(document, key)
+        result, why = signed_result(document, key)
         if result is None:
             _reject(
                 session,
@@ -239,7 +178,7 @@ def _extra_for(
                 why=why,
             )
             return None
-        extra.result = _result_row(result, station_id=station.id, event_id=pushed.id, now=now)
+        extra.result = result_row(result, station_id=station.id, event_id=pushed.id, now=now)
         if extra.result is None:
             outcome.response.rejected.append(Rejection(id=pushed.id, reason="malformed"))
             return None
@@ -253,7 +192,7 @@ def _issue(session: Session, carried: Carried, *, now: datetime) -> None:
         return
     issue_if_earned(
         session,
-        result=carried.result,
+        result=carried.result.stored(),
         document=carried.result_document,
         score=carried.score,
         now=now,
@@ -321,7 +260,7 @@ def store_batch(
             continue
         for finding in item.carried.findings:
             _flag(
-                session,
+                outcome,
                 station_id=station_id,
                 event_id=item.pushed.id,
                 kind=finding.kind,
@@ -331,8 +270,11 @@ def store_batch(
         outcome.response.receipts.append(_receipt_public(receipt))
         if item.carried.result is not None:
             issuing.append(item.carried)
-    # One look for the whole batch at which results earn a badge (most do not, yet).
-    earned = badges_earned(session, [carried.result for carried in issuing if carried.result])
+    _write_flags(session, outcome)
+    # One look for the whole batch at which results earn a badge (most do not, yet); only
+    # a result withheld by nothing, re-scored and passed here can (standing.earns_badge).
+    candidates = [c.result for c in issuing if c.result is not None and c.result.may_earn_badge()]
+    earned = badges_earned(session, [result.stored() for result in candidates])
     for carried in issuing:
         if carried.result is not None and carried.result.id in earned:
             _issue(session, carried, now=now)
@@ -340,6 +282,7 @@ def store_batch(
         stored = _existing(session, station_id=station_id, event_id=pushed.id)
         if stored is not None:
             _seen_before(session, outcome, station_id=station_id, stored=stored, pushed=pushed)
+    _write_flags(session, outcome)
     return outcome
 
 
@@ -399,7 +342,7 @@ def _write(
     items: list[NewEvent],
     signer: ServerSigner,
     now: datetime,
-) -> list[tuple[NewEvent, Receipt | None]]:
+) -> list[tuple[NewEvent, NewReceipt | None]]:
     """All together when nothing clashes, else one by one (a receipt None: stored by another)."""
     if not items:
         return []

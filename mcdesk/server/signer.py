@@ -6,6 +6,7 @@ import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -32,10 +33,16 @@ class ServerSigner:
         return self.private_key.sign(message)
 
 
-def _signer(row: ServerKey) -> ServerSigner:
-    key = serialization.load_pem_private_key(row.private_key_pem, password=None)
+@lru_cache(maxsize=16)
+def _signer_of(key_id: str, pem: bytes) -> ServerSigner:
+    """The key of a row, parsed once per process (a PEM parse per request was ~1 ms)."""
+    key = serialization.load_pem_private_key(pem, password=None)
     assert isinstance(key, Ed25519PrivateKey)  # only this module writes the row
-    return ServerSigner(key_id=row.id, private_key=key)
+    return ServerSigner(key_id=key_id, private_key=key)
+
+
+def _signer(row: ServerKey) -> ServerSigner:
+    return _signer_of(row.id, bytes(row.private_key_pem))
 
 
 def load_signer(session: Session) -> ServerSigner | None:
@@ -75,8 +82,12 @@ def ensure_signer(session: Session, *, now: datetime) -> ServerSigner:
     return signer
 
 
+@lru_cache(maxsize=4096)
 def public_key_from_b64(text: str) -> Ed25519PublicKey:
-    """A raw 32-byte Ed25519 public key from base64; ValueError if it is not one."""
+    """A raw 32-byte Ed25519 public key from base64; ValueError if it is not one.
+
+    Cached: a station's key is read on every request it sends (the objects are immutable).
+    """
     return Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True))
 
 
