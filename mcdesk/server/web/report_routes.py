@@ -101,7 +101,7 @@ def progress_page(
         request, "progress.html", title=f"{grid.title} · {school_class.name}",
         school_class=school_class, grid=grid, shown=shown, show=show, days=number,
         filters=FILTERS, problem=problem, stage_symbols=STAGE_SYMBOLS, stage_labels=STAGE_LABELS,
-        score_text=score_text,
+        score_text=score_text, skill_titles=dict(grid.skills),
     )  # fmt: skip
 
 
