@@ -33,8 +33,8 @@ from mcdesk.server.models import (
 )
 from mcdesk.server.models import Result as ResultRow
 from mcdesk.server.signer import ServerSigner, public_key_from_b64
-from mcdesk.server.study_tally.record import record_study
 from mcdesk.server.storable import storable_int, storable_text
+from mcdesk.server.study_tally.record import record_study
 
 # An event, or the result it carries, is part of one push body and never larger.
 MAX_DOCUMENT_BYTES = PUSH_BODY_BYTES
