@@ -24,6 +24,12 @@ from tests.server.web.test_results import signed_in
 
 
 @pytest.fixture
+def trc(each_trc: TrcServer) -> TrcServer:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return each_trc
+
+
+@pytest.fixture
 def graded(
     trc: TrcServer,
     home: Paths,
