@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from mcdesk.server.app import create_app
@@ -27,6 +28,7 @@ from tests.server.pulling import TEACHER_PASSWORD, TEACHER_USER
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import ADMIN_USER, OTHER_USER, School, set_up_trc_school
 from tests.server.web.http import WebClient
+from tests.server.web.simlab import learners_of
 
 # mlee's class and what only its pages show: no one else may ever read these.
 VICTIM_CLASS = "Welding 1"
@@ -34,10 +36,12 @@ VICTIM_SECRETS = ("Welding 1", "Ana Ruiz", "Ben Ode")
 OUTSIDER = "far-admin"  # the administrator of another school
 
 
-def path_values(school: School) -> dict[str, str]:
+def path_values(school: School, engine: Engine) -> dict[str, str]:
     """A value for each path parameter, naming the victim's data."""
+    victim = {n: i for i, n in learners_of(engine, school.classes[VICTIM_CLASS])}
     return {
         "class_id": school.classes[VICTIM_CLASS],
+        "learner_id": victim["Ana Ruiz"],
         "credential_uuid": "00000000-0000-0000-0000-000000000000",
         "pack_id": "sample-pack",
         "announcement_id": "00000000-0000-4000-8000-000000000000",
@@ -126,7 +130,7 @@ def test_the_walk_finds_the_pages() -> None:
 def test_no_route_shows_another_class_to_the_wrong_person(
     trc: TrcServer, school: School, walker: Walker
 ) -> None:
-    values = path_values(school)
+    values = path_values(school, trc.server.engine)
     for method, template in web_routes():
         path = fill(template, values)
         client = client_for(trc, walker)  # afresh: a walked sign-out must not end the walk
@@ -149,6 +153,23 @@ def test_the_walk_would_see_a_leak(trc: TrcServer, school: School) -> None:
     """The victim and the school's administrator do see the class: the markers are real."""
     for username in (TEACHER_USER, ADMIN_USER):
         client = client_for(trc, Walker(username, username))
-        page = client.get(fill("/teacher/classes/{class_id}", path_values(school)))
+        values = path_values(school, trc.server.engine)
+        page = client.get(fill("/teacher/classes/{class_id}", values))
         assert page.status_code == 200
         assert all(secret in page.text for secret in VICTIM_SECRETS)
+        learner = client.get(fill("/teacher/classes/{class_id}/learners/{learner_id}", values))
+        assert learner.status_code == 200
+        assert "Ana Ruiz" in learner.text
+
+
+def test_a_learner_of_another_class_is_not_reached_through_ones_own(
+    trc: TrcServer, school: School
+) -> None:
+    """Another teacher's own class id with the victim's learner id: refused, nothing shown."""
+    victim = path_values(school, trc.server.engine)["learner_id"]
+    client = client_for(trc, Walker("okafor", OTHER_USER))
+    own = next(i for n, i in school.classes.items() if n != VICTIM_CLASS)
+    answer = client.get(f"/teacher/classes/{own}/learners/{victim}")
+    assert answer.status_code == 403
+    assert "not one of yours" in answer.text
+    assert "Ana Ruiz" not in answer.text
