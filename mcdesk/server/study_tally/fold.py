@@ -90,8 +90,9 @@ def event_tally(kind: str, document: dict[str, Any], *, event_id: str) -> Tally:
         return Tally(marked=True, last_ms=at)
     if kind == EventKind.ACTIVE_TIME:
         seconds = document.get("active_seconds")
-        valid = isinstance(seconds, int) and not isinstance(seconds, bool)
-        return Tally(seconds=seconds if valid and 0 <= seconds <= MAX_INT else 0, last_ms=at)
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= MAX_INT:
+            seconds = 0  # a malformed total counts as the event's presence, not as time
+        return Tally(seconds=seconds, last_ms=at)
     if kind == EventKind.SELFCHECK_RESULT:
         return Tally(run=_run(document), last_ms=at)
     if kind == EventKind.LINK_OPENED:

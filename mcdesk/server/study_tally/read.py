@@ -39,7 +39,7 @@ class SkillTotal:
 
     def add(self, row: Row[Any]) -> None:
         """Add one station's row (the columns of ``_COLUMNS``)."""
-        _, _, opened, marked, seconds, run_id, credit, total, links, last_ms = row
+        _, _, opened, marked, seconds, run_id, credit, total, links, last_ms = tuple(row)
         self.opened = self.opened or bool(opened)
         self.marked = self.marked or bool(marked)
         self.seconds += seconds

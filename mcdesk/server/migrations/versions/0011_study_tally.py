@@ -62,7 +62,9 @@ def _fold(row: dict[str, Any], kind: str, body: dict[str, Any], at: int | None) 
             row["seconds"] = max(row["seconds"], seconds)
     elif kind == "selfcheck_result":
         run_id, credit, total = body.get("run_id"), body.get("credit"), body.get("total")
-        if _text(run_id) is None or not _number(credit) or not _number(total):
+        if not isinstance(run_id, str) or _text(run_id) is None or not _number(total):
+            return
+        if not isinstance(credit, int | float) or isinstance(credit, bool):
             return
         if not isinstance(total, int) or not (0 <= total <= MAX_INT and abs(credit) <= MAX_INT):
             return
