@@ -81,7 +81,7 @@ def timeline(session: Session, *, school_class: SchoolClass, learner: Learner) -
             col(LearnerEvent.learner_id) == learner.id,
             col(LearnerEvent.station_id).in_(stations),
         )
-        .order_by(col(LearnerEvent.at_ms).desc())
+        .order_by(col(LearnerEvent.at_ms).desc(), col(Event.seq).desc())  # ties: as written
         .limit(MAX_MOMENTS)
     ).all()
     bodies = [
