@@ -34,6 +34,8 @@ from mcdesk.server.study_tally.models import LearnerEvent, StudyTally
 
 _TABLE = StudyTally.__table__  # type: ignore[attr-defined]
 _KEYS = ("learner_id", "pack_id", "skill_id", "station_id")
+# Rows per statement: 12 columns × 500 stays far below SQLite's 32,766 bound parameters.
+CHUNK_ROWS = 500
 # What a learner's timeline lists beside results (which have their own table).
 TIMELINE_KINDS = STUDY_KINDS | {EventKind.EXAM_INCIDENT}
 
@@ -64,12 +66,22 @@ def _row(key: TallyKey, station_id: str, tally: Tally) -> dict[str, Any]:
 
 def upsert_tallies(session: Session, *, station_id: str, tallies: dict[TallyKey, Tally]) -> None:
     """Add each tally to its stored row (made if missing), combining as ``fold.combine`` does."""
-    if not tallies:
-        return
-    rows = [_row(key, station_id, tallies[key]) for key in sorted(tallies)]
+    keys = sorted(tallies)
+    for start in range(0, len(keys), CHUNK_ROWS):
+        rows = [_row(key, station_id, tallies[key]) for key in keys[start : start + CHUNK_ROWS]]
+        session.execute(_upsert(session, rows))
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> Any:
     statement = _insert(session)(_TABLE).values(rows)
     new, old = statement.excluded, _TABLE.c
-    newer = and_(new.run_id.is_not(None), or_(old.run_id.is_(None), new.run_id > old.run_id))
+    # Run ids compare as Python compares them (code points): bytewise "C" on PostgreSQL,
+    # whatever the database's collation; SQLite's default BINARY already is.
+    pg = session.get_bind().dialect.name == "postgresql"
+    new_run, old_run = (
+        (new.run_id.collate("C"), old.run_id.collate("C")) if pg else (new.run_id, old.run_id)
+    )
+    newer = and_(new.run_id.is_not(None), or_(old.run_id.is_(None), new_run > old_run))
     statement = statement.on_conflict_do_update(
         index_elements=list(_KEYS),
         set_={
@@ -87,7 +99,7 @@ def upsert_tallies(session: Session, *, station_id: str, tallies: dict[TallyKey,
             ),
         },
     )
-    session.execute(statement)
+    return statement
 
 
 def record_study(
@@ -115,6 +127,7 @@ def record_study(
             part = event_tally(kind, document, event_id=event_id)
             tallies[key] = combine(tallies[key], part) if key in tallies else part
     upsert_tallies(session, station_id=station_id, tallies=tallies)
-    if named:
-        index = _insert(session)(LearnerEvent.__table__).values(named)  # type: ignore[attr-defined]
+    for start in range(0, len(named), CHUNK_ROWS):
+        rows = named[start : start + CHUNK_ROWS]
+        index = _insert(session)(LearnerEvent.__table__).values(rows)  # type: ignore[attr-defined]
         session.execute(index.on_conflict_do_nothing(index_elements=["station_id", "event_id"]))
