@@ -171,7 +171,7 @@ def test_many_stations_pushing_at_once_to_four_workers_add_up(four_workers: Work
 def test_the_upgrade_fills_the_tally_from_events_already_stored(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
-        migrate(engine, revision="0010")
+        migrate(engine, revision="0011")
         school_id, stations = school_with_stations(engine, 2)
         learners = ["before-a", "before-b"]
         with Session(engine) as session:

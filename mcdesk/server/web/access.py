@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from mcdesk.errors import McdeskError
-from mcdesk.server.models import Learner, SchoolClass
+from mcdesk.server.models import SchoolClass
 from mcdesk.server.roles import ADMIN_ROLE
 
 
@@ -66,11 +66,3 @@ def class_for(session: Session, *, viewer: Viewer, class_id: str) -> SchoolClass
     if school_class is None or not can_see_class(viewer, school_class):
         raise NotAllowed("That class is not one of yours, or it does not exist.")
     return school_class
-
-
-def learner_in(session: Session, *, school_class: SchoolClass, learner_id: str) -> Learner:
-    """A learner of a class the viewer may see (``class_for`` first), or NotAllowed."""
-    learner = session.get(Learner, learner_id)
-    if learner is None or learner.class_id != school_class.id:
-        raise NotAllowed("That learner is not one of yours, or does not exist.")
-    return learner

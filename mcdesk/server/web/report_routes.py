@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from mcdesk.content.skill_states import STAGE_LABELS, STAGE_SYMBOLS, score_text
 from mcdesk.server.api.deps import SessionDep
-from mcdesk.server.web.access import learner_in
 from mcdesk.server.web.class_report import class_report
 from mcdesk.server.web.deps import ClassInReach, NowDep, check_csrf
+from mcdesk.server.web.manage import learner_in
 from mcdesk.server.web.pages import PREFIX, render
 from mcdesk.server.web.progress import FILTERS, MAX_DAYS, chosen, packs_of, progress_grid
 from mcdesk.server.web.results import assessments_of, results_of
@@ -113,8 +113,8 @@ def progress_csv(session: SessionDep, school_class: ClassInReach, pack_id: str) 
     return csv_response(progress_table(grid), filename=f"progress-{pack_id}.csv")
 
 
-@router.get("/classes/{class_id}/learners/{learner_id}", response_class=HTMLResponse)
-def learner_page(
+@router.get("/classes/{class_id}/learners/{learner_id}/timeline", response_class=HTMLResponse)
+def timeline_page(
     request: Request, session: SessionDep, school_class: ClassInReach, learner_id: str
 ) -> HTMLResponse:
     learner = learner_in(session, school_class=school_class, learner_id=learner_id)
@@ -124,7 +124,7 @@ def learner_page(
     ]
     rows = [(grid, row) for grid in grids for row in grid.learners if row.learner_id == learner.id]
     return render(
-        request, "learner.html", title=f"{learner.display_name} · {school_class.name}",
+        request, "timeline.html", title=f"{learner.display_name} · {school_class.name}",
         school_class=school_class, learner=learner, rows=rows,
         moments=timeline(session, school_class=school_class, learner=learner),
         stage_symbols=STAGE_SYMBOLS, stage_labels=STAGE_LABELS, score_text=score_text,

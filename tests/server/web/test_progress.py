@@ -111,7 +111,7 @@ def test_each_cell_equals_what_the_station_shows(
     assert "5.0 min · 2 of 2" in page
     assert "2.1 min · 1.25 of 2" in page
     assert ana.links == 2
-    learner_page = f"/teacher/classes/{graded.welding_id}/learners/{ana.learner_id}"
+    learner_page = f"/teacher/classes/{graded.welding_id}/learners/{ana.learner_id}/timeline"
     assert learner_page in page  # the grid links to the learner's page
 
 
@@ -122,7 +122,7 @@ def test_the_learners_page_says_what_the_grid_and_the_station_say(
     study_on_the_station(graded, skills)
     graded.lab.carry(capsys)
     ana = graded.lab.learner_id
-    page = signed_in(trc).get(f"/teacher/classes/{graded.welding_id}/learners/{ana}").text
+    page = signed_in(trc).get(f"/teacher/classes/{graded.welding_id}/learners/{ana}/timeline").text
     # The same cells as the grid and the station: minutes and the latest self-checks.
     assert "5.0 min · self-check 2 of 2" in page
     assert "2.1 min · self-check 1.25 of 2" in page

@@ -4,8 +4,8 @@ Frozen: the DDL and the backfill's fold are this revision's own (they import no 
 code), so the revision does the same thing whenever it runs. Later pushes keep both
 tables up to date (mcdesk.server.study_tally.record).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
