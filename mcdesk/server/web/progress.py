@@ -20,7 +20,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from mcdesk.content.skill_states import SkillState, readiness, state_of
+from mcdesk.protocol.allowances import AllowanceKind
 from mcdesk.protocol.attempt_score import weak_skills
+from mcdesk.server.allowance_table import Allowance
 from mcdesk.server.models import Grant, Learner, Result, SchoolClass
 from mcdesk.server.study_tally.read import SkillTotal, skill_totals
 from mcdesk.server.times import as_utc
@@ -97,10 +99,27 @@ def to_review(
     except (KeyError, TypeError, ValueError, AttributeError):
         return ()  # a result the server cannot read back: the grid says nothing about it
     ended = _ended_ms(document, latest)
+    if _waived_since(session, latest, ended):
+        return ()
     return tuple(
         skill
         for skill in weak
         if (total := totals.get(skill)) is None or total.last_ms is None or total.last_ms <= ended
+    )
+
+
+def _waived_since(session: Session, latest: Result, ended_ms: int) -> bool:
+    """A teacher waived the review for this pack after the attempt ended (the station then
+    lets the next attempt start without it, mcdesk.exam.retake)."""
+    granted = session.exec(
+        select(Allowance.granted_at).where(
+            col(Allowance.learner_id) == latest.learner_id,
+            col(Allowance.pack_id) == latest.pack_id,
+            col(Allowance.kind) == AllowanceKind.WAIVE_REVIEW,
+        )
+    ).all()
+    return any(
+        (when := as_utc(at)) is not None and when.timestamp() * 1000 > ended_ms for at in granted
     )
 
 
