@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mcdesk.protocol.attempt_score import PASS_EPSILON
+from mcdesk.protocol.attempt_score import weak_skills
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +70,7 @@ def _weak_skills(
     ).fetchone()
     if row is None:
         return sorted({str(item["skill"]) for item in form["items"]})
-    skills = json.loads(row[0])["score"]["skills"]
-    return sorted(
-        skill
-        for skill, s in skills.items()
-        if s["max_points"] and s["points"] / s["max_points"] < level - PASS_EPSILON
-    )
+    return weak_skills(json.loads(row[0])["score"]["skills"], level=level)
 
 
 def _studied_since(

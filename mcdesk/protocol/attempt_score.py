@@ -90,3 +90,12 @@ def score_from_json(document: Mapping[str, Any]) -> AttemptScore:
         proficiency_level=float(document["proficiency_level"]),
         skills=skills,
     )
+
+
+def weak_skills(skills: Mapping[str, Any], *, level: float) -> list[str]:
+    """The skills a result's ``score.skills`` puts below the cut: to review before a retake."""
+    return sorted(
+        str(skill)
+        for skill, s in skills.items()
+        if s["max_points"] and s["points"] / s["max_points"] < level - PASS_EPSILON
+    )

@@ -30,6 +30,8 @@ class EventKind(StrEnum):
     SKILL_STUDIED = "skill_studied"
     ACTIVE_TIME = "active_time"
     SELFCHECK_RESULT = "selfcheck_result"
+    # A learner opened an outside link from a lesson ("other resources" on the Progress grid).
+    LINK_OPENED = "link_opened"
     EXAM_INCIDENT = "exam_incident"
     EXAM_RESULT = "exam_result"
     EXAM_LOG = "exam_log"

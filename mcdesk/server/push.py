@@ -32,6 +32,7 @@ from mcdesk.server.models import (
 from mcdesk.server.models import Result as ResultRow
 from mcdesk.server.pushed_result import MAX_DOCUMENT_BYTES, result_row, signed_result
 from mcdesk.server.signer import ServerSigner, public_key_from_b64
+from mcdesk.server.study_tally.record import record_study
 
 
 @dataclass(slots=True)
@@ -249,6 +250,7 @@ def store_batch(
             new_ids.add(pushed.id)
     new = _unclaimed_results(session, outcome, station_id=station_id, items=new)
     stored_items = _write(session, station_id=station_id, items=new, signer=signer, now=now)
+    record_study(session, station_id=station_id, written=stored_items)
     issuing: list[Carried] = []
     for item, receipt in stored_items:
         if receipt is None:

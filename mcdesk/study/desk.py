@@ -193,6 +193,16 @@ class StudyDesk:
             now=self._clock(),
         )
 
+    def record_link(self, learner_id: str, pack_id: str, skill_id: str, url: str) -> None:
+        progress.record_link_opened(
+            self.engine,
+            learner_id=learner_id,
+            pack_id=pack_id,
+            skill_id=skill_id,
+            url=url,
+            now=self._clock(),
+        )
+
     def add_active_time(self, learner_id: str, pack_id: str, skill_id: str, seconds: int) -> int:
         return progress.add_active_time(
             self.engine,

@@ -36,11 +36,15 @@ __all__ = [
     "last_opened",
     "mark_studied",
     "readiness",
+    "record_link_opened",
     "record_opened",
     "record_selfcheck",
     "skill_states",
     "state_of",
 ]
+
+
+LINK_CHARS = 500  # a lesson's link, as much as a teacher needs to recognise it
 
 
 def _row(
@@ -119,6 +123,22 @@ def mark_studied(
             "at": now.isoformat(),
         }
         add_event(session, kind=EventKind.SKILL_STUDIED, body=body, now=now)
+        session.commit()
+
+
+def record_link_opened(
+    engine: Engine, *, learner_id: str, pack_id: str, skill_id: str, url: str, now: datetime
+) -> None:
+    """The learner activated an outside link in a lesson: an event for the teacher's grid."""
+    with Session(engine) as session:
+        body = {
+            "learner_id": learner_id,
+            "pack_id": pack_id,
+            "skill_id": skill_id,
+            "url": url[:LINK_CHARS],
+            "at": now.isoformat(),
+        }
+        add_event(session, kind=EventKind.LINK_OPENED, body=body, now=now)
         session.commit()
 
 

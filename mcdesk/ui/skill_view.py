@@ -140,6 +140,7 @@ class SkillView(QWidget):
     back = Signal()
     studied = Signal()
     selfcheck_finished = Signal(float, int, dict)  # credit, total, responses by item id
+    link_opened = Signal(str)  # a lesson link the learner activated ("other resources")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -410,6 +411,7 @@ class SkillView(QWidget):
         # Links do not open from mcdesk in this release; say so rather than do nothing.
         note = "Open it in a web browser." if self._online else f"{OFFLINE_NOTE}."
         self.definition_box.setText(f"<b>Link</b>: {html.escape(_breakable(url))}<br>{note}")
+        self.link_opened.emit(url)
 
     def _on_scrolled(self, value: int) -> None:
         # value > 0: a lesson that fits without scrolling (or a new one, which starts at the

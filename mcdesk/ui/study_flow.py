@@ -124,6 +124,7 @@ class StudyFlow(QObject):
         w.skill_view.back.connect(self._back_from_skill)
         w.skill_view.studied.connect(self._on_studied)
         w.skill_view.selfcheck_finished.connect(self._on_selfcheck)
+        w.skill_view.link_opened.connect(self._on_link)
 
     def _run(self, task: Callable[[], Any], on_success: Callable[[Any], None]) -> None:
         """Run ``task`` on the pool; drop its answer if the learner changed meanwhile."""
@@ -429,6 +430,13 @@ class StudyFlow(QObject):
             return
         pack_id, skill_id = skill.pack_id, skill.skill_id
         self._run(lambda: desk.mark_studied(learner_id, pack_id, skill_id), lambda _n: None)
+
+    def _on_link(self, url: str) -> None:
+        skill, learner_id, desk = self._skill, self.learner_id, self._desk
+        if skill is None or learner_id is None:
+            return
+        pack_id, skill_id = skill.pack_id, skill.skill_id
+        self._run(lambda: desk.record_link(learner_id, pack_id, skill_id, url), lambda _n: None)
 
     def _on_selfcheck(self, credit: float, total: int, responses: dict[str, Any]) -> None:
         skill, learner_id, desk = self._skill, self.learner_id, self._desk

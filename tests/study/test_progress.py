@@ -13,6 +13,7 @@ from mcdesk.study.progress import (
     last_opened,
     mark_studied,
     readiness,
+    record_link_opened,
     record_opened,
     record_selfcheck,
     skill_states,
@@ -191,3 +192,20 @@ def test_a_minute_of_study_and_a_self_check_count_as_studied_everywhere(
     assert (states["area"].stage, states["area"].studied) == ("studied", True)
     summary = readiness(["area", "cubic"], states)
     assert (summary.studied, summary.mastered) == (1, 0)  # not "Skills studied 0 of 2"
+
+
+def test_a_link_opened_is_an_event_each_time_with_its_address_bounded(
+    demo_engine: Engine, home: Paths
+) -> None:
+    long = "https://example.org/" + "x" * 2000
+    for url in ("https://osha.gov/construction", "https://osha.gov/construction", long):
+        record_link_opened(
+            demo_engine, learner_id=ADA, pack_id=PACK, skill_id="area", url=url, now=NOW
+        )
+    events = [(kind, body) for kind, body in _outbox(home) if kind == "link_opened"]
+    assert len(events) == 3  # each opening counts: never coalesced
+    assert events[0][1] == {
+        "kind": "link_opened", "learner_id": ADA, "pack_id": PACK, "skill_id": "area",
+        "url": "https://osha.gov/construction", "at": NOW.isoformat(),
+    }  # fmt: skip
+    assert len(str(events[2][1]["url"])) == 500

@@ -135,7 +135,11 @@ def test_links_are_text_available_when_online(qtbot: QtBot) -> None:
     assert view.link_list.item(0).text() == (
         f"OSHA — Construction industry\n{URL}\nAvailable when online"
     )
-    view.lesson.link_activated.emit(QUrl(URL))
+    with qtbot.waitSignal(view.link_opened) as opened_link:  # the teacher's grid counts it
+        view.lesson.link_activated.emit(QUrl(URL))
+    assert opened_link.args == [URL]
+    with qtbot.waitSignal(view.link_opened):
+        view.link_list.itemActivated.emit(view.link_list.item(0))
     shown = view.definition_box.text().replace("\u200b", "")
     assert URL in shown
     assert "Available when online" in shown

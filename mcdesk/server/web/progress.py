@@ -1,40 +1,40 @@
 """The Progress grid: a class's learners × a micro-credential's targeted skills.
 
-Built from the same synced events the station writes with each change
+Read from the study tally that each push keeps up to date (mcdesk.server.study_tally),
+folded from the same synced events the station writes with each change
 (mcdesk.study.progress: ``skill_opened``, ``active_time``, ``skill_studied``,
-``selfcheck_result``) and with the station's own meanings (mcdesk.content.skill_states: what
-"studied" is, mastery at 80 % of the latest self-check, readiness), so a cell says what the
-learner's own screens say. Results are the server's re-scores (mcdesk.server.web.results).
+``selfcheck_result``, ``link_opened``) and with the station's own meanings
+(mcdesk.content.skill_states: what "studied" is, mastery at 80 % of the latest self-check,
+readiness), so a cell says what the learner's own screens say. Results are the server's
+re-scores (mcdesk.server.web.results); "needs review before a retake" applies the station's
+retake rule (mcdesk.exam.retake) to the latest result and the study since.
 Call only for a class the viewer may see (``ClassInReach``).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from mcdesk.content.skill_states import (
-    MASTERY,
-    SkillStage,
-    SkillState,
-    is_studied,
-    readiness,
-    state_of,
-)
-from mcdesk.server.models import Event, Grant, Learner, SchoolClass, Station
+from mcdesk.content.skill_states import SkillState, readiness, state_of
+from mcdesk.protocol.allowances import AllowanceKind
+from mcdesk.protocol.attempt_score import weak_skills
+from mcdesk.server.allowance_table import Allowance
+from mcdesk.server.models import Grant, Learner, Result, SchoolClass
+from mcdesk.server.study_tally.read import SkillTotal, skill_totals
+from mcdesk.server.times import as_utc
 from mcdesk.server.web.class_report import best_attempt
-from mcdesk.server.web.results import ResultLine, manifest_of, results_of
+from mcdesk.server.web.results import ResultLine, manifest_of, result_document, results_of
 
-PROGRESS_KINDS = ("skill_opened", "active_time", "skill_studied", "selfcheck_result")
 FILTERS = {
     "all": "Everyone",
     "ready": "Ready but not assessed",
     "idle": "No activity for N days",
     "failed": "Failed twice",
+    "review": "Needs review before a retake",
 }
 MAX_DAYS = 366
 
@@ -50,6 +50,8 @@ class LearnerProgress:
     failed: int  # counted attempts not passed
     last_activity: datetime | None
     ready: bool  # every skill studied and self-check mastered
+    links: int = 0  # outside links opened from the pack's lessons ("other resources")
+    review: tuple[str, ...] = ()  # skills to review before the next try (the retake rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,43 +62,77 @@ class ProgressGrid:
     learners: list[LearnerProgress]
 
 
-def event_time(event_id: str) -> datetime:
-    """When the station wrote an event: its UUIDv7 id carries the station's milliseconds."""
-    return datetime.fromtimestamp(int(event_id.replace("-", "")[:12], 16) / 1000, tz=UTC)
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
-@dataclass
-class _Tally:
-    opened: bool = False
-    marked: bool = False
-    seconds: dict[str, int] | None = None  # station id -> its running total
-    latest_run: tuple[str, float, int] | None = None  # (run id, credit, items)
-
-    def state(self, skill_id: str) -> SkillState:
-        score = None if self.latest_run is None else (self.latest_run[1], self.latest_run[2])
-        studied = is_studied(marked=self.marked, selfcheck_done=score is not None)
-        mastered = score is not None and score[0] >= MASTERY * score[1]
-        stage: SkillStage = "mastered" if mastered else "studied" if studied else "in_progress"
-        seconds = sum((self.seconds or {}).values())
-        return SkillState(skill_id, stage, seconds, studied, score)
+def _ended_ms(document: dict[str, Any], row: Result) -> int:
+    """When the attempt ended on the station (its result says); else when it arrived."""
+    timing = document.get("timing")
+    ended = timing.get("ended_at") if isinstance(timing, dict) else None
+    try:
+        moment = datetime.fromisoformat(str(ended))
+    except ValueError:
+        moment = as_utc(row.received_at) or row.received_at
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
 
 
-def _events(session: Session, school_class: SchoolClass) -> list[tuple[str, str, dict[str, Any]]]:
-    stations = select(Station.id).where(col(Station.school_id) == school_class.school_id)
-    rows = session.exec(
-        select(Event.station_id, Event.event_id, Event.body).where(
-            col(Event.kind).in_(PROGRESS_KINDS), col(Event.station_id).in_(stations)
+def to_review(
+    session: Session,
+    *,
+    manifest: dict[str, Any],
+    latest: Result | None,
+    totals: dict[str, SkillTotal],
+) -> tuple[str, ...]:
+    """The skills the station's retake rule asks a learner to review before trying again:
+    those below the cut in their latest failed attempt, not studied since it ended."""
+    assessment = manifest.get("assessment") or {}
+    rule = assessment.get("retake") or {}
+    if latest is None or latest.passed or not rule.get("requires_review", True):
+        return ()
+    try:
+        document = result_document(session, latest)
+        weak = weak_skills(
+            document["score"]["skills"], level=float(assessment["proficiency_level"])
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return ()  # a result the server cannot read back: the grid says nothing about it
+    ended = _ended_ms(document, latest)
+    if _waived_since(session, latest, ended):
+        return ()
+    return tuple(
+        skill
+        for skill in weak
+        if (total := totals.get(skill)) is None or total.last_ms is None or total.last_ms <= ended
+    )
+
+
+def _waived_since(session: Session, latest: Result, ended_ms: int) -> bool:
+    """A teacher waived the review for this pack after the attempt ended (the station then
+    lets the next attempt start without it, mcdesk.exam.retake)."""
+    granted = session.exec(
+        select(Allowance.granted_at).where(
+            col(Allowance.learner_id) == latest.learner_id,
+            col(Allowance.pack_id) == latest.pack_id,
+            col(Allowance.kind) == AllowanceKind.WAIVE_REVIEW,
         )
     ).all()
-    found = []
-    for station_id, event_id, body in rows:
-        try:
-            document = json.loads(body)
-        except ValueError:
-            continue
-        if isinstance(document, dict):
-            found.append((station_id, event_id, document))
-    return found
+    return any(
+        (when := as_utc(at)) is not None and when.timestamp() * 1000 > ended_ms for at in granted
+    )
+
+
+def _latest_results(session: Session, learner_ids: list[str], pack_id: str) -> dict[str, Result]:
+    latest: dict[str, Result] = {}
+    rows = session.exec(
+        select(Result)
+        .where(col(Result.learner_id).in_(learner_ids), col(Result.pack_id) == pack_id)
+        .order_by(col(Result.received_at), col(Result.id))
+    )
+    for row in rows:
+        latest[row.learner_id] = row
+    return latest
 
 
 def packs_of(session: Session, *, school_class: SchoolClass) -> list[tuple[str, str]]:
@@ -122,70 +158,50 @@ def progress_grid(session: Session, *, school_class: SchoolClass, pack_id: str) 
         .where(col(Learner.class_id) == school_class.id)
         .order_by(col(Learner.display_name), col(Learner.id))
     ).all()
-    names = dict(learners)
-    tallies: dict[tuple[str, str], _Tally] = {}
-    last: dict[str, datetime] = {}
-    for station_id, event_id, body in _events(session, school_class):
-        learner_id, skill_id = body.get("learner_id"), body.get("skill_id")
-        if learner_id not in names or body.get("pack_id") != pack_id or not skill_id:
-            continue
-        tally = tallies.setdefault((str(learner_id), str(skill_id)), _Tally())
-        at = event_time(event_id)
-        last[str(learner_id)] = max(at, last.get(str(learner_id), at))
-        _count(tally, station_id, body)
+    ids = [learner_id for learner_id, _ in learners]
+    totals = skill_totals(
+        session, school_id=school_class.school_id, pack_id=pack_id, learner_ids=ids
+    )
+    mine: dict[str, dict[str, SkillTotal]] = {}
+    for (learner_id, skill_id), total in totals.items():
+        mine.setdefault(learner_id, {})[skill_id] = total
     results = results_of(session, school_class=school_class, pack_id=pack_id, items=False)
+    latest = _latest_results(session, ids, pack_id)
     rows = []
     for learner_id, name in learners:
-        states = {
-            s: tallies[(learner_id, s)].state(s) for s, _ in skills if (learner_id, s) in tallies
-        }
-        cells = [state_of(states, s) for s, _ in skills]
-        mine = [line for line in results.lines if line.learner_id == learner_id]
-        counted = [line for line in mine if line.counts]
-        times = [line.received_at for line in mine] + (
-            [last[learner_id]] if learner_id in last else []
-        )
+        skill_totals_of = mine.get(learner_id, {})
+        states = {s: skill_totals_of[s].state(s) for s, _ in skills if s in skill_totals_of}
+        lines = [line for line in results.lines if line.learner_id == learner_id]
+        counted = [line for line in lines if line.counts]
+        studied_ms = [t.last_ms for t in skill_totals_of.values() if t.last_ms is not None]
+        times = [line.received_at for line in lines] + [from_ms(ms) for ms in studied_ms]
+        passed = any(line.passed for line in counted)
         rows.append(
             LearnerProgress(
                 learner_id=learner_id,
                 name=name,
-                cells=cells,
-                attempts=len(mine),
-                best=best_attempt(mine),
-                passed=any(line.passed for line in counted),
+                cells=[state_of(states, s) for s, _ in skills],
+                attempts=len(lines),
+                best=best_attempt(lines),
+                passed=passed,
                 failed=sum(1 for line in counted if not line.passed),
                 last_activity=max(times, default=None),
                 ready=bool(skills) and readiness([s for s, _ in skills], states).ready,
+                links=sum(t.links for t in skill_totals_of.values()),
+                review=() if passed else to_review(
+                    session, manifest=manifest, latest=latest.get(learner_id),
+                    totals=skill_totals_of,
+                ),
             )
-        )
+        )  # fmt: skip
     return ProgressGrid(
         pack_id=pack_id, title=str(manifest.get("title", pack_id)), skills=skills, learners=rows
     )
 
 
-def _count(tally: _Tally, station_id: str, body: dict[str, Any]) -> None:
-    kind = body.get("kind")
-    if kind == "skill_opened":
-        tally.opened = True
-    elif kind == "skill_studied":
-        tally.marked = True
-    elif kind == "active_time":
-        seconds = body.get("active_seconds")
-        if isinstance(seconds, int) and seconds >= 0:
-            totals = tally.seconds = tally.seconds or {}
-            totals[station_id] = max(seconds, totals.get(station_id, 0))
-    elif kind == "selfcheck_result":
-        run_id, credit, total = body.get("run_id"), body.get("credit"), body.get("total")
-        if not (
-            isinstance(run_id, str) and isinstance(credit, int | float) and isinstance(total, int)
-        ):
-            return
-        if tally.latest_run is None or run_id > tally.latest_run[0]:
-            tally.latest_run = (run_id, float(credit), total)
-
-
 def chosen(grid: ProgressGrid, *, show: str, days: int, now: datetime) -> list[LearnerProgress]:
-    """The learners a filter keeps: ready but not assessed, idle for ``days``, failed twice."""
+    """The learners a filter keeps: ready but not assessed, idle for ``days``, failed twice,
+    needing review before a retake."""
     if show == "ready":
         return [p for p in grid.learners if p.ready and p.attempts == 0]
     if show == "idle":
@@ -193,4 +209,6 @@ def chosen(grid: ProgressGrid, *, show: str, days: int, now: datetime) -> list[L
         return [p for p in grid.learners if p.last_activity is None or p.last_activity < since]
     if show == "failed":
         return [p for p in grid.learners if p.failed >= 2 and not p.passed]
+    if show == "review":
+        return [p for p in grid.learners if p.review]
     return list(grid.learners)

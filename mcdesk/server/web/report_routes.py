@@ -14,10 +14,12 @@ from mcdesk.content.skill_states import STAGE_LABELS, STAGE_SYMBOLS, score_text
 from mcdesk.server.api.deps import SessionDep
 from mcdesk.server.web.class_report import class_report
 from mcdesk.server.web.deps import ClassInReach, NowDep, check_csrf
+from mcdesk.server.web.manage import learner_in
 from mcdesk.server.web.pages import PREFIX, render
 from mcdesk.server.web.progress import FILTERS, MAX_DAYS, chosen, packs_of, progress_grid
 from mcdesk.server.web.results import assessments_of, results_of
 from mcdesk.server.web.tables import csv_response, progress_table, results_table
+from mcdesk.server.web.timeline import timeline
 
 DEFAULT_DAYS = 7
 
@@ -101,7 +103,7 @@ def progress_page(
         request, "progress.html", title=f"{grid.title} · {school_class.name}",
         school_class=school_class, grid=grid, shown=shown, show=show, days=number,
         filters=FILTERS, problem=problem, stage_symbols=STAGE_SYMBOLS, stage_labels=STAGE_LABELS,
-        score_text=score_text,
+        score_text=score_text, skill_titles=dict(grid.skills),
     )  # fmt: skip
 
 
@@ -109,3 +111,21 @@ def progress_page(
 def progress_csv(session: SessionDep, school_class: ClassInReach, pack_id: str) -> Response:
     grid = progress_grid(session, school_class=school_class, pack_id=pack_id)
     return csv_response(progress_table(grid), filename=f"progress-{pack_id}.csv")
+
+
+@router.get("/classes/{class_id}/learners/{learner_id}/timeline", response_class=HTMLResponse)
+def timeline_page(
+    request: Request, session: SessionDep, school_class: ClassInReach, learner_id: str
+) -> HTMLResponse:
+    learner = learner_in(session, school_class=school_class, learner_id=learner_id)
+    grids = [
+        progress_grid(session, school_class=school_class, pack_id=pack_id)
+        for pack_id, _ in packs_of(session, school_class=school_class)
+    ]
+    rows = [(grid, row) for grid in grids for row in grid.learners if row.learner_id == learner.id]
+    return render(
+        request, "timeline.html", title=f"{learner.display_name} · {school_class.name}",
+        school_class=school_class, learner=learner, rows=rows,
+        moments=timeline(session, school_class=school_class, learner=learner),
+        stage_symbols=STAGE_SYMBOLS, stage_labels=STAGE_LABELS, score_text=score_text,
+    )  # fmt: skip

@@ -146,7 +146,7 @@ def assessments_of(session: Session, *, school_class: SchoolClass) -> list[Asses
     return sorted(found, key=lambda a: (a.title.casefold(), a.pack_id))
 
 
-def _document(session: Session, row: Result) -> dict[str, Any]:
+def result_document(session: Session, row: Result) -> dict[str, Any]:
     event = session.get(Event, (row.station_id, row.event_id))
     if event is None:
         raise CannotRescore("the result's event is not stored")
@@ -157,7 +157,7 @@ def _document(session: Session, row: Result) -> dict[str, Any]:
 def scored_attempt(session: Session, row: Result) -> tuple[ScoredAttempt, dict[str, Any]]:
     """Each item of a result scored with the server's bank; the bank (for prompts)."""
     bank, _cut = opened_bank(session, pack_id=row.pack_id, version=row.pack_version)
-    document = _document(session, row)
+    document = result_document(session, row)
     try:
         responses = document["responses"]
         credits, skills = {}, {}

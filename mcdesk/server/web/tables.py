@@ -86,16 +86,20 @@ def progress_table(grid: ProgressGrid) -> tuple[list[str], list[list[Cell]]]:
     """One row per learner and targeted skill, with the learner's assessment columns."""
     header = [
         "learner", "skill", "studied", "active_minutes", "self_check", "self_check_mastered",
-        "attempts", "best_percent", "result", "last_activity",
+        "attempts", "best_percent", "result", "links_opened", "review_before_retake",
+        "last_activity",
     ]  # fmt: skip
     rows: list[list[Cell]] = []
     for learner in grid.learners:
         best = None if learner.best is None else round(100 * learner.best.ratio, 1)
         outcome = "pass" if learner.passed else "not yet" if learner.attempts else ""
+        titles = dict(grid.skills)
+        review = ", ".join(titles.get(skill, skill) for skill in learner.review)
         for (_, title), cell in zip(grid.skills, learner.cells, strict=True):
             score = None if cell.last_score is None else score_text(*cell.last_score)
             rows.append([
                 learner.name, title, cell.studied, round(cell.active_seconds / 60, 1), score,
-                cell.mastered, learner.attempts, best, outcome, learner.last_activity,
+                cell.mastered, learner.attempts, best, outcome, learner.links, review,
+                learner.last_activity,
             ])  # fmt: skip
     return header, rows

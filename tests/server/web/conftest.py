@@ -1,7 +1,8 @@
 """Fixtures for the Teacher Resource Center: a real server on loopback and a real browser.
 
 ``trc`` serves a fresh SQLite database with a movable clock; ``pg_trc`` the same on the
-throwaway PostgreSQL cluster. ``browser`` is a headless chromium on ``trc``.
+throwaway PostgreSQL cluster; ``each_trc`` is each of the two in turn. ``browser`` is a
+headless chromium on ``trc``.
 """
 
 from __future__ import annotations
@@ -56,6 +57,17 @@ def trc(tmp_path: Path) -> Iterator[TrcServer]:
 def pg_trc(postgres_port: int) -> Iterator[TrcServer]:
     """The server on a fresh PostgreSQL database (a district runs it like this)."""
     yield from _served(create_database(postgres_port, f"t_{uuid.uuid4().hex}"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def each_trc(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TrcServer]:
+    """The server on each database in turn: a module that reads like the other server tests
+    overrides ``trc`` with this one."""
+    if request.param == "sqlite":
+        yield from _served(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    else:
+        port: int = request.getfixturevalue("postgres_port")
+        yield from _served(create_database(port, f"t_{uuid.uuid4().hex}"))
 
 
 @pytest.fixture(scope="session")

@@ -182,8 +182,24 @@ def test_the_walk_would_see_a_leak(trc: TrcServer, school: School) -> None:
     """The victim and the school's administrator do see the class: the markers are real."""
     for username in (TEACHER_USER, ADMIN_USER):
         client = client_for(trc, Walker(username, username))
-        page = client.get(
-            fill("/teacher/classes/{class_id}", path_values(school, trc.server.engine))
-        )
+        values = path_values(school, trc.server.engine)
+        page = client.get(fill("/teacher/classes/{class_id}", values))
         assert page.status_code == 200
         assert all(secret in page.text for secret in VICTIM_SECRETS)
+        timeline = "/teacher/classes/{class_id}/learners/{learner_id}/timeline"
+        learner = client.get(fill(timeline, values))
+        assert learner.status_code == 200
+        assert "Ana Ruiz" in learner.text
+
+
+def test_a_learner_of_another_class_is_not_reached_through_ones_own(
+    trc: TrcServer, school: School
+) -> None:
+    """Another teacher's own class id with the victim's learner id: refused, nothing shown."""
+    victim = path_values(school, trc.server.engine)["learner_id"]
+    client = client_for(trc, Walker("okafor", OTHER_USER))
+    own = next(i for n, i in school.classes.items() if n != VICTIM_CLASS)
+    answer = client.get(f"/teacher/classes/{own}/learners/{victim}/timeline")
+    assert answer.status_code == 403
+    assert "not on this class" in answer.text
+    assert "Ana Ruiz" not in answer.text

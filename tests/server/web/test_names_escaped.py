@@ -19,6 +19,7 @@ from tests.server.pulling import TEACHER_PASSWORD, enrol_store, new_store
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import TeacherBrowser, set_up_trc_school
 from tests.server.web.http import WebClient
+from tests.server.web.simlab import learners_of
 
 LEARNERS = ["<script>window.__xss='learner'</script>", "<img src=x onerror=window.__xss='img'>"]
 CLASS = "<img src=x onerror=window.__xss='class'>"
@@ -85,6 +86,11 @@ def test_every_name_shows_as_text_and_runs_nothing(
         "/teacher/classes": [CLASS, *LEARNERS, TEACHER],
         f"/teacher/classes/{school.classes[CLASS]}": [CLASS, *LEARNERS, TEACHER],
     }
+    for learner_id, name in learners_of(trc.server.engine, school.classes[CLASS]):
+        pages[f"/teacher/classes/{school.classes[CLASS]}/learners/{learner_id}/timeline"] = [
+            CLASS,
+            name,
+        ]
     for path, names in pages.items():
         browser.open(path)
         shown = browser.text()

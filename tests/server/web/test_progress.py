@@ -4,23 +4,39 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from mcdesk.content.skill_states import SkillState, skill_states, state_of
+from mcdesk.exam.retake import retake_allowed
 from mcdesk.keys import PublisherKey
 from mcdesk.paths import Paths
-from mcdesk.server.models import SchoolClass
+from mcdesk.server.allowances import allow
+from mcdesk.server.models import Learner, SchoolClass, Teacher
 from mcdesk.server.web.progress import LearnerProgress, ProgressGrid, chosen, progress_grid
 from mcdesk.store.connection import opened
 from mcdesk.store.engine import make_engine
-from mcdesk.study.progress import add_active_time, mark_studied, record_opened, record_selfcheck
+from mcdesk.study.progress import (
+    add_active_time,
+    mark_studied,
+    record_link_opened,
+    record_opened,
+    record_selfcheck,
+)
+from tests.server.pulling import TEACHER_USER
 from tests.server.web.conftest import TrcServer
 from tests.server.web.reports_lab import GradedClass, graded_class
 from tests.server.web.test_results import signed_in
+
+
+@pytest.fixture
+def trc(each_trc: TrcServer) -> TrcServer:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return each_trc
 
 
 @pytest.fixture
@@ -65,6 +81,9 @@ def study_on_the_station(graded: GradedClass, skills: list[str]) -> None:
                             seconds=seconds, now=now)  # fmt: skip
         record_selfcheck(engine, learner_id=ana, pack_id=pack, skill_id=second, credit=1.25,
                          total=2, responses={}, now=now)  # fmt: skip
+        for skill in (first, second):  # a lesson link opened in each
+            record_link_opened(engine, learner_id=ana, pack_id=pack, skill_id=skill,
+                               url="https://osha.gov/<b>x</b>", now=now)  # fmt: skip
     finally:
         engine.dispose()
 
@@ -93,6 +112,81 @@ def test_each_cell_equals_what_the_station_shows(
     assert "Self-check mastered" in page
     assert "5.0 min · 2 of 2" in page
     assert "2.1 min · 1.25 of 2" in page
+    assert ana.links == 2
+    learner_page = f"/teacher/classes/{graded.welding_id}/learners/{ana.learner_id}/timeline"
+    assert learner_page in page  # the grid links to the learner's page
+
+
+def test_the_learners_page_says_what_the_grid_and_the_station_say(
+    trc: TrcServer, graded: GradedClass, capsys: pytest.CaptureFixture[str]
+) -> None:
+    skills = [s for s, _ in grid_of(trc, graded).skills]
+    study_on_the_station(graded, skills)
+    graded.lab.carry(capsys)
+    ana = graded.lab.learner_id
+    page = signed_in(trc).get(f"/teacher/classes/{graded.welding_id}/learners/{ana}/timeline").text
+    # The same cells as the grid and the station: minutes and the latest self-checks.
+    assert "5.0 min · self-check 2 of 2" in page
+    assert "2.1 min · self-check 1.25 of 2" in page
+    assert "2 links opened" in page
+    assert "Passed" in page
+    # The timeline: each self-check run, the links (escaped), the attempt with its score.
+    for expected in ("Self-check", "0.5 of 2", "1.25 of 2", "Studied", "Opened", "Attempt",
+                     "100% (", "pass", "Granted"):  # fmt: skip
+        assert expected in page, expected
+    assert page.count("<strong>Link opened</strong>") == 2
+    assert "https://osha.gov/&lt;b&gt;x&lt;/b&gt;" in page
+    assert "<b>x</b>" not in page
+
+
+def test_needs_review_before_a_retake_follows_the_stations_rule(
+    trc: TrcServer, graded: GradedClass, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ben failed with nothing answered: the station asks him to review his weak skills
+    first; the grid names the same skills, and stops once he has studied them again."""
+    grid = grid_of(trc, graded)
+    (row,) = [p for p in grid.learners if p.name == "Ben Ode"]
+    ben = row.learner_id
+
+    def station_says() -> tuple[str, ...]:
+        with opened(graded.lab.home.database, read_only=True) as connection:
+            (manifest,) = connection.execute(
+                "SELECT manifest FROM pack WHERE id = 'sample-pack'"
+            ).fetchone()
+            blueprint = json.loads(manifest)["assessment"]
+            decision = retake_allowed(connection, learner_id=ben, pack_id="sample-pack",
+                                      blueprint=blueprint, now=datetime.now(UTC))  # fmt: skip
+        return decision.review
+
+    review = station_says()
+    assert len(review) == 2, "both sample skills are weak after a blank attempt"
+    assert row.review == review
+    assert [p.name for p in chosen(grid, show="review", days=7, now=datetime.now(UTC))] == [
+        "Ben Ode"
+    ]
+    path = f"/teacher/classes/{graded.welding_id}/progress/sample-pack?show=review"
+    assert "Ben Ode" in signed_in(trc).get(path).text
+    engine = make_engine(graded.lab.home.database)
+    try:  # he studies the first weak skill again on the station
+        record_opened(engine, learner_id=ben, pack_id="sample-pack", skill_id=review[0],
+                      now=datetime.now(UTC) + timedelta(seconds=5))  # fmt: skip
+    finally:
+        engine.dispose()
+    graded.lab.carry(capsys)
+    (row,) = [p for p in grid_of(trc, graded).learners if p.name == "Ben Ode"]
+    assert row.review == station_says() == review[1:]
+    if row.review:  # always: one weak skill left. The teacher waives it: no longer listed
+        with Session(trc.server.engine) as session:
+            ben_row = session.get(Learner, ben)
+            teacher = session.exec(
+                select(Teacher).where(col(Teacher.username) == TEACHER_USER)
+            ).one()
+            assert ben_row is not None
+            allow(session, learner=ben_row, school_id=graded.school_id, kind="waive_review",
+                  pack_id="sample-pack", reason="Reviewed with me after class", teacher=teacher,
+                  form_id="waive-1", now=datetime.now(UTC))  # fmt: skip
+        (row,) = [p for p in grid_of(trc, graded).learners if p.name == "Ben Ode"]
+        assert row.review == ()
 
 
 def test_the_idle_filter_on_the_page_follows_the_clock(trc: TrcServer, graded: GradedClass) -> None:
@@ -110,11 +204,12 @@ def test_the_idle_filter_on_the_page_follows_the_clock(trc: TrcServer, graded: G
 
 
 def learner(name: str, *, ready: bool = False, attempts: int = 0, failed: int = 0,
-            passed: bool = False, last: datetime | None = None) -> LearnerProgress:  # fmt: skip
+            passed: bool = False, last: datetime | None = None,
+            review: tuple[str, ...] = ()) -> LearnerProgress:  # fmt: skip
     cell = SkillState("s", "mastered" if ready else "in_progress", 0, ready, None)
     return LearnerProgress(
         learner_id=name, name=name, cells=[cell], attempts=attempts, best=None, passed=passed,
-        failed=failed, last_activity=last, ready=ready,
+        failed=failed, last_activity=last, ready=ready, review=review,
     )  # fmt: skip
 
 
@@ -130,6 +225,7 @@ def test_the_filters() -> None:
             learner("failed-twice", attempts=2, failed=2, last=now - timedelta(days=3)),
             learner("failed-then-passed", attempts=3, failed=2, passed=True, last=now),
             learner("never"),
+            learner("to-review", attempts=1, failed=1, last=now, review=("s",)),
         ],
     )
 
@@ -140,7 +236,8 @@ def test_the_filters() -> None:
     assert names("failed") == ["failed-twice"]
     assert names("idle", 7) == ["never"]
     assert names("idle", 2) == ["failed-twice", "never"]
-    assert len(names("all")) == 5
+    assert names("review") == ["to-review"]
+    assert len(names("all")) == 6
 
 
 def test_the_progress_csv_has_a_row_per_learner_and_skill(
@@ -157,3 +254,6 @@ def test_the_progress_csv_has_a_row_per_learner_and_skill(
     assert {r["learner"] for r in rows} == {"Ana Ruiz", "Ben Ode"}
     assert {r["result"] for r in rows} == {"pass", "not yet"}
     assert all("T" in r["last_activity"] and r["last_activity"].endswith("+00:00") for r in rows)
+    ben = [r for r in rows if r["learner"] == "Ben Ode"]
+    assert {r["links_opened"] for r in rows} == {"0"}
+    assert all(r["review_before_retake"] for r in ben)  # failed, not studied since

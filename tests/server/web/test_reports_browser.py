@@ -48,6 +48,8 @@ def pages(graded: GradedClass) -> dict[str, str]:
         "trc-results": f"{base}/results",
         "trc-assessment": f"{base}/results/sample-pack",
         "trc-progress": f"{base}/progress/sample-pack",
+        "trc-progress-review": f"{base}/progress/sample-pack?show=review",
+        "trc-timeline": f"{base}/learners/{graded.lab.learner_id}/timeline",
         "trc-report": f"{base}/report",
     }
 
@@ -72,6 +74,8 @@ def test_every_name_on_the_report_pages_is_text(
         "trc-results": [CLASS],
         "trc-assessment": [CLASS, *LEARNERS.values()],
         "trc-progress": [CLASS, *LEARNERS.values()],
+        "trc-progress-review": [CLASS, LEARNERS["Ben Ode"]],
+        "trc-timeline": [CLASS, LEARNERS["Ana Ruiz"]],
         "trc-report": [CLASS, SCHOOL, *LEARNERS.values()],
     }
     for name, path in pages(graded).items():

@@ -29,6 +29,12 @@ from tests.server.web.reports_lab import GradedClass, graded_class
 
 
 @pytest.fixture
+def trc(each_trc: TrcServer) -> TrcServer:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return each_trc
+
+
+@pytest.fixture
 def graded(
     trc: TrcServer,
     home: Paths,

@@ -1,0 +1,1 @@
+"""What each learner studied, kept up to date as events arrive (the Progress grid reads it)."""
