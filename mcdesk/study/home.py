@@ -66,8 +66,30 @@ def roster(connection: sqlite3.Connection) -> list[RosterEntry]:
     return [RosterEntry(*row) for row in rows]
 
 
-def next_step(lines: tuple[SkillLine, ...], *, preview: bool) -> tuple[str, str | None]:
+def passed_words(connection: sqlite3.Connection, *, learner_id: str, pack_id: str) -> str | None:
+    """What a learner who passed this micro-credential's assessment on this station does next
+    (see the badge, or wait for the sync that brings it); None if they have not passed."""
+    passed = connection.execute(
+        "SELECT 1 FROM attempt WHERE learner_id = ? AND pack_id = ? AND passed = 1 LIMIT 1",
+        (learner_id, pack_id),
+    ).fetchone()
+    if passed is None:
+        return None
+    badge = connection.execute(
+        "SELECT 1 FROM badge WHERE learner_id = ? AND pack_id = ? AND status = 'issued' LIMIT 1",
+        (learner_id, pack_id),
+    ).fetchone()
+    if badge is not None:
+        return "See your badge under “My badges” (you passed)"
+    return "Your badge comes after this station syncs (you passed)"
+
+
+def next_step(
+    lines: tuple[SkillLine, ...], *, preview: bool, passed: str | None = None
+) -> tuple[str, str | None]:
     """The one thing to do next, in plain words, and the skill it is about."""
+    if passed is not None:
+        return passed, None
     for line in lines:
         if line.state.stage == "not_started":
             return f"Start “{line.title}”", line.skill_id
@@ -115,7 +137,8 @@ def learner_home(
         lines = tuple(
             SkillLine(s["id"], s["title"], state_of(states, s["id"])) for s in manifest["skills"]
         )
-        step, skill_id = next_step(lines, preview=entry.preview)
+        passed = passed_words(connection, learner_id=learner_id, pack_id=entry.id)
+        step, skill_id = next_step(lines, preview=entry.preview, passed=passed)
         until = open_until(grants, entry.id, now=moment)
         closes = None if until is None else close_words(until, now=moment, zone=zone)
         mine.append(PackProgress(entry, lines, step, skill_id, closes))

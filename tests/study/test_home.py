@@ -71,6 +71,34 @@ def test_home_shows_progress_and_one_next_step(
     )
     assert summary.mine[0].done == 2
 
+    # After a pass the next step is the badge: on its way until a sync brings it, then there.
+    with opened(home.database) as connection:
+        connection.execute(
+            "INSERT INTO attempt (id, learner_id, pack_id, pack_version, seed, form, state, "
+            "time_limit_s, created_at, ended_at, score, max_score, passed) "
+            "VALUES ('a-1', ?, 'sample-pack', '1.0.0', 1, '{}', 'submitted', 600, ?, ?, 1, 2, 0)",
+            (ADA, NOW.isoformat(), NOW.isoformat()),
+        )
+    assert step() == "Ready for the assessment: ask your teacher"  # a fail changes nothing
+    with opened(home.database) as connection:
+        connection.execute(
+            "INSERT INTO attempt (id, learner_id, pack_id, pack_version, seed, form, state, "
+            "time_limit_s, created_at, ended_at, score, max_score, passed) "
+            "VALUES ('a-2', ?, 'sample-pack', '1.0.0', 2, '{}', 'submitted', 600, ?, ?, 2, 2, 1)",
+            (ADA, NOW.isoformat(), NOW.isoformat()),
+        )
+    assert step() == "Your badge comes after this station syncs (you passed)"
+    with opened(home.database) as connection:
+        connection.execute(
+            "INSERT INTO badge (credential_id, learner_id, pack_id, result_id, status, jwt, "
+            "issued_at, received_at) VALUES ('urn:uuid:b', ?, 'sample-pack', 'r-2', 'issued', "
+            "'x.y.z', ?, ?)",
+            (ADA, NOW.isoformat(), NOW.isoformat()),
+        )
+    assert step() == "See your badge under “My badges” (you passed)"
+    with opened(home.database) as connection:
+        assert learner_home(connection, learner_id=ADA, now=NOW).mine[0].next_skill_id is None
+
 
 def test_packs_not_granted_are_listed_apart(
     demo_engine: Engine,
