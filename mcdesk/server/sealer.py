@@ -11,8 +11,11 @@ DEFAULT_PARAMS), whatever the number of requests.
 
 A pull that is owed slots waits up to ``PULL_WAIT_SECONDS`` for them (polling the
 database, as the sealing may happen in another worker), and no more than
-``READY_GRACE_SECONDS`` once its first new slots are ready; it sends what is ready and
-the rest arrives with the next sync.
+``READY_GRACE_SECONDS`` once new slots are ready; it sends what is ready and the rest
+arrives with the next sync. Slots sealed before the pull came, and not sent yet, are
+new slots ready: the grace starts at once. (It used to start only when the sealer
+finished the next chunk, so a station's first sync, which finds the slot its enrolment
+sealed, waited ~3 s inside that pull; issue 11.)
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
 from mcdesk.server.issuer import owe_slots, seal_owed
-from mcdesk.server.models import Station, StationIssuer
+from mcdesk.protocol.streams import Stream
+from mcdesk.server.models import Change, Station, StationIssuer
 
 THREADS = 2  # per worker: 128 MiB of scrypt at most
 CHUNK = 5  # slots per lease: a pull waiting for them sees progress every ~0.75 s
@@ -71,6 +75,21 @@ def claim_owing(session: Session, *, now: datetime) -> str | None:
             return station_id
     session.commit()
     return None
+
+
+def _unsent_slots(session: Session, *, station_id: str, after: int) -> bool:
+    """Whether the station's code_slots stream holds a change past ``after``."""
+    found = session.exec(
+        select(Change.id)
+        .where(
+            col(Change.stream) == Stream.CODE_SLOTS,
+            col(Change.station_id) == station_id,
+            col(Change.id) > after,
+        )
+        .limit(1)
+    ).first()
+    session.commit()  # the waits below read fresh snapshots
+    return found is not None
 
 
 def release(session: Session, *, station_id: str) -> None:
@@ -135,18 +154,20 @@ class SlotSealer:
                 self._wake.wait(IDLE_SECONDS)
                 self._wake.clear()
 
-    def prepare_pull(self, session: Session, station: Station, now: datetime) -> None:
+    def prepare_pull(self, session: Session, station: Station, now: datetime, after: int) -> None:
         """Before a ``code_slots`` page: owe what the station lacks, wait briefly for it.
 
         The wait ends when everything owed is sealed, at ``PULL_WAIT_SECONDS``
         (``FIRST_SLOT_WAIT_SECONDS`` for a station that holds no slot yet: without one it
         cannot use its pack keys), or ``READY_GRACE_SECONDS`` after the first new slots are
-        ready: a station just enrolled starts with a few and gets the rest at its next
+        ready (at once when slots sealed past ``after``, the page's cursor, wait to be
+        sent): a station just enrolled starts with a few and gets the rest at its next
         sync, rather than waiting out the sealing of all 40 inside its first sync.
         """
         station_id = station.id  # read now: attributes expire at the commit below
         owe_slots(session, station_id=station_id, now=now)
         session.commit()
+        ready = _unsent_slots(session, station_id=station_id, after=after)
         deadline, first_through = 0.0, None
         while True:
             through, wanted = session.exec(
@@ -161,7 +182,7 @@ class SlotSealer:
             if first_through is None:
                 first_through = through
                 wait = FIRST_SLOT_WAIT_SECONDS if through == 0 else PULL_WAIT_SECONDS
-                deadline = looked + wait
+                deadline = looked + (READY_GRACE_SECONDS if ready else wait)
             elif through > first_through:
                 deadline = min(deadline, looked + READY_GRACE_SECONDS)
             if looked >= deadline:
