@@ -28,8 +28,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
-from mcdesk.server.issuer import owe_slots, seal_owed
 from mcdesk.protocol.streams import Stream
+from mcdesk.server.issuer import owe_slots, seal_owed
 from mcdesk.server.models import Change, Station, StationIssuer
 
 THREADS = 2  # per worker: 128 MiB of scrypt at most
