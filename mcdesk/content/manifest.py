@@ -17,16 +17,11 @@ def _validator() -> Any:
     # jsonschema costs ~150 ms to import; only verify and build pay for it.
     from jsonschema import Draft202012Validator
 
-    # The schema is ours and ships with the code: `tests/content/test_manifest_schema.py`
-    # checks it against the metaschema, so a station does not at every install (~0.1 s).
-    return Draft202012Validator(pack_schema())
-
-
-def pack_schema() -> Any:
-    """The pack manifest's JSON Schema, as shipped."""
-    return json.loads(
+    schema = json.loads(
         resources.files("mcdesk.content").joinpath("schema/pack.schema.json").read_text("utf-8")
     )
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
 
 
 def _where(path: Any) -> str:
