@@ -13,9 +13,11 @@ A pull that is owed slots waits up to ``PULL_WAIT_SECONDS`` for them (polling th
 database, as the sealing may happen in another worker), and no more than
 ``READY_GRACE_SECONDS`` once new slots are ready; it sends what is ready and the rest
 arrives with the next sync. Slots sealed before the pull came, and not sent yet, are
-new slots ready: the grace starts at once. (It used to start only when the sealer
-finished the next chunk, so a station's first sync, which finds the slot its enrolment
-sealed, waited ~3 s inside that pull; issue 11.)
+new slots ready: the grace starts at once, and the pull waits longer (up to
+``PULL_WAIT_SECONDS``) only while the sealer, at the pace seen since the pull came, would
+finish everything owed by then. (The grace used to start only when the sealer finished
+its next chunk, so a station's first sync, which finds the slot its enrolment sealed,
+waited ~3 s inside that pull for a few more; issue 11.)
 """
 
 from __future__ import annotations
@@ -161,14 +163,15 @@ class SlotSealer:
         (``FIRST_SLOT_WAIT_SECONDS`` for a station that holds no slot yet: without one it
         cannot use its pack keys), or ``READY_GRACE_SECONDS`` after the first new slots are
         ready (at once when slots sealed past ``after``, the page's cursor, wait to be
-        sent): a station just enrolled starts with a few and gets the rest at its next
+        sent, unless the sealer will have them all within ``PULL_WAIT_SECONDS``): a
+        station just enrolled starts with a few and gets the rest at its next
         sync, rather than waiting out the sealing of all 40 inside its first sync.
         """
         station_id = station.id  # read now: attributes expire at the commit below
         owe_slots(session, station_id=station_id, now=now)
         session.commit()
         ready = _unsent_slots(session, station_id=station_id, after=after)
-        deadline, first_through = 0.0, None
+        deadline, first_through, first_look = 0.0, None, 0.0
         while True:
             through, wanted = session.exec(
                 select(StationIssuer.slots_through, StationIssuer.slots_wanted).where(
@@ -180,9 +183,14 @@ class SlotSealer:
                 return
             looked = time.monotonic()
             if first_through is None:
-                first_through = through
+                first_through, first_look = through, looked
                 wait = FIRST_SLOT_WAIT_SECONDS if through == 0 else PULL_WAIT_SECONDS
                 deadline = looked + (READY_GRACE_SECONDS if ready else wait)
+            elif ready and through > first_through:
+                # Sealing fast enough to finish within the usual wait: wait for all of it.
+                rate = (through - first_through) / max(looked - first_look, POLL_SECONDS)
+                if looked + (wanted - through) / rate <= first_look + PULL_WAIT_SECONDS:
+                    deadline = first_look + PULL_WAIT_SECONDS
             elif through > first_through:
                 deadline = min(deadline, looked + READY_GRACE_SECONDS)
             if looked >= deadline:
