@@ -35,7 +35,12 @@ from mcdesk.server.issuer import owe_slots, seal_owed
 from mcdesk.server.models import Change, Station, StationIssuer
 
 THREADS = 2  # per worker: 128 MiB of scrypt at most
-CHUNK = 5  # slots per lease: a pull waiting for them sees progress every ~0.75 s
+# Slots per lease. One: between any two scrypt runs a thread looks again for the
+# emptiest owing station, so a station just enrolled waits for at most one run for its
+# first slot, not for another station's chunk (with 5, a lab enrolling station after
+# station had each first sync wait 1-3 s inside its pull; issue 11). A lease costs a few
+# small queries against ~0.15 s of scrypt.
+CHUNK = 1
 FIRST_CHUNK = 1  # a new station's first lease: one slot (~0.15 s) lets it use its pack keys
 LEASE = timedelta(seconds=60)
 IDLE_SECONDS = 5.0  # how often an idle thread looks for work other workers were asked
