@@ -16,11 +16,12 @@ from mcdesk.cli.common import Commands, arrived, prepare_store
 from mcdesk.errors import EXIT_OK, EXIT_REFUSED
 
 if TYPE_CHECKING:
-    from mcdesk.sync.round import RoundContext, Step
+    from mcdesk.sync.round import Progress, RoundContext, Step
 
 # The server seals this station's first 40 code slots while it answers (about 6 s on one
 # core at the production scrypt cost); a slow server must not look like a failure.
 ENROL_TIMEOUT = 120.0
+PACK_PROGRESS_SECONDS = 0.5  # at most one download line this often
 
 
 class _Stages:
@@ -31,6 +32,7 @@ class _Stages:
 
     def __init__(self) -> None:
         self._start = time.monotonic()
+        self._content_said = -PACK_PROGRESS_SECONDS
 
     def say(self, text: str) -> None:
         print(f"[{time.monotonic() - self._start:5.1f} s] {text}", file=sys.stderr, flush=True)
@@ -48,6 +50,38 @@ class _Stages:
 
         return tuple(announce(step) for step in steps)
 
+    def content(self, progress: Progress) -> None:
+        """The packs' download: its first word, then at most a line every 0.5 s, then 100%."""
+        if progress.stage != "content":
+            return
+        now = time.monotonic()
+        whole = progress.done >= progress.total
+        if not whole and now - self._content_said < PACK_PROGRESS_SECONDS:
+            return
+        self._content_said = now
+        megabytes = f"{progress.done / 1e6:.1f} of {progress.total / 1e6:.1f} MB"
+        self.say(f"packs: {megabytes}: {progress.detail}")
+
+
+def _ready_after(pull: Step, stages: _Stages) -> Step:
+    """The pull step, then what it brought (stdout); enrolment is shown done before packs."""
+    from mcdesk.sync.pull import PullReport
+    from mcdesk.sync.round import Step
+
+    def run(context: RoundContext) -> object:
+        report = pull.run(context)
+        if isinstance(report, PullReport):
+            print(f"pulled: {arrived(report.items)}", flush=True)
+            offered = report.items.get("catalog", 0)
+            if offered:
+                stages.say(
+                    f"enrolment done: roster, codes and keys are here; next, packs "
+                    f"({offered} in the catalog)"
+                )
+        return report
+
+    return Step(pull.name, run)
+
 
 def cmd_station_enroll(args: argparse.Namespace) -> int:
     from mcdesk.keys import public_key_b64, read_private_key
@@ -55,7 +89,6 @@ def cmd_station_enroll(args: argparse.Namespace) -> int:
     from mcdesk.sync.client import SyncError
     from mcdesk.sync.content import ContentReport
     from mcdesk.sync.enrol import enrol_station
-    from mcdesk.sync.pull import PullReport
     from mcdesk.sync.round import STEPS, run_round
 
     stages = _Stages()
@@ -79,13 +112,16 @@ def cmd_station_enroll(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     print(f"enrolled with {enrolment.school}; server key pinned")
     # One whole round now (push, pull, content), so the roster, codes, keys and packs are
-    # here before the learners are.
+    # here before the learners are. Enrolment is reported done once the pull has brought
+    # what sign-in and codes need; the packs' download then shows its progress.
+    steps = tuple(_ready_after(step, stages) if step.name == "pull" else step for step in STEPS)
     try:
         round_report = run_round(
             database=paths.database,
             station_key_path=paths.station_key,
             server_url=args.server,
-            steps=stages.announced(STEPS),
+            steps=stages.announced(steps),
+            progress=stages.content,
         )
     except SyncError as exc:
         print(
@@ -94,9 +130,6 @@ def cmd_station_enroll(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_OK
-    pulled = round_report.results.get("pull")
-    if isinstance(pulled, PullReport):
-        print(f"pulled: {arrived(pulled.items)}")
     content = round_report.results.get("content")
     if isinstance(content, ContentReport):
         if content.installed:

@@ -237,6 +237,15 @@ def verify_parts(
     listed, and exactly its signed size and SHA-256.
     """
     signed = verify_manifest(manifest_bytes, signature, trusted=trusted, limits=limits)
+    return verify_files(signed, files)
+
+
+def verify_files(signed: SignedManifest, files: Mapping[str, bytes]) -> VerifiedPack:
+    """The files of a manifest ``verify_manifest`` has checked: each listed, present, exact.
+
+    A sync or provisioning install checks the manifest once, before its files are
+    fetched or read, and its files here; the schema check is not run twice (issue 11).
+    """
     listed = {entry["path"]: entry for entry in signed.files}
     for name in sorted(files):
         if name not in listed:

@@ -30,8 +30,8 @@ from mcdesk.server.models import Change, PullItem, PullResponse, Station
 # example, a pack key wrapped under that station's exam key). None drops the item.
 Renderer = Callable[[Session, Station, dict[str, Any]], dict[str, Any] | None]
 # Per-stream hooks run before a page is read, e.g. sealing code slots the station is owed;
-# they may commit (now is the request's time).
-Preparer = Callable[[Session, Station, datetime], object]
+# they may commit (now is the request's time, after the cursor the page is read from).
+Preparer = Callable[[Session, Station, datetime, int], object]
 
 
 def _lock(session: Session) -> None:

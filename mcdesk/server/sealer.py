@@ -11,8 +11,13 @@ DEFAULT_PARAMS), whatever the number of requests.
 
 A pull that is owed slots waits up to ``PULL_WAIT_SECONDS`` for them (polling the
 database, as the sealing may happen in another worker), and no more than
-``READY_GRACE_SECONDS`` once its first new slots are ready; it sends what is ready and
-the rest arrives with the next sync.
+``READY_GRACE_SECONDS`` once new slots are ready; it sends what is ready and the rest
+arrives with the next sync. Slots sealed before the pull came, and not sent yet, are
+new slots ready: the grace starts at once, and the pull waits longer (up to
+``PULL_WAIT_SECONDS``) only while the sealer, at the pace seen since the pull came, would
+finish everything owed by then. (The grace used to start only when the sealer finished
+its next chunk, so a station's first sync, which finds the slot its enrolment sealed,
+waited ~3 s inside that pull for a few more; issue 11.)
 """
 
 from __future__ import annotations
@@ -25,11 +30,17 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
+from mcdesk.protocol.streams import Stream
 from mcdesk.server.issuer import owe_slots, seal_owed
-from mcdesk.server.models import Station, StationIssuer
+from mcdesk.server.models import Change, Station, StationIssuer
 
 THREADS = 2  # per worker: 128 MiB of scrypt at most
-CHUNK = 5  # slots per lease: a pull waiting for them sees progress every ~0.75 s
+# Slots per lease. One: between any two scrypt runs a thread looks again for the
+# emptiest owing station, so a station just enrolled waits for at most one run for its
+# first slot, not for another station's chunk (with 5, a lab enrolling station after
+# station had each first sync wait 1-3 s inside its pull; issue 11). A lease costs a few
+# small queries against ~0.15 s of scrypt.
+CHUNK = 1
 FIRST_CHUNK = 1  # a new station's first lease: one slot (~0.15 s) lets it use its pack keys
 LEASE = timedelta(seconds=60)
 IDLE_SECONDS = 5.0  # how often an idle thread looks for work other workers were asked
@@ -71,6 +82,21 @@ def claim_owing(session: Session, *, now: datetime) -> str | None:
             return station_id
     session.commit()
     return None
+
+
+def _unsent_slots(session: Session, *, station_id: str, after: int) -> bool:
+    """Whether the station's code_slots stream holds a change past ``after``."""
+    found = session.exec(
+        select(Change.id)
+        .where(
+            col(Change.stream) == Stream.CODE_SLOTS,
+            col(Change.station_id) == station_id,
+            col(Change.id) > after,
+        )
+        .limit(1)
+    ).first()
+    session.commit()  # the waits below read fresh snapshots
+    return found is not None
 
 
 def release(session: Session, *, station_id: str) -> None:
@@ -135,19 +161,22 @@ class SlotSealer:
                 self._wake.wait(IDLE_SECONDS)
                 self._wake.clear()
 
-    def prepare_pull(self, session: Session, station: Station, now: datetime) -> None:
+    def prepare_pull(self, session: Session, station: Station, now: datetime, after: int) -> None:
         """Before a ``code_slots`` page: owe what the station lacks, wait briefly for it.
 
         The wait ends when everything owed is sealed, at ``PULL_WAIT_SECONDS``
         (``FIRST_SLOT_WAIT_SECONDS`` for a station that holds no slot yet: without one it
         cannot use its pack keys), or ``READY_GRACE_SECONDS`` after the first new slots are
-        ready: a station just enrolled starts with a few and gets the rest at its next
+        ready (at once when slots sealed past ``after``, the page's cursor, wait to be
+        sent, unless the sealer will have them all within ``PULL_WAIT_SECONDS``): a
+        station just enrolled starts with a few and gets the rest at its next
         sync, rather than waiting out the sealing of all 40 inside its first sync.
         """
         station_id = station.id  # read now: attributes expire at the commit below
         owe_slots(session, station_id=station_id, now=now)
         session.commit()
-        deadline, first_through = 0.0, None
+        ready = _unsent_slots(session, station_id=station_id, after=after)
+        deadline, first_through, first_look = 0.0, None, 0.0
         while True:
             through, wanted = session.exec(
                 select(StationIssuer.slots_through, StationIssuer.slots_wanted).where(
@@ -159,9 +188,14 @@ class SlotSealer:
                 return
             looked = time.monotonic()
             if first_through is None:
-                first_through = through
+                first_through, first_look = through, looked
                 wait = FIRST_SLOT_WAIT_SECONDS if through == 0 else PULL_WAIT_SECONDS
-                deadline = looked + wait
+                deadline = looked + (READY_GRACE_SECONDS if ready else wait)
+            elif ready and through > first_through:
+                # Sealing fast enough to finish within the usual wait: wait for all of it.
+                rate = (through - first_through) / max(looked - first_look, POLL_SECONDS)
+                if looked + (wanted - through) / rate <= first_look + PULL_WAIT_SECONDS:
+                    deadline = first_look + PULL_WAIT_SECONDS
             elif through > first_through:
                 deadline = min(deadline, looked + READY_GRACE_SECONDS)
             if looked >= deadline:

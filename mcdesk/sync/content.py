@@ -35,7 +35,7 @@ from sqlmodel import Session, col, select
 from mcdesk.content.errors import PackRefused
 from mcdesk.content.install import ImportResult, install_verified
 from mcdesk.content.limits import DEFAULT_LIMITS, PackLimits
-from mcdesk.content.verify import SignedManifest, verify_manifest, verify_parts
+from mcdesk.content.verify import SignedManifest, verify_files, verify_manifest
 from mcdesk.content.versions import parse_version
 from mcdesk.keys import PublisherKey
 from mcdesk.protocol.files import MANIFEST_KIND
@@ -217,8 +217,6 @@ def _install(
     signed: SignedManifest,
     blobs: Callable[[str], bytes | None],
     *,
-    trusted: Mapping[str, PublisherKey],
-    limits: PackLimits,
     now: datetime,
 ) -> ImportResult:
     """Gather the pack's files by SHA-256 (given, else the station's), verify, install."""
@@ -235,9 +233,7 @@ def _install(
                 f"missing file {entry['path']!r}: neither the download nor this station has it"
             )
         files[entry["path"]] = data
-    pack = verify_parts(
-        signed.manifest_bytes, signed.signature, files, trusted=trusted, limits=limits
-    )
+    pack = verify_files(signed, files)  # the manifest was verified before its files came
     return install_verified(pack, engine=engine, now=now)
 
 
@@ -259,7 +255,7 @@ def install_parts(
     signed = verify_manifest(manifest, signature, trusted=trusted, limits=limits)
     engine = make_engine(database)
     try:
-        return _install(engine, signed, blobs.get, trusted=trusted, limits=limits, now=now)
+        return _install(engine, signed, blobs.get, now=now)
     finally:
         engine.dispose()
 
@@ -374,8 +370,6 @@ def fetch_content(
                     engine,
                     signed,
                     lambda sha: read_staged(folder, sha),
-                    trusted=trusted,
-                    limits=limits,
                     now=now(),
                 )
             except PackRefused as exc:

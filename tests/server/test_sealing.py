@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import Session
 
 from mcdesk.protocol.slots import ScryptParams, Slot
 from mcdesk.server import issuer
 from mcdesk.server.issuer import SLOTS_AHEAD
+from mcdesk.server.models import StationIssuer
 from mcdesk.server.sealer import THREADS
 from tests.server.conftest import RunningServer
 from tests.server.pulling import (
@@ -54,6 +56,13 @@ def scrypt_runs(monkeypatch: pytest.MonkeyPatch) -> ScryptCounter:
     counter = ScryptCounter(issuer.make_slot)
     monkeypatch.setattr("mcdesk.server.issuer.make_slot", counter)
     return counter
+
+
+def issuer_row(server: RunningServer, station: EnrolledStation) -> StationIssuer:
+    with Session(server.engine) as session:
+        row = session.get(StationIssuer, station.station_id)
+        assert row is not None
+        return row
 
 
 def _slots(station: EnrolledStation) -> int:
@@ -133,3 +142,47 @@ def test_a_new_station_gets_its_first_slots_without_waiting_for_all_of_them(
         station.pull()
     assert _slots(station) == SLOTS_AHEAD
     assert len(scrypt_runs.threads) == SLOTS_AHEAD  # none sealed twice or thrown away
+
+
+def test_a_pull_finding_slots_sealed_before_it_came_waits_only_the_grace(
+    server: RunningServer,
+    tmp_path: Path,
+    scrypt_runs: ScryptCounter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A station's first sync finds the slot its enrolment sealed: it need not wait more.
+
+    The sealer is held after that first slot. A pull that waited for the next chunk
+    before starting its grace (as before issue 11's second pass) stays in the server for
+    the whole ``PULL_WAIT_SECONDS``; one that counts the waiting slot as ready comes back.
+    """
+    real = scrypt_runs._real
+    held = threading.Event()
+
+    def first_then_held(*args: Any, **kwargs: Any) -> Slot:
+        if len(scrypt_runs.threads) > 1:
+            held.wait(120)
+        slot: Slot = real(*args, **kwargs)
+        return slot
+
+    monkeypatch.setattr(scrypt_runs, "_real", first_then_held)
+    monkeypatch.setattr("mcdesk.server.sealer.PULL_WAIT_SECONDS", 120.0)
+    monkeypatch.setattr("mcdesk.server.sealer.READY_GRACE_SECONDS", 0.0)
+    school = set_up_school(server.engine)
+    try:
+        station = enrolled_station(server, tmp_path, school_id=school.school_id)
+        for _ in range(600):  # the enrolment's first slot, sealed before any pull
+            if issuer_row(server, station).slots_through >= 1:
+                break
+            threading.Event().wait(0.05)
+        assert issuer_row(server, station).slots_through == 1
+        answered: list[int] = []
+        pulling = threading.Thread(
+            target=lambda: answered.append(station.pull().items["code_slots"]), daemon=True
+        )
+        pulling.start()
+        pulling.join(60)  # far inside the 120 s a pull waiting for the next chunk would take
+        assert answered == [1]
+        assert _slots(station) == 1
+    finally:
+        held.set()  # let the sealer threads finish, so the server stops

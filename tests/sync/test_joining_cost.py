@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,53 @@ def test_enrolling_a_fresh_station_runs_no_scrypt_on_it_and_says_how_far_it_is(
         "first sync: content…",
         "done",
     ]
+
+
+def test_enrolment_is_reported_done_before_its_packs_and_their_download_is_shown(
+    home: Paths,
+    server: RunningServer,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The roster and codes are reported here first; then the pack's bytes, then the pack."""
+    from sqlmodel import Session
+
+    from mcdesk.content.bundled import read_bundled_index
+    from mcdesk.paths import bundled_catalog_dir
+    from mcdesk.server.publish import bundled_pack_key, publish_file, server_trusted_publishers
+
+    pack = "access-control-lists"
+    entry = next(e for e in read_bundled_index(bundled_catalog_dir()) if e.id == pack)
+    with Session(server.engine) as session:
+        publish_file(
+            session, path=entry.file, pack_key_path=bundled_pack_key(pack),
+            trusted=server_trusted_publishers(), now=datetime.now(UTC),
+        )  # fmt: skip
+    db = ["--db", str(server.engine.url.render_as_string(hide_password=False))]
+    assert main(["admin", "school", "add", "Northside", *db]) == 0
+    capsys.readouterr()
+    assert (
+        main(["admin", "enrol-token", "--school", "Northside", "--station-name", "Lab 1", *db]) == 0
+    )
+    token = capsys.readouterr().out.strip()
+
+    assert main(["station", "enroll", "--server", server.base_url, "--token", token]) == 0
+    shown = capsys.readouterr()
+    out = shown.out.splitlines()
+    assert out[1].startswith("pulled: ")
+    assert out[2:] == [f"packs installed: {pack} {entry.version}"]
+    stages = [line.split("] ", 1)[1] for line in shown.err.splitlines()]
+    pulled = stages.index("first sync: pull…")
+    assert stages[pulled + 1] == (
+        "enrolment done: roster, codes and keys are here; next, packs (1 in the catalog)"
+    )
+    assert stages[pulled + 2] == "first sync: content…"
+    downloads = stages[pulled + 3 : -1]
+    assert downloads, shown.err
+    assert all(line.startswith("packs: ") for line in downloads)
+    assert downloads[0].endswith("1 micro-credentials to bring up to date")
+    total = downloads[-1].split(" of ", 1)[1].split(" MB", 1)[0]
+    assert downloads[-1].startswith(f"packs: {total} of {total} MB: downloading ")
+    assert stages[-1] == "done"
+    with opened(home.database, read_only=True) as connection:
+        installed = [tuple(row) for row in connection.execute("SELECT id FROM pack")]
+    assert installed == [(pack,)]

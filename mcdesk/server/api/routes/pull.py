@@ -42,7 +42,7 @@ def pull(
         )
     prepare = getattr(request.app.state, "preparers", {}).get(stream)
     if prepare is not None:
-        prepare(session, station, datetime.now(UTC))
+        prepare(session, station, datetime.now(UTC), after)
     renderers = getattr(request.app.state, "renderers", {})
     response = changes.read(
         session, stream=stream, station=station, after=after, limit=limit, renderers=renderers
