@@ -12,7 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer
 
-from mcdesk.exam.desk import CodeOutcome, Evidence, ExamDesk, Interrupted, Outcome, Sitting
+from mcdesk.exam.desk import ExamDesk
+from mcdesk.exam.paper import CodeOutcome, Evidence, Interrupted, Outcome, Sitting
 from mcdesk.exam.remote import Ack, apply_command
 from mcdesk.protocol.commands import ProctorCommand
 from mcdesk.ui.background import run_in_background
