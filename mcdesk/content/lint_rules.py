@@ -10,12 +10,7 @@ from difflib import SequenceMatcher
 from itertools import combinations
 
 from mcdesk.content.lint import Finding, LintItem, LintSubject, Rule, Severity
-from mcdesk.content.lint_markdown import (
-    dead_links,
-    lessons,
-    missing_alt_text,
-    table_headers,
-)
+from mcdesk.content.lint_markdown import dead_links, lessons, missing_alt_text, table_headers
 from mcdesk.content.readability import grade_level
 
 # Learners are 14-20: the youngest read at grade 9. A lesson also teaches its own

@@ -26,14 +26,8 @@ from mcdesk.study.kiosk import Cluster, KioskSettings, Taste, load_settings, sav
 from mcdesk.ui.background import run_in_background
 from mcdesk.ui.idle import IdleWatch
 from mcdesk.ui.kiosk_settings_view import KioskSettingsPage
-from mcdesk.ui.kiosk_view import (
-    AttractPage,
-    ClosingPage,
-    Countdown,
-    ExplorerPage,
-    TastePage,
-    big_button,
-)
+from mcdesk.ui.kiosk_view import AttractPage, ClosingPage, Countdown, ExplorerPage, TastePage
+from mcdesk.ui.touch import big_button
 
 if TYPE_CHECKING:
     from mcdesk.content.catalog import CatalogEntry

@@ -33,8 +33,8 @@ from mcdesk.server.models import Event
 from mcdesk.startup import FIRST_RUN_SLOTS
 from mcdesk.ui.kiosk_app import KioskStation, launch_kiosk
 from mcdesk.ui.kiosk_flow import KioskFlow
-from mcdesk.ui.kiosk_view import WrappingButton
 from mcdesk.ui.theme import apply_theme
+from mcdesk.ui.touch import WrappingButton
 from tests.server.conftest import RunningServer, server  # noqa: F401  (a fixture)
 
 WAIT = 60_000
