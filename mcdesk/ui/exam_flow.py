@@ -1,3 +1,5 @@
+# long because: one controller for one sitting, Ready to result; each step is a short
+# method answering the step before it, and the views and the desk are already elsewhere.
 """The assessment, from Ready to result: codes, the locked window, the clock, answers.
 
 Every ``ExamDesk`` call goes to the same one-thread queue as the study desk, so an
