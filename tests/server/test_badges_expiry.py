@@ -14,7 +14,7 @@ from mcdesk.badges.verdict import Outcome
 from mcdesk.badges.verify import verify_badge
 from mcdesk.keys import PublisherKey
 from mcdesk.paths import Paths
-from mcdesk.server.models import Badge
+from mcdesk.server.badge_models import Badge
 from tests.server.badging import provisioned_lab
 from tests.server.conftest import RunningServer
 

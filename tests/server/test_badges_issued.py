@@ -17,7 +17,8 @@ from mcdesk.cli.main import main
 from mcdesk.keys import PublisherKey, verify_signature
 from mcdesk.paths import Paths
 from mcdesk.protocol.files import RECEIPTS_KIND, read_signed_file
-from mcdesk.server.models import Badge, Change, Result, ServerPackKey
+from mcdesk.server.badge_models import Badge
+from mcdesk.server.models import Change, Result, ServerPackKey
 from mcdesk.server.signer import load_signer
 from tests.badges.test_credentials import _validate
 from tests.server.badging import provisioned_lab

@@ -17,8 +17,8 @@ from mcdesk.badges.jws import b64url, b64url_decode, parse_compact
 from mcdesk.cli.main import main
 from mcdesk.keys import PublisherKey
 from mcdesk.paths import Paths
+from mcdesk.server.badge_models import Badge
 from mcdesk.server.issuing import save_public_url
-from mcdesk.server.models import Badge
 from tests.server.badging import provisioned_lab
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import TeacherBrowser
