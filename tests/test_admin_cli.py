@@ -95,14 +95,14 @@ def test_station_enroll_pins_the_server_key(
         "enrolled with Northside; server key pinned",
         # The school has no roster yet; the station's codes and issuer arrived.
         "pulled: roster 1, grants 0, accommodations 0, code_slots 40, pack_keys 0, catalog 0,"
-        " badges 0, announcements 0",
+        " badges 0, announcements 0, allowances 0",
     ]
     # Asking again (an answer lost on the way back) gives the same answer, nothing new.
     assert main(["station", "enroll", "--server", server.base_url, "--token", token]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "enrolled with Northside; server key pinned",
         "pulled: roster 0, grants 0, accommodations 0, code_slots 0, pack_keys 0, catalog 0,"
-        " badges 0, announcements 0",
+        " badges 0, announcements 0, allowances 0",
     ]
 
     with Session(server.engine) as session:

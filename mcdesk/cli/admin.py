@@ -23,19 +23,16 @@ if TYPE_CHECKING:
 
 
 def cmd_school_add(args: argparse.Namespace) -> int:
-    from mcdesk.server.schools import AdminError, add_school
+    from mcdesk.server.schools import add_school
 
     with server_session(args.db) as session:
-        try:
-            add_school(session, name=args.name, now=datetime.now(UTC))
-        except AdminError as exc:
-            return refused(exc)
+        add_school(session, name=args.name, now=datetime.now(UTC))
     print(f"added school {args.name}")
     return EXIT_OK
 
 
 def cmd_teacher_add(args: argparse.Namespace) -> int:
-    from mcdesk.server.schools import AdminError, add_teacher
+    from mcdesk.server.schools import add_teacher
 
     password = new_password(args, args.username)
     if password is None:
@@ -44,68 +41,56 @@ def cmd_teacher_add(args: argparse.Namespace) -> int:
         school_id = find_school_id(session, args.school)
         if school_id is None:
             return EXIT_REFUSED
-        try:
-            add_teacher(
-                session,
-                school_id=school_id,
-                username=args.username,
-                display_name=args.name,
-                password=password,
-                now=datetime.now(UTC),
-                role=args.role,
-            )
-        except AdminError as exc:
-            return refused(exc)
+        add_teacher(
+            session,
+            school_id=school_id,
+            username=args.username,
+            display_name=args.name,
+            password=password,
+            now=datetime.now(UTC),
+            role=args.role,
+        )
     print(f"added {args.role} {args.username} ({args.name}) to {args.school}")
     return EXIT_OK
 
 
 def cmd_teacher_role(args: argparse.Namespace) -> int:
-    from mcdesk.server.schools import AdminError, set_teacher_role
+    from mcdesk.server.schools import set_teacher_role
 
     with server_session(args.db) as session:
-        try:
-            set_teacher_role(session, username=args.username, role=args.role)
-        except AdminError as exc:
-            return refused(exc)
+        set_teacher_role(session, username=args.username, role=args.role)
     print(f"{args.username} is now a school {args.role}; their open web sessions ended")
     return EXIT_OK
 
 
 def cmd_teacher_password(args: argparse.Namespace) -> int:
-    from mcdesk.server.schools import AdminError, set_teacher_password
+    from mcdesk.server.schools import set_teacher_password
 
     password = new_password(args, args.username)
     if password is None:
         return EXIT_REFUSED
     with server_session(args.db) as session:
-        try:
-            set_teacher_password(
-                session, username=args.username, password=password, now=datetime.now(UTC)
-            )
-        except AdminError as exc:
-            return refused(exc)
+        set_teacher_password(
+            session, username=args.username, password=password, now=datetime.now(UTC)
+        )
     print(f"password of {args.username} changed; stations get it at their next sync")
     return EXIT_OK
 
 
 def cmd_class_teacher(args: argparse.Namespace) -> int:
-    from mcdesk.server.schools import AdminError, set_class_teacher
+    from mcdesk.server.schools import set_class_teacher
 
     with server_session(args.db) as session:
         school_id = find_school_id(session, args.school)
         if school_id is None:
             return EXIT_REFUSED
-        try:
-            set_class_teacher(
-                session,
-                school_id=school_id,
-                class_name=args.class_name,
-                username=args.teacher,
-                now=datetime.now(UTC),
-            )
-        except AdminError as exc:
-            return refused(exc)
+        set_class_teacher(
+            session,
+            school_id=school_id,
+            class_name=args.class_name,
+            username=args.teacher,
+            now=datetime.now(UTC),
+        )
     print(f"{args.teacher} now teaches {args.class_name}")
     return EXIT_OK
 

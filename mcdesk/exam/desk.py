@@ -26,7 +26,7 @@ from mcdesk.exam.engine import ExamEngine
 from mcdesk.exam.keyring import KeyringError, open_bank
 from mcdesk.exam.paper import CodeOutcome, Evidence, Interrupted, Outcome, Sitting, paper_items
 from mcdesk.exam.results import ExamResult
-from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed
+from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed, use_allowances
 from mcdesk.exam.states import ACTIVE, ENDED, AttemptState, ExamError, NotGrantedError
 from mcdesk.exam.unlock import LOW_SLOTS, UnlockDesk, UnlockResult
 from mcdesk.store.connection import opened
@@ -193,6 +193,9 @@ class ExamDesk:
             blueprint=self._blueprint,
             bank=list(self._bank.values()),
         )
+        if decision.allowances:
+            with opened(self._database) as connection:
+                use_allowances(connection, decision=decision, attempt_id=attempt_id)
         self._engine.unlock(attempt_id, action="start", counter=result.counter)
         self._engine.start()
         return CodeOutcome(ok=True, sitting=self.sitting())

@@ -19,6 +19,38 @@ class RetakeDecision:
     earliest: datetime | None = None  # when the daily limit lifts, if that is the reason
     review: tuple[str, ...] = ()  # skills to study again first, if that is the reason
     left_today: int | None = None  # tries left today under the daily limit, once one ended
+    allowances: tuple[str, ...] = ()  # a teacher's allowances this attempt would use up
+
+
+EXTRA_ATTEMPT, WAIVE_REVIEW = "extra_attempt", "waive_review"  # mcdesk.protocol.allowances
+
+
+def _allowances(
+    connection: sqlite3.Connection, *, learner_id: str, pack_id: str
+) -> dict[str, tuple[str, str, str]]:
+    """The oldest unused allowance of each kind: kind → (id, reason, who granted it)."""
+    rows = connection.execute(
+        "SELECT kind, id, reason, granted_by FROM allowance WHERE learner_id = ? AND pack_id = ?"
+        " AND used_by_attempt IS NULL ORDER BY granted_at DESC, id DESC",
+        (learner_id, pack_id),
+    ).fetchall()
+    return {str(kind): (str(i), str(reason), str(by)) for kind, i, reason, by in rows}
+
+
+def use_allowances(
+    connection: sqlite3.Connection, *, decision: RetakeDecision, attempt_id: str
+) -> None:
+    """Mark the allowances a started attempt needed as used by it (each helps once)."""
+    connection.executemany(
+        "UPDATE allowance SET used_by_attempt = ? WHERE id = ? AND used_by_attempt IS NULL",
+        [(attempt_id, allowance_id) for allowance_id in decision.allowances],
+    )
+
+
+def _granted(words: str, allowance: tuple[str, str, str]) -> str:
+    _, reason, by = allowance
+    who = by or "Your teacher"
+    return f"{who} {words}" + (f": {reason}" if reason else ".")
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -89,6 +121,13 @@ def retake_allowed(
     today = local_now.date()
     used = sum(1 for moment, *_ in ended if moment.astimezone(local_now.tzinfo).date() == today)
     left = max(0, int(rule["max_attempts_per_day"]) - used)
+    allowed = _allowances(connection, learner_id=learner_id, pack_id=pack_id)
+    using: list[str] = []
+    notes: list[str] = []
+    if left == 0 and EXTRA_ATTEMPT in allowed:
+        using.append(allowed[EXTRA_ATTEMPT][0])
+        notes.append(_granted("allowed an extra attempt", allowed[EXTRA_ATTEMPT]))
+        left = 1
     if left == 0:
         midnight = datetime.combine(today + timedelta(days=1), datetime.min.time())
         earliest = midnight.replace(tzinfo=local_now.tzinfo)
@@ -109,14 +148,18 @@ def retake_allowed(
                 connection, learner_id=learner_id, pack_id=pack_id, skill_id=skill, since=last_end
             )
         )
-        if missing:
+        if missing and WAIVE_REVIEW in allowed:
+            using.append(allowed[WAIVE_REVIEW][0])
+            notes.append(_granted("waived the review before this retake", allowed[WAIVE_REVIEW]))
+        elif missing:
             return RetakeDecision(
                 False,
                 "Review the skills you missed before trying again: " + ", ".join(missing) + ".",
                 review=missing,
                 left_today=left,
             )
-    return RetakeDecision(True, "A retake is allowed.", left_today=left)
+    reason = " ".join(notes) or "A retake is allowed."
+    return RetakeDecision(True, reason, left_today=left, allowances=tuple(using))
 
 
 def _tries(count: int) -> str:

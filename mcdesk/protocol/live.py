@@ -30,6 +30,22 @@ MAX_NAME = 200
 MAX_INCIDENTS = 5
 MAX_ACKS = 16
 
+# What an exam-log incident means, in the words the board and the station's teacher page use.
+INCIDENT_WORDS = {
+    "focus_lost": "left the window",
+    "screen_added": "a screen was connected",
+    "screen_removed": "a screen was disconnected",
+    "suspend": "resumed after a sleep",
+    "interrupted": "resumed after a crash",
+    "close_attempt": "tried to close",
+    "overlay_dismissed": "returned to the paper with a code",
+}
+
+
+def incident_words(kind: str) -> str:
+    """An incident kind in words; an unknown kind (a newer station's) as readable text."""
+    return INCIDENT_WORDS.get(kind, kind.replace("_", " "))
+
 
 class ReportRefused(Exception):
     """A live report or answer that does not have the agreed shape; the message says where."""

@@ -16,6 +16,8 @@ class Stream(StrEnum):
     CATALOG = "catalog"
     BADGES = "badges"
     ANNOUNCEMENTS = "announcements"
+    # A teacher's exception for one learner: an extra attempt, review waived, lockout cleared.
+    ALLOWANCES = "allowances"
 
 
 STREAMS = tuple(Stream)

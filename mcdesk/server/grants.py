@@ -81,15 +81,27 @@ def parse_when(text: str, *, option: str, end_of_day: bool, zone: tzinfo | None 
     return local.astimezone(UTC)
 
 
-def check_window(opens_at: datetime | None, closes_at: datetime | None, *, now: datetime) -> None:
+# What the dates are called where they were typed: the command's options, or a form's fields.
+OPTION_NAMES = ("--opens", "--closes")
+FIELD_NAMES = ("The open date", "The close date")
+
+
+def check_window(
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    *,
+    now: datetime,
+    names: tuple[str, str] = OPTION_NAMES,
+) -> None:
+    opens, closes = names
     if opens_at is not None and closes_at is not None and closes_at <= opens_at:
         raise AdminError(
-            f"--closes ({closes_at:%Y-%m-%d %H:%M} UTC) must be after --opens "
-            f"({opens_at:%Y-%m-%d %H:%M} UTC)"
+            f"{closes} ({closes_at:%Y-%m-%d %H:%M} UTC) must be after "
+            f"{opens[0].lower() + opens[1:]} ({opens_at:%Y-%m-%d %H:%M} UTC)"
         )
     if closes_at is not None and closes_at <= now:
         raise AdminError(
-            f"--closes ({closes_at:%Y-%m-%d %H:%M} UTC) is in the past: the grant would "
+            f"{closes} ({closes_at:%Y-%m-%d %H:%M} UTC) is in the past: the grant would "
             "never be open"
         )
 
@@ -123,11 +135,12 @@ def add_grant(
     opens_at: datetime | None,
     closes_at: datetime | None,
     now: datetime,
+    names: tuple[str, str] = OPTION_NAMES,
 ) -> Grant:
     """Open a pack to a class (``class_id``) or to one learner (``learner_id`` only)."""
     if (class_id is None) == (learner_id is None):
         raise AdminError("a grant is for a class or for one learner")
-    check_window(opens_at, closes_at, now=now)
+    check_window(opens_at, closes_at, now=now, names=names)
     grant = Grant(
         id=uuid7(),
         school_id=school_id,

@@ -24,8 +24,8 @@ from sqlmodel import Session, col, select
 from mcdesk.errors import McdeskError
 from mcdesk.protocol.ids import uuid7
 from mcdesk.server.models import Learner, SchoolClass, Teacher
-from mcdesk.server.pins import PinToSettle, settle_pins
-from mcdesk.server.schools import learner_document, record_class, record_learners
+from mcdesk.server.pins import PinToSettle, settle_pin, settle_pins
+from mcdesk.server.schools import learner_document, record_class, record_learner, record_learners
 
 REQUIRED_COLUMNS = ("class", "learner")
 EXTERNAL_ID = "external_id"
@@ -94,10 +94,17 @@ def _check_row(line: int, raw: dict[str | None, str | None], header: list[str]) 
         if column in header and len(_cell(raw, column)) > MAX_NAME_CHARS:
             problems.append(f"line {line}: {column} over {MAX_NAME_CHARS} characters")
     pin = _cell(raw, PIN)
-    low, high = PIN_DIGITS
-    if pin and not (pin.isascii() and pin.isdigit() and low <= len(pin) <= high):
-        problems.append(f"line {line}: a PIN is {low} to {high} digits (0-9), not {pin!r}")
+    if pin and (problem := pin_problem(pin)):
+        problems.append(f"line {line}: {problem}")
     return problems
+
+
+def pin_problem(pin: str) -> str | None:
+    """Why ``pin`` cannot be a learner's PIN (what the station's sign-in takes), or None."""
+    low, high = PIN_DIGITS
+    if pin.isascii() and pin.isdigit() and low <= len(pin) <= high:
+        return None
+    return f"a PIN is {low} to {high} digits (0-9), not {pin[:20]!r}"
 
 
 def _parse(text: str) -> list[_Row]:
@@ -147,6 +154,26 @@ def _parse(text: str) -> list[_Row]:
 
 def _new_pin() -> str:
     return str(secrets.randbelow(10**NEW_PIN_DIGITS)).zfill(NEW_PIN_DIGITS)
+
+
+def reset_pin(
+    session: Session, *, learner: Learner, school_id: str, pin: str = "", now: datetime
+) -> str:
+    """Give the learner ``pin`` (or a new random one) and commit; the PIN, to show once.
+
+    The new hash goes to stations in the ``roster`` stream; a station that takes it also
+    lets a locked-out learner try again at once (mcdesk.sync.apply_roster).
+    """
+    pin = pin.strip() or _new_pin()
+    if problem := pin_problem(pin):
+        raise RosterError([problem[0].upper() + problem[1:]])
+    new_hash = settle_pin(PinToSettle(pin, None))
+    assert new_hash is not None  # nothing stored to match: always a new hash
+    learner.pin_hash = new_hash
+    session.add(learner)
+    record_learner(session, learner, school_id=school_id, now=now)
+    session.commit()
+    return pin
 
 
 def _class_teachers(

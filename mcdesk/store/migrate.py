@@ -7,7 +7,7 @@ from pathlib import Path
 
 # Kept in step with migrations/versions by tests/store/test_migrations.py, so start-up
 # can tell "up to date" with one query instead of importing Alembic (~0.5 s).
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
 HEAD_REVISION = REVISIONS[-1]
 
 # Tables each revision must have; a database claiming a revision without them is damaged.
@@ -51,6 +51,9 @@ EXPECTED_TABLES["0009"] = EXPECTED_TABLES["0008"] | WALLET_TABLES
 # Announcements are plain SQL as well (mcdesk.study.announcements reads them for home).
 NOTICE_TABLES = frozenset({"announcement"})
 EXPECTED_TABLES["0010"] = EXPECTED_TABLES["0009"] | NOTICE_TABLES
+# A teacher's allowances (extra attempt, review waived): plain SQL read by mcdesk.exam.retake.
+ALLOWANCE_TABLES = frozenset({"allowance"})
+EXPECTED_TABLES["0011"] = EXPECTED_TABLES["0010"] | ALLOWANCE_TABLES
 
 # Revisions that leave the search index empty (they only run its DDL). The index is data
 # made from the packs, so it is filled again by today's code, in the upgrade's own
@@ -66,7 +69,7 @@ def include_object(
     """Alembic's filter: skips the FTS5 index, its shadow tables and the plain-SQL tables."""
     if type_ != "table" or name is None:
         return True
-    plain = EXAM_TABLES | WALLET_TABLES | NOTICE_TABLES
+    plain = EXAM_TABLES | WALLET_TABLES | NOTICE_TABLES | ALLOWANCE_TABLES
     return not (name.startswith("catalog_search") or name in plain)
 
 

@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
+from mcdesk.study.grant_dates import day_words
+
 MAX_SHOWN = 5  # the newest few: home is a start page, not a notice board
 
 
@@ -13,7 +15,7 @@ MAX_SHOWN = 5  # the newest few: home is a start page, not a notice board
 class Notice:
     text: str
     due_on: date | None
-    due_words: str  # "Due 2026-12-18", "Due today", "Was due 2026-12-01", or ""
+    due_words: str  # "Due 18 December", "Due today", "Was due 1 December", or ""
     posted_on: str  # YYYY-MM-DD
     posted_by: str
 
@@ -23,7 +25,8 @@ def due_words(due_on: date | None, *, today: date) -> str:
         return ""
     if due_on == today:
         return "Due today"
-    return f"{'Was due' if due_on < today else 'Due'} {due_on.isoformat()}"
+    # Words like the grants' close dates beside them on home, not an ISO date.
+    return f"{'Was due' if due_on < today else 'Due'} {day_words(due_on, today=today)}"
 
 
 def notices_for(

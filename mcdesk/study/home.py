@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
-from mcdesk.content.access import granted_pack_ids, is_granted
+from mcdesk.content.access import ALL_PACKS, closed_since, is_granted, learner_grants, open_until
 from mcdesk.content.catalog import CatalogEntry, list_catalog, load_manifest
 from mcdesk.content.skill_states import SkillState, last_opened, skill_states, state_of
 from mcdesk.study.announcements import Notice, notices_for
+from mcdesk.study.grant_dates import (
+    CloseDate,
+    ClosedPack,
+    close_words,
+    closed_words,
+    recently_closed,
+)
+
+EVERY_PACK = "Every micro-credential on this station"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +41,7 @@ class PackProgress:
     skills: tuple[SkillLine, ...]
     next_step: str
     next_skill_id: str | None
+    closes: CloseDate | None = None  # when the grant has a close date
 
     @property
     def done(self) -> int:
@@ -44,6 +54,7 @@ class LearnerHome:
     continue_at: tuple[str, str] | None  # (pack id, skill id)
     not_granted: tuple[CatalogEntry, ...]
     notices: tuple[Notice, ...] = ()  # the class's announcements, newest first
+    closed: tuple[ClosedPack, ...] = ()  # grants closed in the last 30 days, newest first
 
 
 def roster(connection: sqlite3.Connection) -> list[RosterEntry]:
@@ -71,13 +82,33 @@ def next_step(lines: tuple[SkillLine, ...], *, preview: bool) -> tuple[str, str 
     return "Ready for the assessment: ask your teacher", None
 
 
-def learner_home(connection: sqlite3.Connection, *, learner_id: str, now: datetime) -> LearnerHome:
-    granted = granted_pack_ids(connection, learner_id=learner_id, now=now)
+def learner_home(
+    connection: sqlite3.Connection,
+    *,
+    learner_id: str,
+    now: datetime,
+    zone: tzinfo | None = None,
+) -> LearnerHome:
+    """Home for ``learner_id``; dates in words are in ``zone`` (None: the station's own)."""
+    moment = now.astimezone(UTC)
+    grants = learner_grants(connection, learner_id=learner_id)
+    granted = {g.pack_id for g in grants if g.open_at(moment)}
     mine: list[PackProgress] = []
     others: list[CatalogEntry] = []
+    closed: list[tuple[datetime, ClosedPack]] = []
     for entry in list_catalog(connection):
         if not is_granted(granted, entry.id):
             others.append(entry)
+            ended = closed_since(grants, entry.id, now=moment)
+            if ended is None or ended.closes_at is None:
+                continue
+            if not recently_closed(ended.closes_at, now=moment):
+                continue
+            words = closed_words(ended.closes_at, teacher=ended.teacher, now=moment, zone=zone)
+            if ended.pack_id != ALL_PACKS:
+                closed.append((ended.closes_at, ClosedPack(entry.id, entry.title, words)))
+            elif all(pack.pack_id != ALL_PACKS for _, pack in closed):  # said once, not per pack
+                closed.append((ended.closes_at, ClosedPack(ALL_PACKS, EVERY_PACK, words)))
             continue
         manifest = load_manifest(connection, entry.id) or {"skills": []}
         states = skill_states(connection, learner_id=learner_id, pack_id=entry.id)
@@ -85,7 +116,9 @@ def learner_home(connection: sqlite3.Connection, *, learner_id: str, now: dateti
             SkillLine(s["id"], s["title"], state_of(states, s["id"])) for s in manifest["skills"]
         )
         step, skill_id = next_step(lines, preview=entry.preview)
-        mine.append(PackProgress(entry, lines, step, skill_id))
+        until = open_until(grants, entry.id, now=moment)
+        closes = None if until is None else close_words(until, now=moment, zone=zone)
+        mine.append(PackProgress(entry, lines, step, skill_id, closes))
     # What the learner has started first, then full micro-credentials before previews.
     mine.sort(
         key=lambda p: (
@@ -99,4 +132,5 @@ def learner_home(connection: sqlite3.Connection, *, learner_id: str, now: dateti
         continue_at=last_opened(connection, learner_id=learner_id),
         not_granted=tuple(others),
         notices=notices_for(connection, learner_id=learner_id, today=now.date()),
+        closed=tuple(pack for _, pack in sorted(closed, key=lambda c: c[0], reverse=True)),
     )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session, select
 
 from mcdesk.passwords import verify_secret
@@ -125,4 +125,9 @@ def sign_in_teacher(
 def clear_throttle(engine: Engine, *, learner_id: str) -> None:
     """A teacher lets a locked-out learner try again at once."""
     with engine.begin() as connection:
-        forget(AlchemyStatements(connection), table=THROTTLE_TABLE, subject=f"learner:{learner_id}")
+        forget_learner_tries(connection, learner_id=learner_id)
+
+
+def forget_learner_tries(connection: Connection, *, learner_id: str) -> None:
+    """``clear_throttle`` inside the caller's transaction (a pulled page applies it so)."""
+    forget(AlchemyStatements(connection), table=THROTTLE_TABLE, subject=f"learner:{learner_id}")

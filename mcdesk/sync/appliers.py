@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from mcdesk.protocol.streams import Stream
 from mcdesk.sync.apply_accommodations import apply_accommodations
+from mcdesk.sync.apply_allowances import apply_allowances
 from mcdesk.sync.apply_announcements import apply_announcements
 from mcdesk.sync.apply_badges import apply_badges
 from mcdesk.sync.apply_codes import apply_code_slots, apply_pack_keys
@@ -28,4 +29,6 @@ STREAM_APPLIERS: dict[str, Applier] = {
     Stream.BADGES: apply_badges,
     # A class's notices and due dates for its learners' home screen (names roster classes).
     Stream.ANNOUNCEMENTS: apply_announcements,
+    # A teacher's extra attempt, waived review or cleared lockout (names roster learners).
+    Stream.ALLOWANCES: apply_allowances,
 }

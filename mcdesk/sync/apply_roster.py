@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from mcdesk.demo_values import DEMO_TEACHER_ID
 from mcdesk.exam.console import CODE_ISSUER_KEY
 from mcdesk.store.tables import Learner, School, SchoolClass, Teacher
+from mcdesk.study.signin import forget_learner_tries
 from mcdesk.sync.documents import optional_text, raw_connection, split_key, state_value, text
 from mcdesk.sync.pull import Item, PullRefused
 
@@ -189,7 +190,11 @@ def _put_learner(session: Session, key: str, document: dict[str, Any]) -> None:
     )
     learner.class_id = class_id
     learner.display_name = text(document, "display_name", key=key)
-    learner.pin_hash = optional_text(document, "pin_hash", key=key) or NO_SIGN_IN
+    pin_hash = optional_text(document, "pin_hash", key=key) or NO_SIGN_IN
+    if learner.pin_hash and pin_hash != learner.pin_hash:
+        # A PIN reset on the server: the wrong tries of the old PIN no longer count.
+        forget_learner_tries(session.connection(), learner_id=learner_id)
+    learner.pin_hash = pin_hash
     session.add(learner)
 
 

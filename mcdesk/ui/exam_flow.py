@@ -185,6 +185,7 @@ class ExamFlow(QObject):
             retake_allowed=evidence.retake.allowed or self._attempt_id is not None,
             retake_reason=evidence.retake.reason,
             code_prompt=self.prompt,
+            teacher_note=evidence.retake.reason if evidence.retake.allowances else "",
         )
         self._window.show_page(self._window.ready_view)
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from mcdesk.content.skill_states import STAGE_LABELS, STAGE_SYMBOLS
 from mcdesk.ui.cards import Card, ReadingColumn, preview_badge, text_label
@@ -14,6 +14,7 @@ from mcdesk.ui.wallet_view import NO_BADGES as NO_BADGES
 from mcdesk.ui.wallet_view import HeldBadgeCard, wallet_widgets
 
 if TYPE_CHECKING:
+    from mcdesk.study.grant_dates import ClosedPack
     from mcdesk.study.home import LearnerHome, PackProgress, SkillLine
     from mcdesk.sync.wallet import Wallet
 
@@ -53,6 +54,11 @@ class PackProgressCard(Card):
         if self.badge is not None:
             top.addWidget(self.badge)
         self.body.addLayout(top)
+        closes = progress.closes
+        self.closes = None
+        if closes is not None:  # under the title: the date matters more than the skills
+            self.closes = text_label(closes.words, name="error" if closes.urgent else "muted")
+            self.body.addWidget(self.closes)
         self.skill_lines = [
             text_label(skill_line(line), name="skillLine") for line in progress.skills
         ]
@@ -68,10 +74,24 @@ class PackProgressCard(Card):
             f"{line.title}: {STAGE_LABELS[line.state.stage]}" for line in progress.skills
         )
         self.setAccessibleName(entry.title)
+        dates = "" if closes is None else f"{closes.words.replace(' · ', ': ')}. "
         self.setAccessibleDescription(
-            f"{preview}{mastered_text(progress)}. Next step: {progress.next_step}. {skills}."
+            f"{preview}{dates}{mastered_text(progress)}. Next step: {progress.next_step}. {skills}."
         )
         self.setToolTip("Open this micro-credential")
+
+
+def closed_card(closed: ClosedPack) -> QFrame:
+    """A micro-credential whose grant closed: said plainly, not a button (it opens nothing)."""
+    frame = QFrame()
+    frame.setObjectName("closedCard")
+    box = QVBoxLayout(frame)
+    box.setContentsMargins(16, 12, 16, 12)  # plus the styled border and margin: a card's 18, 14
+    box.addWidget(text_label(closed.title, name="cardTitle"))
+    box.addWidget(text_label(closed.words, name="muted"))
+    frame.setAccessibleName(f"{closed.title}: closed")
+    frame.setAccessibleDescription(closed.words)
+    return frame
 
 
 class HomeView(ReadingColumn):
@@ -91,6 +111,7 @@ class HomeView(ReadingColumn):
         self.badge_cards: dict[str, HeldBadgeCard] = {}
         self.browse_button = QPushButton()  # replaced by each show_home
         self.notice_cards: list[Card] = []
+        self.closed_cards: list[QFrame] = []
 
     def show_home(
         self,
@@ -120,6 +141,9 @@ class HomeView(ReadingColumn):
             card.clicked.connect(lambda _=False, pid=card.pack_id: self.open_pack.emit(pid))
             self.pack_cards[card.pack_id] = card
             self.add(card)
+        self.closed_cards = [closed_card(closed) for closed in home.closed]
+        for closed in self.closed_cards:
+            self.add(closed)
 
         self.add(text_label("My badges", name="clusterHeading"))
         widgets, self.badge_cards = wallet_widgets(wallet, open_badge=self.open_badge.emit)

@@ -66,6 +66,7 @@ class ReadyView(ReadingColumn):
         self.evidence = text_label("")
         self.expect = text_label("")
         self.refusal = text_label("")
+        self.teacher_note = text_label("")
         self._code_prompt: QWidget | None = None
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -84,6 +85,7 @@ class ReadyView(ReadingColumn):
         retake_allowed: bool,
         retake_reason: str,
         code_prompt: QWidget | None,
+        teacher_note: str = "",
     ) -> None:
         """Show the page; ``code_prompt`` is embedded only when an attempt is allowed."""
         self._release_code_prompt()
@@ -102,6 +104,10 @@ class ReadyView(ReadingColumn):
         self.add(self.evidence)
         if retake_allowed:
             self.add(text_label(ALL_MASTERED if readiness.ready else NOT_ALL_MASTERED, name="hint"))
+        self.teacher_note = text_label(teacher_note, name="hint")
+        if retake_allowed and teacher_note:
+            # A teacher's allowance (extra attempt, waived review), with who and why.
+            self.add(self.teacher_note)
 
         self.add(text_label("What to expect", name="sectionTitle"))
         self.expect = text_label(

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from mcdesk.exam.console import teacher_codes
+from mcdesk.exam.station_record import station_attempts
 from mcdesk.paths import bundled_pack_keys_dir
 from mcdesk.study.activity import ActiveTimeMeter
 from mcdesk.study.desk import HomePage, PackPageData, SkillPage, StudyDesk
@@ -222,6 +223,11 @@ class StudyFlow(QObject):
         self.idle.start()
         password, database = self._pending_password, self._desk.database
         self._pending_password = ""
+        # The record first: a read of milliseconds, where the codes may wait for a seal.
+        self._run(
+            lambda: station_attempts(database, teacher_username=username),
+            self._window.teacher_page.show_attempts,
+        )
         self._run(
             lambda: self._slot_writer.run(
                 lambda: teacher_codes(

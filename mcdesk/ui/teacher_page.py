@@ -1,4 +1,4 @@
-"""What a teacher sees after signing in on a station: the next unlock codes and the roster."""
+"""What a teacher sees after signing in on a station: codes, this station's assessments, roster."""
 
 from __future__ import annotations
 
@@ -9,19 +9,18 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
+from mcdesk.protocol.codes import format_code
 from mcdesk.study.home import RosterEntry
+from mcdesk.ui.attempt_cards import AttemptCard, attempt_widgets
 from mcdesk.ui.cards import ReadingColumn, text_label
 
 if TYPE_CHECKING:
     from mcdesk.exam.console import TeacherCodes
-
-
-def format_code(code: str) -> str:
-    return f"{code[:4]} {code[4:]}"
+    from mcdesk.exam.station_record import AttemptLine
 
 
 class TeacherPage(ReadingColumn):
-    """The teacher's page on a station: codes for the assessment, who is on the roster."""
+    """The teacher's page on a station: codes, this station's assessments, the roster."""
 
     sign_out = Signal()
     close_app = Signal()  # only on a locked assessment station (--lockdown)
@@ -34,6 +33,11 @@ class TeacherPage(ReadingColumn):
         self._close_allowed = False
         self.close_button: QPushButton | None = None
         self.board_qr: QLabel | None = None
+        self.attempt_cards: list[AttemptCard] = []
+        self._name = ""
+        self._roster: list[RosterEntry] = []
+        self._codes: TeacherCodes | None = None
+        self._attempts: tuple[AttemptLine, ...] | None = None  # None: still being read
 
     def allow_close(self, allowed: bool) -> None:
         """Offer "Close mcdesk" (the station is locked and only a teacher may end it)."""
@@ -42,6 +46,20 @@ class TeacherPage(ReadingColumn):
     def show_teacher(
         self, *, name: str, roster: Sequence[RosterEntry], codes: TeacherCodes | None = None
     ) -> None:
+        """Show the page for a teacher; the codes (and the record) may come later."""
+        if codes is None:
+            self._attempts = None  # a new sign-in: this teacher's record is read again
+        self._name, self._roster, self._codes = name, list(roster), codes
+        self._render()
+
+    def show_attempts(self, lines: Sequence[AttemptLine]) -> None:
+        """This station's record for the teacher (read on the study queue)."""
+        self._attempts = tuple(lines)
+        self._render()
+
+    def _render(self) -> None:
+        name, roster, codes = self._name, self._roster, self._codes
+        opened = {card.attempt_id for card in self.attempt_cards if card.isChecked()}
         self.clear()
         self.code_labels = []
         self.board_qr = None
@@ -72,6 +90,13 @@ class TeacherPage(ReadingColumn):
             if codes.note:
                 left += " " + codes.note
             self.add(text_label(left, name="error" if codes.low else "muted"))
+        self.add(text_label("Assessments on this station", name="sectionTitle"))
+        self.attempt_cards = []
+        for widget in attempt_widgets(self._attempts):
+            if isinstance(widget, AttemptCard):
+                widget.setChecked(widget.attempt_id in opened)
+                self.attempt_cards.append(widget)
+            self.add(widget)
         classes = sorted({entry.class_name for entry in roster})
         for class_name in classes:
             members = [e.display_name for e in roster if e.class_name == class_name]

@@ -142,6 +142,12 @@ QListWidget::item:selected {{ background: {c.accent}; color: {c.on_accent}; }}
 Card {{
     background: {c.card}; border: {border}px solid {c.line}; border-radius: 8px; margin: 1px;
 }}
+QFrame#plainCard {{
+    background: {c.card}; border: {border}px solid {c.line}; border-radius: 8px; margin: 1px;
+}}
+QFrame#closedCard {{
+    background: {c.page}; border: {border}px dashed {c.line}; border-radius: 8px; margin: 1px;
+}}
 Card:hover {{ border-color: {c.accent}; }}
 Card:focus {{ border: 3px solid {c.accent}; margin: 0px; }}
 QFrame#notice {{

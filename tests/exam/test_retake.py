@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mcdesk.exam.engine import ExamEngine
-from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed
+from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed, use_allowances
 from tests.exam.bank import LEARNER, PACK, blueprint, make_bank, right, wrong
 from tests.exam.conftest import EngineFactory, FakeWall, begin
 
@@ -174,3 +174,45 @@ def test_after_a_fail_the_result_says_how_many_tries_are_left_and_when_the_next_
     spent = next_try_text(_decide(store, wall.now, retake=rule), passed=False)
     assert "1 try left" not in spent
     assert spent.endswith("Your next try opens tomorrow, Monday 23 November.")
+
+
+def _allow(store: Path, kind: str, *, reason: str = "Fire drill", row: str = "a1") -> None:
+    with sqlite3.connect(store) as connection:
+        connection.execute(
+            "INSERT INTO allowance (id, learner_id, pack_id, kind, reason, granted_by, granted_at)"
+            " VALUES (?, ?, ?, ?, ?, 'Ms Lee', '2026-11-22T09:00:00+00:00')",
+            (row, LEARNER, PACK, kind, reason),
+        )
+
+
+def test_an_extra_attempt_lifts_the_daily_limit_once(
+    make_engine: EngineFactory, store: Path, wall: FakeWall
+) -> None:
+    rule = {"requires_review": False, "max_attempts_per_day": 1}
+    _take(make_engine(), right_skills=set())
+    assert not _decide(store, wall.now, retake=rule).allowed
+    _allow(store, "waive_review")  # not what the daily limit needs
+    assert not _decide(store, wall.now, retake=rule).allowed
+    _allow(store, "extra_attempt", row="a2")
+    decision = _decide(store, wall.now, retake=rule)
+    assert decision.allowed
+    assert decision.allowances == ("a2",)
+    assert decision.reason == "Ms Lee allowed an extra attempt: Fire drill"
+    with sqlite3.connect(store) as connection:
+        use_allowances(connection, decision=decision, attempt_id="attempt-2")
+    assert not _decide(store, wall.now, retake=rule).allowed  # used up
+
+
+def test_a_waived_review_lets_a_retake_start_without_the_review(
+    make_engine: EngineFactory, store: Path, wall: FakeWall
+) -> None:
+    _take(make_engine(), right_skills={"measure"})
+    assert _decide(store, wall.now).review == ("area", "estimate")
+    _allow(store, "waive_review", reason="Reviewed with me")
+    decision = _decide(store, wall.now)
+    assert decision.allowed
+    assert decision.review == ()
+    assert "waived the review before this retake: Reviewed with me" in decision.reason
+    with sqlite3.connect(store) as connection:
+        connection.execute("UPDATE allowance SET pack_id = 'another-pack'")
+    assert not _decide(store, wall.now).allowed  # an allowance is for its pack only

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
@@ -18,12 +19,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from mcdesk.keys import public_key_b64
+from mcdesk.keys import PublisherKey, public_key_b64
+from mcdesk.paths import Paths
 from mcdesk.server.admin import register_station
 from mcdesk.server.app import create_app
 from mcdesk.server.config import ServerSettings
 from mcdesk.server.db import make_engine
 from tests.server.postgres import create_database, running_cluster
+
+if TYPE_CHECKING:
+    from tests.server.badging import Lab
 
 
 @pytest.fixture(scope="session")
@@ -110,3 +115,29 @@ def enrol(engine: Engine, *, station_id: str, school_id: str | None = None) -> S
 @pytest.fixture
 def station(server: RunningServer) -> StationIdentity:
     return enrol(server.engine, station_id="station-a")
+
+
+@pytest.fixture
+def lab_for(
+    home: Paths,
+    tmp_path: Path,
+    source: Path,
+    publisher_key: Path,
+    trusted: dict[str, PublisherKey],
+    capsys: pytest.CaptureFixture[str],
+) -> Callable[..., Lab]:
+    """Lab 9 provisioned by file for a running server's school, the sample pack granted;
+    ``valid_for_days`` gives the pack's badges an expiry first."""
+    from tests.server.badging import provisioned_lab
+
+    def provision(server: RunningServer, *, valid_for_days: int | None = None) -> Lab:
+        if valid_for_days is not None:
+            pack_toml = source / "pack.toml"
+            badge_table = f"\n[badge]\nvalid_for_days = {valid_for_days}\n"
+            pack_toml.write_text(pack_toml.read_text() + badge_table)
+        return provisioned_lab(
+            server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
+            trusted=trusted, capsys=capsys,
+        )  # fmt: skip
+
+    return provision

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -12,32 +12,17 @@ from mcdesk.badges.award import parse_iso
 from mcdesk.badges.jws import parse_compact
 from mcdesk.badges.verdict import Outcome
 from mcdesk.badges.verify import verify_badge
-from mcdesk.keys import PublisherKey
-from mcdesk.paths import Paths
 from mcdesk.server.badge_models import Badge
-from tests.server.badging import provisioned_lab
+from tests.server.badging import Lab
 from tests.server.conftest import RunningServer
-
-
-def _expiring(source: Path, days: int) -> Path:
-    pack_toml = source / "pack.toml"
-    pack_toml.write_text(pack_toml.read_text() + f"\n[badge]\nvalid_for_days = {days}\n")
-    return source
 
 
 def test_a_pack_with_valid_for_days_issues_badges_that_expire(
     server: RunningServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
+    lab_for: Callable[..., Lab],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    lab = provisioned_lab(
-        server, home=home, tmp_path=tmp_path, source=_expiring(source, 365),
-        publisher_key=publisher_key, trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+    lab = lab_for(server, valid_for_days=365)
     lab.take(right=True, capsys=capsys)
     lab.carry(capsys)
     with Session(server.engine) as session:
@@ -63,17 +48,10 @@ def test_a_pack_with_valid_for_days_issues_badges_that_expire(
 
 def test_a_pack_without_a_badge_table_issues_badges_that_never_expire(
     server: RunningServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
+    lab_for: Callable[..., Lab],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    lab = provisioned_lab(
-        server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+    lab = lab_for(server)
     lab.take(right=True, capsys=capsys)
     lab.carry(capsys)
     with Session(server.engine) as session:

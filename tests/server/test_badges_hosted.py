@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -12,8 +11,7 @@ import requests
 from PIL import Image
 
 from mcdesk.badges.jws import parse_compact
-from mcdesk.keys import PublisherKey
-from mcdesk.paths import Paths
+from tests.server.badging import Lab
 from tests.server.conftest import RunningServer
 from tests.server.test_badges_revoked import issued_with_public_url
 
@@ -45,17 +43,10 @@ def fetch(url: str) -> requests.Response:
 
 def test_every_url_in_a_hosted_assertion_answers_and_the_chain_holds(
     server: RunningServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
+    lab_for: Callable[..., Lab],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _lab, badge = issued_with_public_url(
-        server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+    _lab, badge = issued_with_public_url(lab_for(server), capsys=capsys)
     uuid = badge.credential_id.removeprefix("urn:uuid:")
     assertion = fetch(server.url(f"/ob2/assertions/{uuid}")).json()
 
@@ -118,21 +109,14 @@ def test_every_url_in_a_hosted_assertion_answers_and_the_chain_holds(
 
 def test_hosted_documents_that_do_not_exist_are_404_in_words(
     server: RunningServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
+    lab_for: Callable[..., Lab],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     for path in ("/ob2/issuer", "/ob2/badgeclasses/sample-pack"):
         answer = requests.get(server.url(path), timeout=10)
         assert answer.status_code == 404
         assert "no public URL" in answer.json()["detail"]
-    issued_with_public_url(
-        server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+    issued_with_public_url(lab_for(server), capsys=capsys)
     no_picture = requests.get(server.url("/badges/images/welding-safety.png"), timeout=10)
     assert no_picture.status_code == 404
     assert no_picture.json()["detail"] == "no micro-credential 'welding-safety' on this server"

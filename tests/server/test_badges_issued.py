@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, col, select
@@ -14,14 +14,13 @@ from mcdesk.badges.jws import parse_compact
 from mcdesk.badges.verdict import Outcome
 from mcdesk.badges.verify import verify_badge
 from mcdesk.cli.main import main
-from mcdesk.keys import PublisherKey, verify_signature
-from mcdesk.paths import Paths
+from mcdesk.keys import verify_signature
 from mcdesk.protocol.files import RECEIPTS_KIND, read_signed_file
 from mcdesk.server.badge_models import Badge
 from mcdesk.server.models import Change, Result, ServerPackKey
 from mcdesk.server.signer import load_signer
 from tests.badges.test_credentials import _validate
-from tests.server.badging import provisioned_lab
+from tests.server.badging import Lab
 from tests.server.conftest import RunningServer
 
 CONTRACT_FIELDS = {
@@ -61,17 +60,10 @@ def badges(server: RunningServer) -> list[Badge]:
 
 def test_a_passed_result_issues_one_badge_that_the_station_pulls_and_verifies(
     server: RunningServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
+    lab_for: Callable[..., Lab],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    lab = provisioned_lab(
-        server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+    lab = lab_for(server)
     result_id = lab.take(right=True, capsys=capsys)
     lab.carry(capsys)
     receipts = lab.carry(capsys)  # the same file again: still one badge
@@ -120,17 +112,10 @@ def test_a_passed_result_issues_one_badge_that_the_station_pulls_and_verifies(
 
 def test_a_failed_result_issues_nothing(
     server: RunningServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
+    lab_for: Callable[..., Lab],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    lab = provisioned_lab(
-        server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+    lab = lab_for(server)
     lab.take(right=False, capsys=capsys)
     lab.carry(capsys)
     with Session(server.engine) as session:
@@ -145,17 +130,10 @@ def test_a_failed_result_issues_nothing(
 
 def test_a_result_scored_later_by_rescore_issues_its_badge_then(
     server: RunningServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
+    lab_for: Callable[..., Lab],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    lab = provisioned_lab(
-        server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+    lab = lab_for(server)
     result_id = lab.take(right=True, capsys=capsys)
     # The server loses its pack key before the results arrive: it cannot re-score them.
     with Session(server.engine) as session:

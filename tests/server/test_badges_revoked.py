@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import requests
@@ -14,29 +14,16 @@ from mcdesk.badges.fetch import fetch_status_list
 from mcdesk.badges.verdict import Outcome
 from mcdesk.badges.verify import verify_badge
 from mcdesk.cli.main import main
-from mcdesk.keys import PublisherKey
-from mcdesk.paths import Paths
 from mcdesk.server.badge_models import Badge
 from mcdesk.server.issuing import checked_public_url, save_public_url
-from tests.server.badging import Lab, provisioned_lab
+from tests.server.badging import Lab
 from tests.server.conftest import RunningServer
 from tests.server.test_badges_issued import server_did
 
 
-def issued_with_public_url(
-    server: RunningServer,
-    *,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
-    capsys: pytest.CaptureFixture[str],
-) -> tuple[Lab, Badge]:
-    lab = provisioned_lab(
-        server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+def issued_with_public_url(lab: Lab, *, capsys: pytest.CaptureFixture[str]) -> tuple[Lab, Badge]:
+    """Lab 9's passed result, carried to a server that publishes at its own address."""
+    server = lab.server
     save_public_url(database_url=lab.db[1], url=server.base_url + "/")
     lab.take(right=True, capsys=capsys)
     lab.carry(capsys)
@@ -58,17 +45,10 @@ def check(lab: Lab, jwt: str) -> Outcome:
 
 def test_a_revoked_badge_reads_revoked_everywhere_with_its_reason(
     server: RunningServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
+    lab_for: Callable[..., Lab],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    lab, badge = issued_with_public_url(
-        server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+    lab, badge = issued_with_public_url(lab_for(server), capsys=capsys)
     uuid = badge.credential_id.removeprefix("urn:uuid:")
     (item,) = lab.pull_badges()
     assert item[1] is not None
@@ -102,17 +82,10 @@ def test_a_revoked_badge_reads_revoked_everywhere_with_its_reason(
 
 def test_revoking_refuses_in_words(
     server: RunningServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
+    lab_for: Callable[..., Lab],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    lab, badge = issued_with_public_url(
-        server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+    lab, badge = issued_with_public_url(lab_for(server), capsys=capsys)
     revoke = ["admin", "badge", "revoke"]
     assert main([*revoke, badge.credential_id, "--reason", "  ", *lab.db]) == 1
     assert "give the reason for revoking" in capsys.readouterr().err

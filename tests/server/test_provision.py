@@ -88,7 +88,7 @@ def test_a_provisioned_station_works_offline_then_syncs_without_repeats(
     station = EnrolledStation(database=home.database, key=key, station_id=station_id, server=server)
     assert station.pull().items == {
         "roster": 0, "grants": 0, "accommodations": 0, "code_slots": 0, "pack_keys": 0,
-        "catalog": 0, "badges": 0, "announcements": 0,
+        "catalog": 0, "badges": 0, "announcements": 0, "allowances": 0,
     }  # fmt: skip
     pinned = pinned_server_key(home.database)
     assert pinned is not None

@@ -76,6 +76,7 @@ def test_server_codes_open_pulled_slots_and_a_pulled_key_opens_a_sealed_bank(
         "catalog": 1,
         "badges": 0,
         "announcements": 0,
+        "allowances": 0,
     }  # fmt: skip
     (issuer_id,) = {row[0] for row in station.query("SELECT issuer_id FROM exam_key_slot")}
     with Session(server.engine) as session:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, Qt, QThreadPool
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QColor, QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -461,3 +461,46 @@ def test_a_visitor_with_only_a_keyboard_reaches_a_question_and_leaves_with_i_m_d
     assert QApplication.focusWidget() is s.done_button
     press(Qt.Key.Key_Return)
     assert s.pages.currentWidget() is s.attract
+
+
+def _save_logo(qtbot: QtBot, station: KioskStation, code: str, logo: Path) -> None:
+    """A teacher's code opens the settings; they name ``logo`` as the school's logo and save."""
+    s = station.flow.screen
+    _staff_code(qtbot, station, code, "kiosk-settings")
+    qtbot.waitUntil(lambda: s.pages.currentWidget() is s.settings, timeout=WAIT)
+    s.settings.logo.setText(str(logo))
+    with qtbot.waitSignal(station.flow.settings_applied, timeout=WAIT):
+        qtbot.mouseClick(s.settings.save_button, Qt.MouseButton.LeftButton)
+    assert s.pages.currentWidget() is s.attract
+
+
+def test_the_schools_logo_shows_on_the_attract_screen_and_a_bad_file_shows_none(
+    kiosk: tuple[KioskStation, list[int]], qtbot: QtBot, home: Paths, tmp_path: Path
+) -> None:
+    station, _ = kiosk
+    attract = station.flow.screen.attract
+    logo = tmp_path / "lincoln-logo.png"
+    image = QImage(400, 100, QImage.Format.Format_RGB32)
+    image.fill(QColor("#1d4ed8"))
+    assert image.save(str(logo))
+    _save_logo(qtbot, station, _code(home, 1), logo)
+    shown = attract.logo.pixmap()
+    assert (shown.width(), shown.height()) == (640, 160)  # scaled to the logo's height, kept wide
+    saved = json.loads((home.config_dir / "kiosk.json").read_text())
+    assert saved["logo_path"] == str(logo)
+
+    for counter, bad in enumerate(
+        [
+            tmp_path / "not-an-image.png",  # words in a .png
+            tmp_path / "huge.png",  # over the 2 MB the kiosk reads
+            tmp_path / "gone.png",  # named, then never there
+        ],
+        start=2,
+    ):
+        if bad.name == "not-an-image.png":
+            bad.write_text("this is not a picture")
+        elif bad.name == "huge.png":
+            bad.write_bytes(logo.read_bytes() + b"\0" * 2_000_001)
+        _save_logo(qtbot, station, _code(home, counter), bad)
+        assert attract.logo.pixmap().isNull(), bad.name
+        assert json.loads((home.config_dir / "kiosk.json").read_text())["logo_path"] == str(bad)

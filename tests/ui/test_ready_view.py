@@ -207,3 +207,12 @@ def test_the_teachers_code_prompt_fits_at_1024_by_600_with_large_text(
     view = ready(qtbot, multiplier=1.5, code_prompt=prompt)
     assert view.isAncestorOf(prompt.field)
     assert_nothing_clipped(qtbot, view)
+
+
+def test_a_teachers_allowance_is_said_with_who_and_why(qtbot: QtBot) -> None:
+    note = "Ms Lee allowed an extra attempt: The fire drill ended her second try"
+    view = ready(qtbot, teacher_note=note, code_prompt=StandInCodePrompt())
+    assert note in texts(view)
+    assert CODE_HEADING in texts(view)
+    refused = ready(qtbot, teacher_note=note, retake_allowed=False, retake_reason=REFUSAL)
+    assert note not in texts(refused)  # never beside a refusal

@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from mcdesk.protocol.codes import format_code
-from mcdesk.protocol.live import ACK_WAIT_S, OFFLINE_AFTER_S
+from mcdesk.protocol.live import ACK_WAIT_S, OFFLINE_AFTER_S, incident_words
 from mcdesk.server.live.commands import station_code
 from mcdesk.server.live.models import LiveState, ProctorCommand
 from mcdesk.server.models import Learner, SchoolClass, Station
@@ -38,12 +38,6 @@ WAITING_WORDS = {
     "extend": "to add time",
     "pause": "to pause",
     "leave": "to leave",
-}
-INCIDENT_WORDS = {
-    "focus_lost": "left the window",
-    "screen_changed": "screen change",
-    "suspend": "resumed after a sleep",
-    "close_attempt": "tried to close",
 }
 
 
@@ -192,7 +186,7 @@ def _attempt_tile(base: Tile, attempt: dict[str, Any]) -> Tile:
         time_left="" if tile_state == "submitted" else minutes_left(attempt["remaining_s"]),
         time_low=tile_state == "running" and attempt["remaining_s"] < LOW_TIME_S,
         answered=f"{attempt['answered']} of {attempt['total']} answered",
-        incidents=[INCIDENT_WORDS.get(k, k.replace("_", " ")) for k in attempt["incidents"]],
+        incidents=[incident_words(k) for k in attempt["incidents"]],
         incident_count=attempt["incident_count"],
         needs_teacher=tile_state in ("waiting", "paused"),
         can=can,

@@ -155,7 +155,8 @@ def send_command(
     except CommandNotMade as exc:
         raise NotAllowed(exc.args[0]) from None
     _commit_and_tell(request, session)
-    return redirect(_back(back))
+    # Back to the tile acted on: sorted by need, it may have moved down the board.
+    return redirect(f"{_back(back)}#tile-{live.station_id}")
 
 
 @router.post("/classes/{class_id}/extend", response_model=None)

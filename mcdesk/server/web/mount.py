@@ -6,7 +6,15 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from mcdesk.server.web import announce_routes, board_routes, report_routes, routes, verify_routes
+from mcdesk.server.web import (
+    announce_routes,
+    board_routes,
+    learner_routes,
+    manage_routes,
+    report_routes,
+    routes,
+    verify_routes,
+)
 from mcdesk.server.web.access import NotAllowed, SignInNeeded
 from mcdesk.server.web.csrf import FormRefused
 from mcdesk.server.web.pages import (
@@ -48,6 +56,8 @@ def mount_web(app: FastAPI) -> None:
     app.include_router(board_routes.changes_router)
     app.include_router(report_routes.router)
     app.include_router(announce_routes.router)
+    app.include_router(manage_routes.router)
+    app.include_router(learner_routes.router)
     app.include_router(verify_routes.router)
     app.mount(STATIC_PATH, StaticFiles(directory=WEB_DIR / "static"), name="teacher-static")
     app.add_exception_handler(SignInNeeded, _sign_in_needed)

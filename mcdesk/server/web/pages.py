@@ -158,3 +158,24 @@ def clear_session_cookie(response: HTMLResponse | RedirectResponse, *, request: 
     response.delete_cookie(
         SESSION_COOKIE, path=PREFIX, httponly=True, samesite="strict", secure=_secure(request)
     )
+
+
+def set_short_cookie(
+    response: RedirectResponse, *, request: Request, name: str, value: str, max_age: int
+) -> None:
+    """A cookie that lives a moment (something to show once after a redirect)."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+        path=PREFIX,
+    )
+
+
+def clear_cookie(response: HTMLResponse, *, request: Request, name: str) -> None:
+    response.delete_cookie(
+        name, path=PREFIX, httponly=True, samesite="strict", secure=_secure(request)
+    )

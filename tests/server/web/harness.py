@@ -169,6 +169,11 @@ class TeacherBrowser:
                 "Emulation.setDeviceMetricsOverride",
                 {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
             )
+            # A new viewport loses the scroll: back to the element the address points at.
+            self.driver.execute_script(
+                "var t = location.hash && document.getElementById(location.hash.slice(1));"
+                "if (t) { t.scrollIntoView({block: 'center'}); }"
+            )
             target = self.shots / f"{name}{suffix}.png"
             assert self.driver.save_screenshot(str(target)), f"no screenshot of {name}"
             saved.append(target)

@@ -14,12 +14,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import Session
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
 from mcdesk.server.app import create_app
 from mcdesk.server.config import ServerSettings
-from mcdesk.server.schools import add_school, add_teacher
-from mcdesk.server.web import announce_routes, board_routes, report_routes
+from mcdesk.server.grants import add_grant
+from mcdesk.server.models import Change, Grant
+from mcdesk.server.schools import add_school, add_teacher, find_learner
+from mcdesk.server.web import (
+    announce_routes,
+    board_routes,
+    learner_routes,
+    manage_routes,
+    report_routes,
+)
 from mcdesk.server.web import routes as web_pages
 from mcdesk.server.web.pages import PREFIX, VERIFY_PREFIX
 from mcdesk.server.web.routes import PUBLIC_ROUTES
@@ -34,13 +43,22 @@ VICTIM_SECRETS = ("Welding 1", "Ana Ruiz", "Ben Ode")
 OUTSIDER = "far-admin"  # the administrator of another school
 
 
-def path_values(school: School) -> dict[str, str]:
+def path_values(school: School, engine: Engine) -> dict[str, str]:
     """A value for each path parameter, naming the victim's data."""
+    with Session(engine) as session:
+        ana = find_learner(
+            session, school_id=school.school_id, class_name=VICTIM_CLASS, name="Ana Ruiz"
+        ).id
+        grant = session.exec(
+            select(Grant.id).where(Grant.class_id == school.classes[VICTIM_CLASS])
+        ).first()
     return {
         "class_id": school.classes[VICTIM_CLASS],
         "credential_uuid": "00000000-0000-0000-0000-000000000000",
         "pack_id": "sample-pack",
         "announcement_id": "00000000-0000-4000-8000-000000000000",
+        "learner_id": ana,
+        "grant_id": grant or "no-grant",
     }
 
 
@@ -81,6 +99,11 @@ WALKERS = [
 def school(trc: TrcServer) -> School:
     school = set_up_trc_school(trc.server.engine)
     with Session(trc.server.engine) as session:
+        add_grant(
+            session, school_id=school.school_id, pack_id="*",
+            class_id=school.classes[VICTIM_CLASS], learner_id=None, opens_at=None,
+            closes_at=None, now=datetime.now(UTC),
+        )  # fmt: skip
         far = add_school(session, name="Faraway", now=datetime.now(UTC))
         add_teacher(
             session,
@@ -116,6 +139,8 @@ def test_the_walk_finds_the_pages() -> None:
         board_routes.changes_router,
         report_routes.router,
         announce_routes.router,
+        manage_routes.router,
+        learner_routes.router,
     )
     for route in [r for router in routers for r in router.routes]:  # none unwalked
         for method in getattr(route, "methods", ()):
@@ -126,7 +151,8 @@ def test_the_walk_finds_the_pages() -> None:
 def test_no_route_shows_another_class_to_the_wrong_person(
     trc: TrcServer, school: School, walker: Walker
 ) -> None:
-    values = path_values(school)
+    values = path_values(school, trc.server.engine)
+    before = managed_changes(trc)
     for method, template in web_routes():
         path = fill(template, values)
         client = client_for(trc, walker)  # afresh: a walked sign-out must not end the walk
@@ -143,12 +169,21 @@ def test_no_route_shows_another_class_to_the_wrong_person(
         elif "{" in template:
             assert answer.status_code == 403, where
             assert "not one of yours" in answer.text, where
+    assert managed_changes(trc) == before  # no grant, time, PIN or allowance was changed
+
+
+def managed_changes(trc: TrcServer) -> int:
+    streams = ("grants", "accommodations", "roster", "allowances", "announcements")
+    with Session(trc.server.engine) as session:
+        return len(session.exec(select(Change.id).where(col(Change.stream).in_(streams))).all())
 
 
 def test_the_walk_would_see_a_leak(trc: TrcServer, school: School) -> None:
     """The victim and the school's administrator do see the class: the markers are real."""
     for username in (TEACHER_USER, ADMIN_USER):
         client = client_for(trc, Walker(username, username))
-        page = client.get(fill("/teacher/classes/{class_id}", path_values(school)))
+        page = client.get(
+            fill("/teacher/classes/{class_id}", path_values(school, trc.server.engine))
+        )
         assert page.status_code == 200
         assert all(secret in page.text for secret in VICTIM_SECRETS)

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import requests
 from selenium.webdriver.common.by import By
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from mcdesk.server.schools import add_teacher, set_class_teacher
+from mcdesk.server.allowances import allow
+from mcdesk.server.models import Teacher
+from mcdesk.server.schools import add_teacher, find_learner, set_class_teacher
 from tests.server.pulling import TEACHER_PASSWORD, enrol_store, new_store
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import TeacherBrowser, set_up_trc_school
@@ -23,6 +25,7 @@ CLASS = "<img src=x onerror=window.__xss='class'>"
 SCHOOL = "<script>window.__xss='school'</script> High"
 STATION = "<svg onload=window.__xss='station'>"
 TEACHER = "<b onmouseover=window.__xss='teacher'>Evil</b>"
+REASON = "<img src=x onerror=window.__xss='reason'> fire drill"
 CSV = (
     "class,learner,external_id,pin\n"
     f"{CLASS},{LEARNERS[0]},S-1,4821\n"
@@ -62,8 +65,22 @@ def test_every_name_shows_as_text_and_runs_nothing(
             now=datetime.now(UTC),
         )
 
+    with Session(trc.server.engine) as session:
+        victim = find_learner(
+            session, school_id=school.school_id, class_name=CLASS, name=LEARNERS[0]
+        )
+        victim_id = victim.id
+        evil = session.exec(select(Teacher).where(Teacher.username == "evil")).one()
+        allow(
+            session, learner=victim, school_id=school.school_id, kind="clear_lockout",
+            pack_id="", reason=REASON, teacher=evil, form_id="f1", now=datetime.now(UTC),
+        )  # fmt: skip
+    learner_page = f"/teacher/classes/{school.classes[CLASS]}/learners/{victim_id}"
+
     browser.sign_in("evil")
     pages = {
+        f"/teacher/classes/{school.classes[CLASS]}/manage": [CLASS, *LEARNERS, TEACHER],
+        learner_page: [CLASS, LEARNERS[0], TEACHER, REASON],
         "/teacher/codes": [SCHOOL, STATION, TEACHER],
         "/teacher/classes": [CLASS, *LEARNERS, TEACHER],
         f"/teacher/classes/{school.classes[CLASS]}": [CLASS, *LEARNERS, TEACHER],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,11 +16,9 @@ from mcdesk.badges.baking import BadgeVersion, bake_png
 from mcdesk.badges.images import BadgeArt, badge_png
 from mcdesk.badges.jws import b64url, b64url_decode, parse_compact
 from mcdesk.cli.main import main
-from mcdesk.keys import PublisherKey
-from mcdesk.paths import Paths
 from mcdesk.server.badge_models import Badge
 from mcdesk.server.issuing import save_public_url
-from tests.server.badging import provisioned_lab
+from tests.server.badging import Lab
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import TeacherBrowser
 
@@ -27,18 +26,11 @@ from tests.server.web.harness import TeacherBrowser
 @pytest.fixture
 def badge(
     trc: TrcServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
+    lab_for: Callable[..., Lab],
     capsys: pytest.CaptureFixture[str],
 ) -> Badge:
     """A badge the server issued for a passed result, with a public URL so it can be revoked."""
-    lab = provisioned_lab(
-        trc.server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+    lab = lab_for(trc.server)
     save_public_url(database_url=lab.db[1], url=trc.base_url + "/")
     lab.take(right=True, capsys=capsys)
     lab.carry(capsys)
@@ -87,19 +79,10 @@ def test_the_link_says_verified_then_revoked_with_the_reason(
 def test_a_badge_past_its_pack_expiry_says_expired_with_the_date(
     browser: TeacherBrowser,
     trc: TrcServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
+    lab_for: Callable[..., Lab],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    pack_toml = source / "pack.toml"
-    pack_toml.write_text(pack_toml.read_text() + "\n[badge]\nvalid_for_days = 30\n")
-    lab = provisioned_lab(
-        trc.server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+    lab = lab_for(trc.server, valid_for_days=30)
     save_public_url(database_url=lab.db[1], url=trc.base_url)
     lab.take(right=True, capsys=capsys)
     lab.carry(capsys)
