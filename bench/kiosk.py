@@ -51,7 +51,8 @@ def main() -> None:
     from mcdesk.store.connection import opened
     from mcdesk.study.kiosk import KioskDesk, KioskSettings
     from mcdesk.ui.kiosk_app import KIOSK_TEXT_SCALE
-    from mcdesk.ui.kiosk_flow import KioskFlow, KioskScreen
+    from mcdesk.ui.kiosk_flow import KioskFlow
+    from mcdesk.ui.kiosk_screen import KioskScreen
     from mcdesk.ui.lockdown import LockdownWindow
     from mcdesk.ui.theme import apply_theme
 

@@ -3,7 +3,7 @@
 The UI calls these methods on its single worker thread (never the GUI thread). A right
 unlock code releases the station's exam key just long enough to unwrap the pack key and
 decrypt the item bank into memory; the key is dropped before the method returns. The
-screens get the items without answer keys or feedback (``paper_items``).
+screens get the items without answer keys or feedback (``exam.paper.paper_items``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,103 +19,17 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from mcdesk.content.catalog import load_manifest
-from mcdesk.content.skill_states import Readiness, readiness, skill_states
+from mcdesk.content.skill_states import readiness, skill_states
 from mcdesk.exam import accommodations, records
 from mcdesk.exam.access import require_grant
 from mcdesk.exam.engine import ExamEngine
 from mcdesk.exam.keyring import KeyringError, open_bank
+from mcdesk.exam.paper import CodeOutcome, Evidence, Interrupted, Outcome, Sitting, paper_items
 from mcdesk.exam.results import ExamResult
 from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed, use_allowances
 from mcdesk.exam.states import ACTIVE, ENDED, AttemptState, ExamError, NotGrantedError
 from mcdesk.exam.unlock import LOW_SLOTS, UnlockDesk, UnlockResult
 from mcdesk.store.connection import opened
-
-# What the screens may see of an item: never "answer", "accepted", "pattern" or "feedback".
-SHOWN_FIELDS = ("id", "type", "prompt", "options", "prompts", "unit", "skill")
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """What the Ready-for-assessment page shows, and whether a start is possible."""
-
-    pack_id: str
-    title: str
-    readiness: Readiness
-    skill_titles: dict[str, str]
-    time_limit_minutes: float
-    multiplier: float
-    proficiency: float
-    items: int
-    retake: RetakeDecision
-    next_counter: int | None
-    interrupted_attempt: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Sitting:
-    """An attempt on screen: the items to show and what is saved so far."""
-
-    attempt_id: str
-    learner_id: str
-    pack_id: str
-    title: str
-    items: list[dict[str, Any]]
-    answers: dict[str, Any]
-    flagged: frozenset[str]
-    remaining_s: float
-    state: AttemptState
-    policy: str = "block"  # focus loss: "log" only, or "block" behind the proctor overlay
-    position: str | None = None  # the item the learner last had on screen
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """A scored attempt in the learner's words: never the answer key."""
-
-    attempt_id: str
-    pack_id: str
-    title: str
-    passed: bool
-    score_ratio: float
-    proficiency: float
-    skills: list[tuple[str, str, float, bool]]  # id, title, ratio, met
-    review: list[tuple[str, str]]
-    retake_text: str
-    ended_by: str  # "submitted" or "expired"
-
-
-@dataclass(frozen=True, slots=True)
-class CodeOutcome:
-    ok: bool
-    message: str = ""
-    wait_seconds: int = 0
-    next_counter: int | None = None
-    sitting: Sitting | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Interrupted:
-    attempt_id: str
-    learner_id: str
-    learner_name: str
-    pack_id: str
-    title: str
-
-
-def paper_items(
-    form: Mapping[str, Any], bank: Mapping[str, Mapping[str, Any]]
-) -> list[dict[str, Any]]:
-    """The form's items as shown: options in the drawn order, no keys, no feedback."""
-    shown = []
-    for entry in form["items"]:
-        item = bank[entry["id"]]
-        visible = {key: item[key] for key in SHOWN_FIELDS if key in item}
-        order = entry.get("options")
-        if order and "options" in item:
-            by_id = {option["id"]: option for option in item["options"]}
-            visible["options"] = [by_id[option_id] for option_id in order]
-        shown.append(visible)
-    return shown
 
 
 def in_words(decision: RetakeDecision, titles: Mapping[str, str]) -> RetakeDecision:

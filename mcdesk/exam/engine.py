@@ -1,3 +1,5 @@
+# long because: one class, the attempt's state machine; each operation is a short method
+# over the same loaded attempt, and the writes already live in exam/ledger.py.
 """The assessment engine: one attempt at a time, a state machine over the store.
 
 Qt-free and thread-free: the caller supplies the clocks, the decrypted item bank and

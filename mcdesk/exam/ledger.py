@@ -35,7 +35,9 @@ from mcdesk.exam.timer import ExamClock
 from mcdesk.keys import key_id
 from mcdesk.protocol.attempt_score import score_form
 from mcdesk.protocol.ids import uuid7
+from mcdesk.protocol.items.parsed import ParsedItem, parse_bank
 from mcdesk.protocol.streams import EventKind
+from mcdesk.store.outbox import queue_event
 
 EndedBy = Literal["submitted", "expired"]
 
@@ -48,7 +50,7 @@ class LoadedAttempt:
     clock: ExamClock
     answers: dict[str, SavedAnswer]
     grant: CodeAction | None = None  # what the last unlock code allows, used once
-    bank: dict[str, Mapping[str, Any]] | None = None
+    bank: dict[str, ParsedItem] | None = None  # parsed once, when opened
     blueprint: Mapping[str, Any] | None = None
     position: str | None = None  # the item on screen, as last logged ("viewed")
 
@@ -90,7 +92,7 @@ class LoadedAttempt:
         return self
 
     def open_bank(self, *, blueprint: Mapping[str, Any], bank: Sequence[Mapping[str, Any]]) -> None:
-        by_id = {str(item["id"]): item for item in bank}
+        by_id = parse_bank(bank)
         missing = [shown["id"] for shown in self.row.form["items"] if shown["id"] not in by_id]
         if missing:
             raise ExamError(f"the item bank lacks items on this form: {', '.join(missing)}")
@@ -169,7 +171,7 @@ class ExamLedger:
         event = self.log(current, "incident", {"kind": kind, "detail": detail, **extra})
         body: dict[str, Any] = {"attempt_id": current.row.id, "learner_id": current.row.learner_id}
         body |= {"incident": kind, "detail": detail, "at": event.body["at"], "seq": event.seq}
-        records.queue_outbox(self.db, kind=EventKind.EXAM_INCIDENT, body=body, now=self._wall())
+        queue_event(self.db, kind=EventKind.EXAM_INCIDENT, body=body, now=self._wall())
 
     def finish(self, current: LoadedAttempt, ended_by: EndedBy) -> ExamResult:
         """End, score, sign, store and queue the result: one transaction."""
@@ -222,7 +224,7 @@ class ExamLedger:
             self.log(current, "scored", data, now=now)
             # The log first: the server checks the result's counter and hash against it.
             queue_log(db, now=now)
-            records.queue_outbox(db, kind=EventKind.EXAM_RESULT, body=outbox_body(result), now=now)
+            queue_event(db, kind=EventKind.EXAM_RESULT, body=outbox_body(result), now=now)
         current.answers = answers
         current.bank = current.blueprint = None  # the keys leave memory with the attempt
         current.grant = None

@@ -12,8 +12,8 @@ import base64
 import sqlite3
 from datetime import datetime
 
-from mcdesk.exam.records import queue_outbox
 from mcdesk.protocol.streams import EventKind
+from mcdesk.store.outbox import queue_event
 
 QUEUED_THROUGH_KEY = "exam_log_queued_through"
 ENTRIES_PER_EVENT = 200
@@ -44,7 +44,7 @@ def queue_log(connection: sqlite3.Connection, *, now: datetime) -> int:
             }
             for _seq, body, prev_hash, digest, signature in chunk
         ]
-        queue_outbox(
+        queue_event(
             connection,
             kind=EventKind.EXAM_LOG,
             body={"first_seq": int(chunk[0][0]), "entries": entries},

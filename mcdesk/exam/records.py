@@ -11,7 +11,6 @@ from typing import Any, cast
 from mcdesk.exam.forms import Form
 from mcdesk.exam.states import STATES, AttemptState, ExamError
 from mcdesk.protocol.canonical import canonical_json
-from mcdesk.protocol.ids import uuid7
 
 MAX_RESPONSE_CHARS = 20_000
 ATTEMPT_COLUMNS = (
@@ -197,25 +196,3 @@ def active_attempt(
         params += (pack_id,)
     row = connection.execute(sql + " ORDER BY created_at DESC, id DESC LIMIT 1", params).fetchone()
     return None if row is None else str(row[0])
-
-
-def queue_outbox(
-    connection: sqlite3.Connection, *, kind: str, body: dict[str, Any], now: datetime
-) -> int:
-    """mcdesk.store.outbox.add_event in raw SQL, for the exam's sqlite3 transactions; its seq."""
-    # Same row shape as the SQLModel OutboxEvent: created_at in SQLAlchemy's naive-UTC text.
-    created_at = now.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-    (last,) = connection.execute("SELECT MAX(seq) FROM outbox").fetchone()
-    seq = int(last or 0) + 1
-    connection.execute(
-        "INSERT INTO outbox (id, seq, kind, body, created_at, coalesce_key) "
-        "VALUES (?, ?, ?, ?, ?, NULL)",
-        (
-            uuid7(unix_ms=int(now.timestamp() * 1000)),
-            seq,
-            kind,
-            canonical_json({"kind": kind, **body}),
-            created_at,
-        ),
-    )
-    return seq

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from mcdesk.exam.desk import CodeOutcome, ExamDesk
+from mcdesk.exam.desk import ExamDesk
+from mcdesk.exam.paper import CodeOutcome
 from mcdesk.exam.states import ENDED, ExamError
 from mcdesk.protocol.commands import CommandRefused, ProctorCommand
 from mcdesk.store.connection import opened

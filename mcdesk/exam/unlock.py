@@ -31,12 +31,12 @@ from mcdesk.content.sealing import PackKey
 from mcdesk.errors import McdeskError
 from mcdesk.exam.issuer import Issuer, has_issuer, save_issuer, seal_issuer
 from mcdesk.exam.keyring import check_exam_key, wrap_pack_key
-from mcdesk.exam.records import queue_outbox
 from mcdesk.protocol.codes import normalise_code
 from mcdesk.protocol.exam_keys import new_exam_key
 from mcdesk.protocol.slots import ScryptParams, Slot, make_slot, open_slot
 from mcdesk.protocol.streams import EventKind
 from mcdesk.store.connection import opened
+from mcdesk.store.outbox import queue_event
 from mcdesk.throttle import SqliteStatements, Try, forget, station_reading, take_try
 
 LOW_SLOTS = 20
@@ -145,7 +145,7 @@ def _queue_code_used(connection: sqlite3.Connection, *, counter: int, entry: _En
         "attempt_id": entry.attempt_id,
         "at": entry.now.isoformat(),
     }
-    queue_outbox(connection, kind=EventKind.CODE_USED, body=body, now=entry.now)
+    queue_event(connection, kind=EventKind.CODE_USED, body=body, now=entry.now)
 
 
 def scrub_old_pages(connection: sqlite3.Connection) -> bool:

@@ -20,6 +20,7 @@ from mcdesk.exam.eventlog import ExamEvent, Problem, read_events, verify_log
 from mcdesk.keys import verify_signature
 from mcdesk.protocol.attempt_score import score_form, score_from_json
 from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.items.parsed import parse_bank
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -141,7 +142,7 @@ def verify_result(
         responses = {item: e.get("response") for item, e in document["responses"].items()}
         rescored = score_form(
             form=document["form"],
-            bank={str(item["id"]): item for item in bank},
+            bank=parse_bank(bank),
             responses=responses,
             proficiency_level=score.proficiency_level,
         )

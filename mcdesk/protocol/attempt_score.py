@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mcdesk.protocol.items.parsed import ParsedItem
 from mcdesk.protocol.items.registry import score_item
 
 # Credits are sums of fractions such as 1/3; a tiny tolerance keeps 0.75 × 12 a pass.
@@ -58,15 +59,18 @@ class AttemptScore:
 def score_form(
     *,
     form: Mapping[str, Any],
-    bank: Mapping[str, Mapping[str, Any]],
+    bank: Mapping[str, ParsedItem],
     responses: Mapping[str, Any],
     proficiency_level: float,
 ) -> AttemptScore:
-    """One point per item, partial credit per protocol.items; per-skill subscores."""
+    """One point per item, partial credit per protocol.items; per-skill subscores.
+
+    ``bank`` is parsed once when it is opened (``protocol.items.parsed.parse_bank``).
+    """
     points: dict[str, float] = {}
     available: dict[str, float] = {}
     for shown in form["items"]:
-        credit = score_item(bank[shown["id"]], responses.get(shown["id"])).credit
+        credit = score_item(bank[shown["id"]].model, responses.get(shown["id"])).credit
         points[shown["skill"]] = points.get(shown["skill"], 0.0) + credit
         available[shown["skill"]] = available.get(shown["skill"], 0.0) + 1.0
     skills = {skill: SkillScore(points[skill], available[skill]) for skill in available}

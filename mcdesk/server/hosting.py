@@ -20,8 +20,8 @@ from sqlmodel import Session, col, select
 
 from mcdesk.badges.images import BadgeArt, badge_png
 from mcdesk.badges.ob2 import hosted_assertion, hosted_badge_class, hosted_issuer
+from mcdesk.server.badge_models import Badge
 from mcdesk.server.issuing import CLUSTER_FALLBACK, public_url
-from mcdesk.server.models import Badge
 from mcdesk.server.publish import newest_published
 from mcdesk.server.revoking import BadgeError, find_badge
 

@@ -40,8 +40,9 @@ from mcdesk.content.standards import Standard, standards_of
 from mcdesk.protocol.attempt_score import AttemptScore
 from mcdesk.protocol.streams import Stream
 from mcdesk.server import changes
+from mcdesk.server.badge_models import Badge, BadgeSite
 from mcdesk.server.db import make_engine
-from mcdesk.server.models import Badge, BadgeSite, Flag, PublishedPack, School, Station
+from mcdesk.server.models import Flag, PublishedPack, School, Station
 from mcdesk.server.models import Result as ResultRow
 from mcdesk.server.signer import load_signer
 from mcdesk.server.standing import earns_badge

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from mcdesk.content.sealing import PackKey, SealError, bank_aad, unseal
 from mcdesk.errors import McdeskError
 from mcdesk.protocol.attempt_score import AttemptScore, score_form
+from mcdesk.protocol.items.parsed import ParsedItem, parse_bank
 from mcdesk.server.issuing import issue_if_earned
 from mcdesk.server.models import ContentBlob, Event, Flag, PublishedPack, Result, ServerPackKey
 
@@ -29,15 +30,15 @@ SCORE_TOLERANCE = 1e-6
 # same-version edits), so each worker opens a bank once, not once per result. The answer
 # keys stay in this process's memory, which reads the pack keys anyway.
 MAX_CACHED_BANKS = 64
-_BANKS: dict[tuple[str, str, str], tuple[dict[str, Any], float]] = {}
+_BANKS: dict[tuple[str, str, str], tuple[dict[str, ParsedItem], float]] = {}
 
 
 class CannotRescore(McdeskError):
     """The server lacks what it needs to score this result; the message says what."""
 
 
-def _bank(session: Session, pack: PublishedPack) -> tuple[dict[str, Any], float]:
-    """The opened bank by item id, and the cut score; cached per published version."""
+def _bank(session: Session, pack: PublishedPack) -> tuple[dict[str, ParsedItem], float]:
+    """The opened bank by item id, parsed, and the cut score; cached per published version."""
     manifest = json.loads(pack.manifest)
     assessment = manifest.get("assessment") or {}
     bank_entry = assessment.get("bank")
@@ -58,11 +59,16 @@ def _bank(session: Session, pack: PublishedPack) -> tuple[dict[str, Any], float]
         )
     except SealError as exc:
         raise CannotRescore(f"the bank of {pack.pack_id} does not open: {exc}") from exc
-    items = json.loads(plain)["items"]
-    return {str(item["id"]): item for item in items}, float(assessment["proficiency_level"])
+    try:
+        bank = parse_bank(json.loads(plain)["items"])  # once per published version
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CannotRescore(
+            f"the bank of {pack.pack_id} holds an item without a key: {exc!r}"
+        ) from exc
+    return bank, float(assessment["proficiency_level"])
 
 
-def _open_bank(session: Session, wanted: tuple[str, str]) -> tuple[dict[str, Any], float]:
+def _open_bank(session: Session, wanted: tuple[str, str]) -> tuple[dict[str, ParsedItem], float]:
     pack = session.get(PublishedPack, wanted)
     if pack is None:
         raise CannotRescore(f"{wanted[0]} {wanted[1]} is not published on this server")
@@ -77,7 +83,9 @@ def _database(session: Session) -> str:
     return session.get_bind().engine.url.render_as_string(hide_password=True)
 
 
-def opened_bank(session: Session, *, pack_id: str, version: str) -> tuple[dict[str, Any], float]:
+def opened_bank(
+    session: Session, *, pack_id: str, version: str
+) -> tuple[dict[str, ParsedItem], float]:
     """A published version's bank by item id and its cut score (cached), or CannotRescore."""
     wanted = (pack_id, version)
     opened = _BANKS.get((_database(session), *wanted))

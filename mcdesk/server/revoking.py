@@ -17,8 +17,8 @@ from mcdesk.badges.issuer_key import issuer_key_from_private
 from mcdesk.badges.ob2 import revocation_list
 from mcdesk.badges.status_list import build_status_list
 from mcdesk.errors import McdeskError
+from mcdesk.server.badge_models import Badge
 from mcdesk.server.issuing import STATUS_LIST, public_url, record_badge, status_list_url
-from mcdesk.server.models import Badge
 from mcdesk.server.signer import load_signer
 
 MAX_REASON = 500

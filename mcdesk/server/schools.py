@@ -21,8 +21,9 @@ from mcdesk.passwords import hash_secret
 from mcdesk.protocol.ids import uuid7
 from mcdesk.protocol.streams import Stream
 from mcdesk.server import changes
-from mcdesk.server.models import Learner, School, SchoolClass, Teacher, WebSession
+from mcdesk.server.models import Learner, School, SchoolClass, Teacher
 from mcdesk.server.roles import TEACHER_ROLE, TEACHER_ROLES
+from mcdesk.server.signin_models import WebSession
 
 MIN_PASSWORD_CHARS = 8
 MAX_NAME_CHARS = 100

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcdesk.content.skill_states import MASTERY
-from mcdesk.protocol.items.base import ItemScore
+from mcdesk.protocol.items.base import ItemModel, ItemScore
 from mcdesk.protocol.items.ordering import Ordering
+from mcdesk.protocol.items.parsed import parse_bank
 from mcdesk.protocol.items.registry import SHUFFLED_TYPES, answer_text, response_problem, score_item
 
 
@@ -23,13 +24,13 @@ class Feedback:
     right_answer: str
 
 
-def _shuffled(item: Mapping[str, Any], rng: random.Random) -> dict[str, Any]:
+def _shuffled(item: Mapping[str, Any], model: ItemModel, rng: random.Random) -> dict[str, Any]:
     shown = dict(item)
-    if item["type"] in SHUFFLED_TYPES:
+    if model.TYPE in SHUFFLED_TYPES:
         options = list(item["options"])
         rng.shuffle(options)
         order = [str(o["id"]) for o in options]
-        if item["type"] == Ordering.TYPE and Ordering.parse(item).solved_by(order):
+        if isinstance(model, Ordering) and model.solved_by(order):
             options.reverse()  # never present an ordering item already solved
         shown["options"] = options
     return shown
@@ -44,7 +45,9 @@ class SelfCheckRun:
         rng = random.Random(seed)
         order = list(items)
         rng.shuffle(order)
-        self.items = [_shuffled(item, rng) for item in order]
+        # Each key parsed once for the run, not at every answer.
+        self._models = {parsed.id: parsed.model for parsed in parse_bank(order).values()}
+        self.items = [_shuffled(item, self._models[str(item["id"])], rng) for item in order]
         self.position = 0
         self.responses: dict[str, Any] = {}
         self.scores: dict[str, ItemScore] = {}
@@ -62,13 +65,14 @@ class SelfCheckRun:
         item = self.current
         if item["id"] in self.scores:
             raise ValueError("this item is already answered")
-        if problem := response_problem(item, response):
+        model = self._models[str(item["id"])]
+        if problem := response_problem(model, response):
             raise ValueError(problem)
-        score = score_item(item, response)
+        score = score_item(model, response)
         self.responses[item["id"]] = response
         self.scores[item["id"]] = score
         return Feedback(
-            score=score, explanation=str(item["feedback"]), right_answer=answer_text(item)
+            score=score, explanation=str(item["feedback"]), right_answer=answer_text(model)
         )
 
     def next(self) -> None:

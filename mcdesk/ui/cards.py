@@ -211,3 +211,15 @@ class Card(QAbstractButton):
         option.initFrom(self)
         painter = QPainter(self)
         self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, self)
+
+
+def centred(inner: QWidget, *, margins: tuple[int, int, int, int]) -> QWidget:
+    """``inner`` in a row that keeps it to the reading width, centred."""
+    inner.setMaximumWidth(READING_WIDTH)
+    outer = QWidget()
+    row = QHBoxLayout(outer)
+    row.setContentsMargins(*margins)
+    row.addStretch(1)
+    row.addWidget(inner, 100)
+    row.addStretch(1)
+    return outer

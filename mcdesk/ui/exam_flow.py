@@ -1,3 +1,5 @@
+# long because: one controller for one sitting, Ready to result; each step is a short
+# method answering the step before it, and the views and the desk are already elsewhere.
 """The assessment, from Ready to result: codes, the locked window, the clock, answers.
 
 Every ``ExamDesk`` call goes to the same one-thread queue as the study desk, so an
@@ -12,7 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer
 
-from mcdesk.exam.desk import CodeOutcome, Evidence, ExamDesk, Interrupted, Outcome, Sitting
+from mcdesk.exam.desk import ExamDesk
+from mcdesk.exam.paper import CodeOutcome, Evidence, Interrupted, Outcome, Sitting
 from mcdesk.exam.remote import Ack, apply_command
 from mcdesk.protocol.commands import ProctorCommand
 from mcdesk.ui.background import run_in_background

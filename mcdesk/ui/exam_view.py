@@ -1,3 +1,5 @@
+# long because: one view, the question page's wiring (navigator, flag, save marks, tab
+# order); its parts are already exam_header, exam_question and exam_panels.
 """The assessment itself: one question at a time, a navigator, the timer, submit.
 
 A pure view: the owner hands in the paper and the time, and hears about answers,

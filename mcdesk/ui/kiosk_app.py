@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, TextIO
 from PySide6.QtCore import QThreadPool, QTimer
 
 from mcdesk.ui.background import close_queue, worker_queue
-from mcdesk.ui.kiosk_flow import KIOSK_SHEET, KioskFlow, KioskScreen
+from mcdesk.ui.kiosk_flow import KioskFlow
+from mcdesk.ui.kiosk_screen import KIOSK_SHEET, KioskScreen
 from mcdesk.ui.lockdown import LockdownWindow
 from mcdesk.ui.startup_flow import StationStartup, after_first_paint
 

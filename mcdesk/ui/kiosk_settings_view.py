@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mcdesk.study.kiosk import IDLE_SECONDS_RANGE, LANGUAGES, Cluster, KioskSettings
-from mcdesk.ui.kiosk_view import TARGET_PX, big_button, touch_scrolling
+from mcdesk.ui.touch import TARGET_PX, big_button, touch_scrolling
 
 
 class KioskSettingsPage(QWidget):

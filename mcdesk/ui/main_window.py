@@ -9,13 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMainWindow,
-    QProgressBar,
-    QPushButton,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -23,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from mcdesk.ui.background import run_in_background
-from mcdesk.ui.cards import READING_WIDTH, text_label
 from mcdesk.ui.catalog_view import CatalogView
+from mcdesk.ui.header_bar import HeaderBar
+from mcdesk.ui.notice_bar import NoticeBar
 from mcdesk.ui.pack_detail import PackDetail
+from mcdesk.ui.preparing_page import PreparingPage
 from mcdesk.ui.search_results import SearchResultsView
 from mcdesk.ui.sync_status import ElidedLabel
 
@@ -43,25 +40,6 @@ if TYPE_CHECKING:
 
 SEARCH_DELAY_MS = 150  # wait for a pause in typing before searching
 SEARCH_PLACEHOLDER = "Search micro-credentials, skills, keywords…"
-
-
-PREPARING_TEXT = "Opening this station's micro-credentials. This takes a moment."
-FIRST_RUN_TEXT = (
-    "The first start sets up this station and adds the micro-credentials that come "
-    "with mcdesk. This takes a few seconds."
-)
-
-
-def _centred(inner: QWidget, *, margins: tuple[int, int, int, int]) -> QWidget:
-    """``inner`` in a row that keeps it to the reading width, centred."""
-    inner.setMaximumWidth(READING_WIDTH)
-    outer = QWidget()
-    row = QHBoxLayout(outer)
-    row.setContentsMargins(*margins)
-    row.addStretch(1)
-    row.addWidget(inner, 100)
-    row.addStretch(1)
-    return outer
 
 
 def count_text(count: int) -> str:
@@ -129,7 +107,9 @@ class MainWindow(QMainWindow):
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self._search_now)
 
-        self.preparing = self._preparing_page()
+        self.preparing = PreparingPage()
+        self.preparing_title, self.preparing_text = self.preparing.title, self.preparing.text
+        self.progress = self.preparing.progress
         self.catalog_view = CatalogView()
         self.catalog_view.opened.connect(self.open_pack)
         self.results_view = SearchResultsView()
@@ -155,8 +135,14 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._header())
-        layout.addWidget(self._idle_bar())
-        layout.addWidget(self._notice_bar())
+        self.idle_holder = NoticeBar("I'm still here")
+        self.idle_text, self.still_here_button = self.idle_holder.text, self.idle_holder.button
+        self.notice_holder = NoticeBar("Dismiss", selectable=True)
+        self.notice_text, self.dismiss_button = self.notice_holder.text, self.notice_holder.button
+        self.dismiss_button.setAccessibleName("Dismiss the notice")
+        self.dismiss_button.clicked.connect(self._dismiss_notice)
+        layout.addWidget(self.idle_holder)
+        layout.addWidget(self.notice_holder)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         # Gives way to the sync indicator on a cramped bar (large text, small screen).
@@ -212,64 +198,6 @@ class MainWindow(QMainWindow):
     def result_view(self) -> ResultView:
         return self._page("result_view", "mcdesk.ui.result_view", "ResultView")  # type: ignore[return-value]
 
-    def _header(self) -> QWidget:
-        header = QWidget()
-        header.setObjectName("header")
-        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        row = QHBoxLayout(header)
-        self._header_row = row  # _fit_header measures it
-        row.setContentsMargins(24, 12, 24, 12)
-        row.setSpacing(16)
-        self.brand = QLabel("mcdesk")
-        self.brand.setObjectName("brand")
-        self.brand.setAccessibleName("mcdesk")
-        row.addWidget(self.brand)
-        self.search_field.setMaximumWidth(READING_WIDTH)
-        row.addWidget(self.search_field, 100)
-        self.catalog_button = self._nav_button("Catalog", "Browse every micro-credential")
-        self.catalog_button.clicked.connect(self.browse_catalog)
-        self.home_button = self._nav_button("My home", "Your micro-credentials and progress")
-        self.user_label = QLabel()
-        self.user_label.setObjectName("muted")
-        self.prefs_button = self._nav_button("Aa  Text", "Text size and high contrast")
-        self.sign_out_button = self._nav_button("Sign out", "Sign out of this station")
-        self.sign_in_button = self._nav_button("Sign in", "Go to the sign-in screen")
-        for widget in (
-            self.catalog_button,
-            self.home_button,
-            self.user_label,
-            self.prefs_button,
-            self.sign_out_button,
-            self.sign_in_button,
-        ):
-            row.addWidget(widget)
-        self.set_user(None)
-        self.sign_in_button.hide()
-        self.catalog_button.hide()
-        return header
-
-    def _nav_button(self, text: str, description: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(text.replace("Aa  ", ""))
-        button.setAccessibleDescription(description)
-        button.setToolTip(description)
-        return button
-
-    def _idle_bar(self) -> QWidget:
-        self.idle_bar = QFrame()
-        self.idle_bar.setObjectName("notice")
-        row = QHBoxLayout(self.idle_bar)
-        row.setContentsMargins(12, 8, 8, 8)
-        self.idle_text = QLabel()
-        self.idle_text.setWordWrap(True)
-        row.addWidget(self.idle_text, 1)
-        self.still_here_button = QPushButton("I'm still here")
-        row.addWidget(self.still_here_button, 0, Qt.AlignmentFlag.AlignTop)
-        holder = _centred(self.idle_bar, margins=(24, 10, 24, 0))
-        holder.hide()
-        self.idle_holder = holder
-        return holder
-
     def show_idle_warning(self, seconds: int) -> None:
         self.idle_text.setText(
             f"No one has used this station for a while. You will be signed out in {seconds} s "
@@ -280,36 +208,20 @@ class MainWindow(QMainWindow):
     def hide_idle_warning(self) -> None:
         self.idle_holder.hide()
 
-    def _fit_header(self) -> None:
-        """Keep the search field usable at large text on small screens.
+    def _header(self) -> QWidget:
+        self.header = header = HeaderBar(self.search_field)
+        self.brand, self.user_label = header.brand, header.user_label
+        self.catalog_button, self.home_button = header.catalog_button, header.home_button
+        self.prefs_button, self.sign_out_button = header.prefs_button, header.sign_out_button
+        self.sign_in_button = header.sign_in_button
+        self.catalog_button.clicked.connect(self.browse_catalog)
+        self.set_user(None)
+        self.sign_in_button.hide()
+        self.catalog_button.hide()
+        return header
 
-        What gives way, in order: the learner's name ("Hi, <name>" on the home page and the
-        Sign out button still say who is here), then the app's name.
-        """
-        metrics = self.search_field.fontMetrics()
-        self.search_field.setMinimumWidth(metrics.averageCharWidth() * 16)
-        row = self._header_row
-        droppable = [self.user_label, self.brand] if self.signed_in else [self.brand]
-        in_row = [row.itemAt(i) for i in range(row.count())]
-        widgets = [item.widget() for item in in_row if item is not None]
-        fixed = [w for w in widgets if w is not None and w not in (self.search_field, *droppable)]
-        margins = row.contentsMargins()
-        shown = [w for w in fixed if not w.isHidden()]
-        needed = (
-            sum(w.sizeHint().width() for w in shown)
-            + self.search_field.minimumWidth()
-            + row.spacing() * len(shown)
-            + margins.left()
-            + margins.right()
-        )
-        needed += sum(w.sizeHint().width() + row.spacing() for w in droppable)
-        for widget in droppable:
-            fits = needed <= self.width()
-            widget.setVisible(fits)
-            if not fits:
-                needed -= widget.sizeHint().width() + row.spacing()
-        if not self.signed_in:
-            self.user_label.hide()
+    def _fit_header(self) -> None:
+        self.header.fit(self.width(), signed_in=self.signed_in)
 
     def own_pool(self, pool: QThreadPool) -> None:
         """Drain ``pool`` in ``wait_for_background`` (a pool that is a child of this window)."""
@@ -375,58 +287,16 @@ class MainWindow(QMainWindow):
         )
         self.catalog_button.setVisible(ready and page not in (self.catalog_view, self.results_view))
 
-    def _notice_bar(self) -> QWidget:
-        self.notice = QFrame()
-        self.notice.setObjectName("notice")
-        row = QHBoxLayout(self.notice)
-        row.setContentsMargins(12, 8, 8, 8)
-        self.notice_text = QLabel()
-        self.notice_text.setWordWrap(True)
-        self.notice_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row.addWidget(self.notice_text, 1)
-        self.dismiss_button = dismiss = QPushButton("Dismiss")
-        dismiss.setAccessibleName("Dismiss the notice")
-        dismiss.clicked.connect(self._dismiss_notice)
-        row.addWidget(dismiss, 0, Qt.AlignmentFlag.AlignTop)
-        self.notice_holder = _centred(self.notice, margins=(24, 10, 24, 0))
-        self.notice_holder.hide()
-        return self.notice_holder
-
-    def _preparing_page(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("page")
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(12)
-        self.preparing_title = text_label("Preparing the catalog…", name="pageTitle")
-        # Only a real first run says it sets the station up (a restart after a crash
-        # must not), and only once the store has been looked at, off the GUI thread.
-        self.preparing_text = text_label(PREPARING_TEXT, name="muted")
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setTextVisible(False)
-        self.progress.setAccessibleName("Preparing the catalog")
-        for widget in (self.preparing_title, self.preparing_text, self.progress):
-            column.addWidget(widget)
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        layout.addWidget(_centred(inner, margins=(24, 0, 24, 0)))
-        layout.addStretch(2)
-        return page
-
     def show_preparing(self) -> None:
         self.pages.setCurrentWidget(self.preparing)
 
     def show_first_run(self) -> None:
         """The store was new: say that this first start sets the station up."""
-        self.preparing_text.setText(FIRST_RUN_TEXT)
+        self.preparing.show_first_run()
 
     def show_problem(self, text: str) -> None:
         """Start-up failed: say so where the catalog would be."""
-        self.preparing_title.setText("mcdesk cannot start")
-        self.preparing_text.setText(text)
-        self.progress.hide()
+        self.preparing.show_problem(text)
         self.status_label.setText("Not ready")
         self.pages.setCurrentWidget(self.preparing)
 

@@ -1,3 +1,5 @@
+# long because: one screen, two panels (a learner's name and PIN, a teacher's password)
+# that share the busy state, the waits and the message lines; the wait is sign_in_wait.
 """The station's sign-in screen: learners pick their name and type a PIN; teachers a password."""
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from mcdesk.study.home import RosterEntry
 from mcdesk.ui.cards import ShownRowsList
+from mcdesk.ui.sign_in_wait import SignInWait
 
 LEARNER_ID = Qt.ItemDataRole.UserRole
 FOLDED_NAME = Qt.ItemDataRole.UserRole + 1
@@ -74,42 +77,6 @@ def _button(text: str, description: str) -> QPushButton:
     return button
 
 
-class _Countdown(QObject):
-    """A sign-in wait for one learner or teacher, counted down once a second."""
-
-    ticked = Signal()
-    finished = Signal()
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self.seconds, self.subject = 0, ""
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)
-        self._timer.timeout.connect(self._tick)
-
-    def start(self, seconds: int, *, subject: str) -> None:
-        self.seconds, self.subject = max(0, seconds), subject
-        if self.seconds:
-            self._timer.start()
-        else:
-            self._timer.stop()
-
-    def stop(self) -> None:
-        self.seconds = 0
-        self._timer.stop()
-
-    def blocks(self, subject: str) -> bool:
-        """Only the one refused waits: the next learner at the station need not."""
-        return self.seconds > 0 and subject == self.subject
-
-    def _tick(self) -> None:
-        self.seconds -= 1
-        if self.seconds <= 0:
-            self.stop()
-            self.finished.emit()
-        self.ticked.emit()
-
-
 class SignInView(QWidget):
     """Pick your name and type a PIN, or sign in as a teacher; emits what was typed."""
 
@@ -149,7 +116,7 @@ class SignInView(QWidget):
         self.back_button = _button("Back to learners", "Return to the list of names.")
         self.teacher_message, self.teacher_wait_label = _label(), _label()
 
-        self._learner_wait, self._teacher_wait = _Countdown(self), _Countdown(self)
+        self._learner_wait, self._teacher_wait = SignInWait(self), SignInWait(self)
         for wait, label in (
             (self._learner_wait, self.message),
             (self._teacher_wait, self.teacher_message),

@@ -8,17 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import (
-    QEvent,
-    QModelIndex,
-    QPersistentModelIndex,
-    QPoint,
-    QRect,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,23 +16,19 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from mcdesk.content.skill_states import SkillState, stage_text
-from mcdesk.ui.cards import ShownRowsList
 from mcdesk.ui.lesson_view import LessonView
 from mcdesk.ui.selfcheck_view import SelfCheckView
+from mcdesk.ui.wrapped_text import FittedLabel, wrapping_list
 
 # Sizes in lines of text (a line is ~18 px at 100% text), so they grow with the text size.
 SIDE_PANEL_EM = 17  # ~300 px: a term and its definition without cramped wrapping
@@ -75,65 +61,6 @@ def _label(text: str, name: str) -> QLabel:
     return label
 
 
-class _WrappedEntries(QStyledItemDelegate):
-    """Wraps an entry to the width it is painted in.
-
-    Qt wraps a stylesheet-padded entry as if the padding took no room, then paints it
-    inside the padding: a line that only just fitted comes out cut short with "…".
-    """
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        fitted = QStyleOptionViewItem(option)
-        self.initStyleOption(fitted, index)
-        style = option.widget.style() if option.widget else QApplication.style()
-        text = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, fitted, option.widget)
-        fitted.rect = QRect(fitted.rect.topLeft(), QSize(text.width(), fitted.rect.height()))
-        return super().sizeHint(fitted, index)
-
-
-class _FittedLabel(QLabel):
-    """A wrapped label whose layout never gives it less height than its text needs.
-
-    Layouts ask a wrapped label for one line at least; in a grid beside a list the
-    definition came out cut to that one line at large text.
-    """
-
-    def hasHeightForWidth(self) -> bool:
-        return False  # the height comes from the hints below, for the width it has now
-
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        if self.width() <= 0:
-            return hint
-        return QSize(hint.width(), max(hint.height(), self.heightForWidth(self.width())))
-
-    def sizeHint(self) -> QSize:
-        return super().sizeHint().expandedTo(self.minimumSizeHint())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self.updateGeometry()  # a new width wraps the text anew: ask the layout again
-
-
-def _list(name: str, description: str) -> QListWidget:
-    """A list for the keyboard whose entries wrap instead of scrolling sideways."""
-    entries = ShownRowsList()
-    entries.setAccessibleName(name)
-    entries.setAccessibleDescription(description)
-    entries.setWordWrap(True)
-    entries.setItemDelegate(_WrappedEntries(entries))
-    entries.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    entries.setResizeMode(QListWidget.ResizeMode.Adjust)  # rewrap when the width changes
-    # By item, an entry taller than the list could never be scrolled to its end.
-    entries.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
-    # Its height is the panel's share of the page, not the sum of its entries.
-    entries.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-    return entries
-
-
 class SkillView(QWidget):
     """A skill's Lesson and Self-check pages; what the learner does goes out as signals."""
 
@@ -161,15 +88,19 @@ class SkillView(QWidget):
         self.lesson.keyword_focused.connect(self._show_definition)
         self.lesson.link_activated.connect(lambda url: self._show_link(url.toString()))
         self.lesson.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-        self.definition_box = _FittedLabel(DEFINITION_HINT)
+        self.definition_box = FittedLabel(DEFINITION_HINT)
         self.definition_box.setObjectName("definition")
         self.definition_box.setWordWrap(True)
         self.definition_box.setTextFormat(Qt.TextFormat.RichText)
         self.definition_box.setAccessibleName("Definition")
         self.definition_box.setAccessibleDescription("What the chosen keyword or link means.")
-        self.keyword_list = _list("Keywords", "Each keyword and its meaning; Up and Down move.")
+        self.keyword_list = wrapping_list(
+            "Keywords", "Each keyword and its meaning; Up and Down move."
+        )
         self.keyword_list.currentItemChanged.connect(self._on_keyword_chosen)
-        self.link_list = _list("Links", "Web pages about this skill; Enter tells how to open one.")
+        self.link_list = wrapping_list(
+            "Links", "Web pages about this skill; Enter tells how to open one."
+        )
         self.link_list.itemActivated.connect(
             lambda item: self._show_link(item.data(Qt.ItemDataRole.UserRole))
         )

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from mcdesk.settings import Settings
     from mcdesk.startup import SetupNeeds
     from mcdesk.study.home import RosterEntry
-    from mcdesk.ui.kiosk_flow import KioskScreen
+    from mcdesk.ui.kiosk_screen import KioskScreen
     from mcdesk.ui.main_window import MainWindow
 
 PAINT_AT_THE_LATEST_MS = 10_000

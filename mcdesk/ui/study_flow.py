@@ -1,3 +1,5 @@
+# long because: one controller, the only holder of the signed-in learner; each page's
+# call and answer is a short method pair, and splitting it would spread that state.
 """Who is signed in and what they are looking at: sign-in → home → pack → skill.
 
 Every read and write goes to ``StudyDesk`` on the thread pool; answers come back on the

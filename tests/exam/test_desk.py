@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from mcdesk.content.build import build_pack
 from mcdesk.content.install import import_pack
 from mcdesk.content.sealing import read_pack_key
-from mcdesk.exam.desk import ExamDesk, paper_items
+from mcdesk.exam.desk import ExamDesk
+from mcdesk.exam.paper import paper_items
 from mcdesk.keys import PublisherKey
 from mcdesk.paths import Paths
 from mcdesk.store.connection import opened

@@ -12,7 +12,7 @@ from mcdesk.badges.award import parse_iso
 from mcdesk.badges.jws import parse_compact
 from mcdesk.badges.verdict import Outcome
 from mcdesk.badges.verify import verify_badge
-from mcdesk.server.models import Badge
+from mcdesk.server.badge_models import Badge
 from tests.server.badging import Lab
 from tests.server.conftest import RunningServer
 

@@ -16,7 +16,8 @@ from mcdesk.badges.verify import verify_badge
 from mcdesk.cli.main import main
 from mcdesk.keys import verify_signature
 from mcdesk.protocol.files import RECEIPTS_KIND, read_signed_file
-from mcdesk.server.models import Badge, Change, Result, ServerPackKey
+from mcdesk.server.badge_models import Badge
+from mcdesk.server.models import Change, Result, ServerPackKey
 from mcdesk.server.signer import load_signer
 from tests.badges.test_credentials import _validate
 from tests.server.badging import Lab

@@ -14,8 +14,8 @@ from mcdesk.badges.fetch import fetch_status_list
 from mcdesk.badges.verdict import Outcome
 from mcdesk.badges.verify import verify_badge
 from mcdesk.cli.main import main
+from mcdesk.server.badge_models import Badge
 from mcdesk.server.issuing import checked_public_url, save_public_url
-from mcdesk.server.models import Badge
 from tests.server.badging import Lab
 from tests.server.conftest import RunningServer
 from tests.server.test_badges_issued import server_did

@@ -32,7 +32,9 @@ from mcdesk.exam.results import RESULT_KIND, ExamResult, outbox_body, result_doc
 from mcdesk.keys import key_id
 from mcdesk.protocol.attempt_score import score_form
 from mcdesk.protocol.ids import uuid7
+from mcdesk.protocol.items.parsed import parse_bank
 from mcdesk.store.connection import connect
+from mcdesk.store.outbox import queue_event
 from tests.exam.bank import BLUEPRINT, PACK, VERSION, make_bank, right, wrong
 
 EXAM_RESULT = "exam_result"  # the outbox event kinds ExamLedger.finish queues
@@ -123,7 +125,7 @@ def _sit(
     answers = records.read_answers(db, row.id)
     score = score_form(
         form=form,
-        bank=paper.by_id,
+        bank=parse_bank(paper.bank),
         responses={item: a.response for item, a in answers.items()},
         proficiency_level=float(paper.blueprint["proficiency_level"]),
     )
@@ -156,7 +158,7 @@ def _sit(
     log("scored", scored)
     if with_log:
         queue_log(db, now=log.now)  # the log first: the server anchors the result in it
-    records.queue_outbox(db, kind=EXAM_RESULT, body=outbox_body(result), now=log.now)
+    queue_event(db, kind=EXAM_RESULT, body=outbox_body(result), now=log.now)
     return result
 
 

@@ -28,8 +28,9 @@ from sqlmodel import Session, select
 from mcdesk.cli.main import main
 from mcdesk.keys import PublisherKey
 from mcdesk.paths import Paths
+from mcdesk.server.badge_models import Badge
 from mcdesk.server.issuing import save_public_url
-from mcdesk.server.models import Badge, Learner
+from mcdesk.server.models import Learner
 from mcdesk.study.prefs import ReadingPrefs
 from mcdesk.ui.badge_flow import BadgeFlow
 from mcdesk.ui.main_window import MainWindow

@@ -33,8 +33,8 @@ from mcdesk.server.models import Event
 from mcdesk.startup import FIRST_RUN_SLOTS
 from mcdesk.ui.kiosk_app import KioskStation, launch_kiosk
 from mcdesk.ui.kiosk_flow import KioskFlow
-from mcdesk.ui.kiosk_view import WrappingButton
 from mcdesk.ui.theme import apply_theme
+from mcdesk.ui.touch import WrappingButton
 from tests.server.conftest import RunningServer, server  # noqa: F401  (a fixture)
 
 WAIT = 60_000
@@ -211,7 +211,15 @@ def test_the_typed_text_is_found_before_a_reset_so_the_scan_can_see_it(
     qtbot.mouseClick(tries[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: s.pages.currentWidget() is s.taste, timeout=WAIT)
     s.taste.selfcheck.start(
-        [{"id": "x", "type": "short_text", "prompt": "Say it", "answer": ["a"], "feedback": ""}]
+        [
+            {
+                "id": "x",
+                "type": "short_text",
+                "prompt": "Say it",
+                "answer": {"accepted": ["a"]},
+                "feedback": "",
+            }
+        ]
     )
     (field,) = s.taste.selfcheck.answer_holder.findChildren(QLineEdit)
     qtbot.keyClicks(field, VISITOR_TEXT)

@@ -50,24 +50,31 @@ def item_problems(item: Mapping[str, Any]) -> list[str]:
     return problems + parse_item(item).problems()
 
 
-def score_item(item: Mapping[str, Any], response: Any) -> ItemScore:
+def _model(item: ItemModel | Mapping[str, Any]) -> ItemModel:
+    # A bank or self-check parses its items once (protocol.items.parsed); an item given
+    # as JSON (one item looked at once, as in a test) is parsed here.
+    return parse_item(item) if isinstance(item, Mapping) else item
+
+
+def score_item(item: ItemModel | Mapping[str, Any], response: Any) -> ItemScore:
     """Score a response; a missing or malformed response earns 0, never an error."""
     if response is None:
         return NO_CREDIT
-    return parse_item(item).score(response)
+    return _model(item).score(response)
 
 
-def answer_text(item: Mapping[str, Any]) -> str:
+def answer_text(item: ItemModel | Mapping[str, Any]) -> str:
     """The key in words, for practice feedback."""
-    return parse_item(item).answer_text()
+    return _model(item).answer_text()
 
 
-def response_problem(item: Mapping[str, Any], response: Any) -> str | None:
+def response_problem(item: ItemModel | Mapping[str, Any], response: Any) -> str | None:
     """Why a response is not an answer to this item at all (None: it can be scored)."""
     # A word in a number box is a slip to point out, not a wrong answer to grade or save.
-    if item["type"] != Numeric.TYPE or response is None:
+    model = _model(item)
+    if not isinstance(model, Numeric) or response is None:
         return None
-    return number_problem(response, unit=item.get("unit"))
+    return number_problem(response, unit=model.unit)
 
 
 def response_state(item: Mapping[str, Any], response: Any) -> ResponseState:

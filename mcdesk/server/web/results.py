@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from mcdesk.protocol.items.parsed import ParsedItem
 from mcdesk.protocol.items.registry import score_item
 from mcdesk.server.models import Event, Learner, PublishedPack, Result, SchoolClass
 from mcdesk.server.rescore import SCORE_TOLERANCE, CannotRescore, opened_bank
@@ -154,7 +155,7 @@ def result_document(session: Session, row: Result) -> dict[str, Any]:
     return document
 
 
-def scored_attempt(session: Session, row: Result) -> tuple[ScoredAttempt, dict[str, Any]]:
+def scored_attempt(session: Session, row: Result) -> tuple[ScoredAttempt, dict[str, ParsedItem]]:
     """Each item of a result scored with the server's bank; the bank (for prompts)."""
     bank, _cut = opened_bank(session, pack_id=row.pack_id, version=row.pack_version)
     document = result_document(session, row)
@@ -164,7 +165,7 @@ def scored_attempt(session: Session, row: Result) -> tuple[ScoredAttempt, dict[s
         for shown in document["form"]["items"]:
             item_id = str(shown["id"])
             answer = responses.get(item_id) or {}
-            credits[item_id] = score_item(bank[item_id], answer.get("response")).credit
+            credits[item_id] = score_item(bank[item_id].model, answer.get("response")).credit
             skills[item_id] = str(shown["skill"])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CannotRescore(f"the result's form or responses cannot be scored: {exc!r}") from None
@@ -192,7 +193,7 @@ def results_of(
             attempt, bank = scored_attempt(session, row)
             attempts.append(attempt)
             for item_id in attempt.credits:
-                prompts.setdefault(item_id, str(bank[item_id].get("prompt", "")))
+                prompts.setdefault(item_id, str(bank[item_id].data.get("prompt", "")))
     except CannotRescore as exc:
         attempts, problem = [], f"The server cannot score the questions one by one: {exc}."
     if not counted and not problem:

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from mcdesk.server.models import WebKey, WebSession
+from mcdesk.server.signin_models import WebKey, WebSession
 
 SESSION_COOKIE = "mcdesk_session"
 # Binds the sign-in form's CSRF token before there is a session (and survives sign-out).

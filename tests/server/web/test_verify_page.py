@@ -16,8 +16,8 @@ from mcdesk.badges.baking import BadgeVersion, bake_png
 from mcdesk.badges.images import BadgeArt, badge_png
 from mcdesk.badges.jws import b64url, b64url_decode, parse_compact
 from mcdesk.cli.main import main
+from mcdesk.server.badge_models import Badge
 from mcdesk.server.issuing import save_public_url
-from mcdesk.server.models import Badge
 from tests.server.badging import Lab
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import TeacherBrowser
