@@ -175,17 +175,7 @@ class ExamFlow(QObject):
         self.prompt.set_actions(["resume" if self._attempt_id else "start"])
         self.prompt.set_counter(evidence.next_counter)
         self._window.ready_view.show_ready(
-            title=evidence.title,
-            readiness=evidence.readiness,
-            skill_titles=evidence.skill_titles,
-            time_limit_minutes=evidence.time_limit_minutes,
-            multiplier=evidence.multiplier,
-            proficiency=evidence.proficiency,
-            items=evidence.items,
-            retake_allowed=evidence.retake.allowed or self._attempt_id is not None,
-            retake_reason=evidence.retake.reason,
-            code_prompt=self.prompt,
-            teacher_note=evidence.retake.reason if evidence.retake.allowances else "",
+            evidence, code_prompt=self.prompt, resuming=self._attempt_id is not None
         )
         self._window.show_page(self._window.ready_view)
 

@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QPushButton, QVBoxLayout, QWidget
 
 from mcdesk.content.skill_states import Readiness
+from mcdesk.exam.paper import Evidence
 from mcdesk.ui.cards import ReadingColumn, left_aligned, text_label
 from mcdesk.ui.result_view import percent
 
@@ -73,21 +74,15 @@ class ReadyView(ReadingColumn):
         escape.activated.connect(self.back)
 
     def show_ready(
-        self,
-        *,
-        title: str,
-        readiness: Readiness,
-        skill_titles: Mapping[str, str],
-        time_limit_minutes: float,
-        multiplier: float,
-        proficiency: float,
-        items: int,
-        retake_allowed: bool,
-        retake_reason: str,
-        code_prompt: QWidget | None,
-        teacher_note: str = "",
+        self, evidence: Evidence, *, code_prompt: QWidget | None, resuming: bool = False
     ) -> None:
-        """Show the page; ``code_prompt`` is embedded only when an attempt is allowed."""
+        """Show ``evidence`` (the exam core's value object for this page); ``code_prompt`` is
+        embedded only when an attempt is allowed, or an interrupted one is ``resuming``."""
+        title, readiness, skill_titles = evidence.title, evidence.readiness, evidence.skill_titles
+        retake = evidence.retake
+        retake_allowed, retake_reason = retake.allowed or resuming, retake.reason
+        # A teacher's allowance (extra attempt, waived review) says who and why in the reason.
+        teacher_note = retake.reason if retake.allowances else ""
         self._release_code_prompt()
         self.clear()
         self.back_button = QPushButton("‹ Not now")
@@ -112,10 +107,10 @@ class ReadyView(ReadingColumn):
         self.add(text_label("What to expect", name="sectionTitle"))
         self.expect = text_label(
             expect_text(
-                items=items,
-                time_limit_minutes=time_limit_minutes,
-                multiplier=multiplier,
-                proficiency=proficiency,
+                items=evidence.items,
+                time_limit_minutes=evidence.time_limit_minutes,
+                multiplier=evidence.multiplier,
+                proficiency=evidence.proficiency,
             )
         )
         self.add(self.expect)

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from mcdesk.content.skill_states import Readiness
+from mcdesk.exam.paper import Evidence
+from mcdesk.exam.retake import EXTRA_ATTEMPT, RetakeDecision
 from mcdesk.ui.code_prompt import CodePrompt
 from mcdesk.ui.ready_view import ALL_MASTERED, CODE_HEADING, NOT_ALL_MASTERED, ReadyView
 from mcdesk.ui.theme import apply_theme
@@ -49,11 +51,16 @@ def texts(view: QWidget) -> list[str]:
     return shown
 
 
-def ready(qtbot: QtBot, **overrides: Any) -> ReadyView:
-    view = ReadyView()
-    qtbot.addWidget(view)
-    view.resize(1024, 600)
-    args: dict[str, Any] = {
+def evidence(
+    *,
+    retake_allowed: bool = True,
+    retake_reason: str = "",
+    teacher_note: str = "",
+    **overrides: Any,
+) -> Evidence:
+    """What the exam core hands the page; a ``teacher_note`` is an allowance's who and why."""
+    fields: dict[str, Any] = {
+        "pack_id": "construction-math",
         "title": "Basic Construction Math",
         "readiness": PART_WAY,
         "skill_titles": TITLES,
@@ -61,11 +68,22 @@ def ready(qtbot: QtBot, **overrides: Any) -> ReadyView:
         "multiplier": 1.0,
         "proficiency": 0.75,
         "items": 12,
-        "retake_allowed": True,
-        "retake_reason": "",
-        "code_prompt": None,
+        "next_counter": 1,
+        "interrupted_attempt": None,
     }
-    view.show_ready(**(args | overrides))
+    retake = RetakeDecision(
+        allowed=retake_allowed,
+        reason=retake_reason or teacher_note,
+        allowances=(EXTRA_ATTEMPT,) if teacher_note else (),
+    )
+    return Evidence(**(fields | overrides), retake=retake)
+
+
+def ready(qtbot: QtBot, *, code_prompt: QWidget | None = None, **overrides: Any) -> ReadyView:
+    view = ReadyView()
+    qtbot.addWidget(view)
+    view.resize(1024, 600)
+    view.show_ready(evidence(**overrides), code_prompt=code_prompt)
     return view
 
 
@@ -127,15 +145,7 @@ def test_showing_the_page_again_keeps_the_owners_code_prompt_alive(qtbot: QtBot)
     qtbot.addWidget(prompt)
     view = ready(qtbot, code_prompt=prompt)
     view.show_ready(
-        title="Basic Construction Math",
-        readiness=ALL_DONE,
-        skill_titles=TITLES,
-        time_limit_minutes=30,
-        multiplier=1.0,
-        proficiency=0.75,
-        items=12,
-        retake_allowed=False,
-        retake_reason=REFUSAL,
+        evidence(readiness=ALL_DONE, retake_allowed=False, retake_reason=REFUSAL),
         code_prompt=None,
     )
     qtbot.wait(0)  # let deleteLater run for the old page
