@@ -25,6 +25,17 @@ def test_the_roster_lists_the_demo_class_by_name(demo_engine: Engine, home: Path
     assert names == sorted(names, key=str.casefold)
 
 
+def ended(home: Paths, attempt_id: str, *, passed: bool) -> None:
+    """An attempt of Ada's at the sample pack that ended, passed or not."""
+    with opened(home.database) as connection:
+        connection.execute(
+            "INSERT INTO attempt (id, learner_id, pack_id, pack_version, seed, form, state, "
+            "time_limit_s, created_at, ended_at, score, max_score, passed) "
+            "VALUES (?, ?, 'sample-pack', '1.0.0', 1, '{}', 'submitted', 600, ?, ?, ?, 2, ?)",
+            (attempt_id, ADA, NOW.isoformat(), NOW.isoformat(), 2 if passed else 1, int(passed)),
+        )
+
+
 def test_home_shows_progress_and_one_next_step(
     demo_engine: Engine,
     home: Paths,
@@ -72,21 +83,9 @@ def test_home_shows_progress_and_one_next_step(
     assert summary.mine[0].done == 2
 
     # After a pass the next step is the badge: on its way until a sync brings it, then there.
-    with opened(home.database) as connection:
-        connection.execute(
-            "INSERT INTO attempt (id, learner_id, pack_id, pack_version, seed, form, state, "
-            "time_limit_s, created_at, ended_at, score, max_score, passed) "
-            "VALUES ('a-1', ?, 'sample-pack', '1.0.0', 1, '{}', 'submitted', 600, ?, ?, 1, 2, 0)",
-            (ADA, NOW.isoformat(), NOW.isoformat()),
-        )
+    ended(home, "a-1", passed=False)
     assert step() == "Ready for the assessment: ask your teacher"  # a fail changes nothing
-    with opened(home.database) as connection:
-        connection.execute(
-            "INSERT INTO attempt (id, learner_id, pack_id, pack_version, seed, form, state, "
-            "time_limit_s, created_at, ended_at, score, max_score, passed) "
-            "VALUES ('a-2', ?, 'sample-pack', '1.0.0', 2, '{}', 'submitted', 600, ?, ?, 2, 2, 1)",
-            (ADA, NOW.isoformat(), NOW.isoformat()),
-        )
+    ended(home, "a-2", passed=True)
     assert step() == "Your badge comes after this station syncs (you passed)"
     with opened(home.database) as connection:
         connection.execute(
