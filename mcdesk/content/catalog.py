@@ -111,15 +111,15 @@ def search_catalog(
     rows = connection.execute(
         f"""
         SELECT pack_id, skill_id, title, rank,
-               CASE WHEN mcdesk_first_of_pack(pack_id)
-                    THEN snippet(catalog_search, 4, '[', ']', '…', {SNIPPET_WORDS}) END
+               snippet(catalog_search, 4, '[', ']', '…', {SNIPPET_WORDS})
         FROM catalog_search
         WHERE catalog_search MATCH ? AND rank MATCH 'bm25({BM25_WEIGHTS})'
+              AND mcdesk_first_of_pack(pack_id)
         ORDER BY rank LIMIT ?
         """,
-        (query, limit * 4),
+        (query, limit),
     ).fetchall()
-    best = {row[0]: row for row in rows if row[4] is not None}
+    best = {row[0]: row for row in rows}
     if not best:
         return []
     marks = ",".join("?" * len(best))

@@ -1,4 +1,8 @@
-"""The catalog's FTS5 index: one row per pack and per skill.
+"""The catalog's FTS5 index: one row per pack, and per section of each skill's lesson.
+
+A lesson is indexed by heading section (a long section in pieces of about
+``SECTION_WORDS`` words), each row carrying its skill's title and keywords, so a search
+ranks sections and FTS5's ``snippet()`` tokenizes one section, not the whole lesson.
 
 Works on a raw sqlite3 connection so that the migration that creates the index, the
 importer and the start-up search path share it without importing SQLAlchemy.
@@ -13,6 +17,9 @@ from typing import Any
 
 # Image references and table rules are markup, not words worth finding.
 MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\|?\s*:?-{3,}:?\s*\|?")
+HEADING = re.compile(r"^(?=#{1,6}\s)", re.MULTILINE)
+PARAGRAPH = re.compile(r"\n\s*\n")
+SECTION_WORDS = 200  # a section longer than this is indexed in pieces about this long
 
 CREATE_SEARCH_TABLE = (
     "CREATE VIRTUAL TABLE catalog_search USING fts5("
@@ -38,9 +45,28 @@ def index_rows(
     for skill in manifest["skills"]:
         terms = " ".join(f"{k['term']}: {k['definition']}" for k in skill["keywords"])
         lesson = MARKUP.sub(" ", lessons.get(skill["lesson"], ""))
-        body = f"{skill['summary']} {lesson}"
-        rows.append((pack_id, str(skill["id"]), str(skill["title"]), terms, body))
+        for body in sections(f"{skill['summary']} {lesson}"):
+            rows.append((pack_id, str(skill["id"]), str(skill["title"]), terms, body))
     return rows
+
+
+def sections(text: str) -> list[str]:
+    """A lesson cut at its headings, a long section cut again between paragraphs or words."""
+    pieces: list[str] = []
+    for section in HEADING.split(text):
+        words: list[str] = []
+        for paragraph in PARAGRAPH.split(section):
+            more = paragraph.split()
+            if words and len(words) + len(more) > SECTION_WORDS:
+                pieces.append(" ".join(words))
+                words = []
+            words += more
+            while len(words) > SECTION_WORDS * 3 // 2:  # one paragraph longer than a section
+                pieces.append(" ".join(words[:SECTION_WORDS]))
+                words = words[SECTION_WORDS:]
+        if words:
+            pieces.append(" ".join(words))
+    return pieces or [""]
 
 
 def replace_pack_rows(

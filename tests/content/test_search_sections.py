@@ -1,0 +1,106 @@
+"""The index holds a lesson by section, so a hit's snippet is made from one section."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+import pytest
+
+from mcdesk.content.catalog import search_catalog
+from mcdesk.store.search_index import (
+    CREATE_SEARCH_TABLE,
+    SECTION_WORDS,
+    index_rows,
+    replace_pack_rows,
+)
+
+LESSON = """# Ladders
+
+Intro words about ladders and rungs.
+
+## Setting up
+
+Place the feet on firm ground at one to four.
+
+## Climbing
+
+Keep three points of contact; a scaffold is another story.
+"""
+
+
+def _manifest(pack_id: str) -> dict[str, object]:
+    return {
+        "id": pack_id,
+        "title": pack_id.title(),
+        "summary": "Working at height.",
+        "career_cluster": "Architecture & Construction",
+        "skills": [
+            {
+                "id": "ladders",
+                "title": "Ladder Safety",
+                "summary": "Choose and climb a ladder.",
+                "lesson": "skills/ladders/lesson.md",
+                "keywords": [{"term": "rung", "definition": "a step of a ladder"}],
+            }
+        ],
+    }
+
+
+@pytest.fixture
+def index() -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(":memory:")
+    connection.execute(CREATE_SEARCH_TABLE)
+    connection.execute("CREATE TABLE pack (id TEXT PRIMARY KEY, title TEXT, career_cluster TEXT)")
+    yield connection
+    connection.close()
+
+
+def _install(index: sqlite3.Connection, pack_id: str, lesson: str) -> None:
+    index.execute("INSERT INTO pack VALUES (?, ?, 'Construction')", (pack_id, pack_id.title()))
+    rows = index_rows(_manifest(pack_id), {"skills/ladders/lesson.md": lesson})
+    replace_pack_rows(index, pack_id, rows)
+
+
+def test_a_lesson_is_one_row_per_heading_each_with_its_skills_title_and_keywords() -> None:
+    rows = index_rows(_manifest("ladders"), {"skills/ladders/lesson.md": LESSON})
+    skill_rows = [row for row in rows if row[1] == "ladders"]
+    assert len(skill_rows) == 3
+    assert skill_rows[0][4].startswith("Choose and climb a ladder. # Ladders Intro")
+    assert skill_rows[2][4].startswith("## Climbing Keep three points")
+    assert {row[2] for row in skill_rows} == {"Ladder Safety"}
+    assert {row[3] for row in skill_rows} == {"rung: a step of a ladder"}
+
+
+def test_a_long_section_is_cut_into_pieces_of_about_the_section_length() -> None:
+    paragraphs = "\n\n".join(" ".join(f"w{p}x{n}" for n in range(50)) for p in range(10))
+    one_paragraph = " ".join(f"long{n}" for n in range(SECTION_WORDS * 3))
+    rows = index_rows(
+        _manifest("long"), {"skills/ladders/lesson.md": f"{paragraphs}\n\n{one_paragraph}"}
+    )
+    bodies = [row[4].split() for row in rows if row[1] == "ladders"]
+    assert all(len(body) <= SECTION_WORDS * 3 // 2 for body in bodies)
+    assert len(bodies) >= 5
+    words = [word for body in bodies for word in body]
+    assert words[-SECTION_WORDS * 3 :] == one_paragraph.split()  # nothing lost or repeated
+
+
+def test_the_snippet_comes_from_the_section_that_matched(index: sqlite3.Connection) -> None:
+    _install(index, "ladders", LESSON)
+    [hit] = search_catalog(index, "scaffold")
+    assert hit.skill_id == "ladders"
+    assert "[scaffold]" in hit.snippet
+    assert "Intro" not in hit.snippet
+
+
+def test_a_pack_matching_in_many_sections_shows_once(index: sqlite3.Connection) -> None:
+    _install(index, "ladders", LESSON)
+    _install(index, "scaffolds", LESSON.replace("Intro words", "Scaffold words"))
+    hits = search_catalog(index, "ladder")
+    assert sorted(hit.pack_id for hit in hits) == ["ladders", "scaffolds"]
+    # a pack's own row (its title matched) shows its summary; a skill's shows its marks
+    assert all("[" in hit.snippet for hit in hits if hit.skill_id)
+    assert any(hit.skill_id for hit in hits)
+    both = search_catalog(index, "rung contact")  # a keyword and one section's words
+    assert sorted(hit.pack_id for hit in both) == ["ladders", "scaffolds"]
+    assert all("[contact]" in hit.snippet for hit in both)
