@@ -20,6 +20,7 @@ MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\|?\s*:?-{3,}:?\s*\|?")
 HEADING = re.compile(r"^(?=#{1,6}\s)", re.MULTILINE)
 PARAGRAPH = re.compile(r"\n\s*\n")
 SECTION_WORDS = 200  # a section longer than this is indexed in pieces about this long
+SKILL_BLOCK = 1024  # rowids set aside for each skill's sections (see replace_pack_rows)
 
 CREATE_SEARCH_TABLE = (
     "CREATE VIRTUAL TABLE catalog_search USING fts5("
@@ -72,10 +73,28 @@ def sections(text: str) -> list[str]:
 def replace_pack_rows(
     connection: sqlite3.Connection, pack_id: str, rows: list[tuple[str, str, str, str, str]]
 ) -> None:
+    """Index a pack again; each skill's rows get rowids in a block of their own.
+
+    ``rowid // SKILL_BLOCK`` names the skill (or the pack's own row) a section belongs to,
+    so a search can tell which sections share a lesson from rowids alone, without reading
+    the stored columns.
+    """
     connection.execute("DELETE FROM catalog_search WHERE pack_id = ?", (pack_id,))
+    last = connection.execute(
+        "SELECT rowid FROM catalog_search ORDER BY rowid DESC LIMIT 1"
+    ).fetchone()
+    block = 0 if last is None else int(last[0]) // SKILL_BLOCK
+    numbered = []
+    skill_id, section = None, SKILL_BLOCK
+    for row in rows:
+        if row[1] != skill_id or section == SKILL_BLOCK:  # a lesson too long spills over
+            block, skill_id, section = block + 1, row[1], 0
+        numbered.append((block * SKILL_BLOCK + section, *row))
+        section += 1
     connection.executemany(
-        "INSERT INTO catalog_search (pack_id, skill_id, title, keywords, body) VALUES (?,?,?,?,?)",
-        rows,
+        "INSERT INTO catalog_search (rowid, pack_id, skill_id, title, keywords, body) "
+        "VALUES (?,?,?,?,?,?)",
+        numbered,
     )
 
 

@@ -11,6 +11,7 @@ from mcdesk.content.catalog import search_catalog
 from mcdesk.store.search_index import (
     CREATE_SEARCH_TABLE,
     SECTION_WORDS,
+    SKILL_BLOCK,
     index_rows,
     replace_pack_rows,
 )
@@ -104,3 +105,31 @@ def test_a_pack_matching_in_many_sections_shows_once(index: sqlite3.Connection) 
     both = search_catalog(index, "rung contact")  # a keyword and one section's words
     assert sorted(hit.pack_id for hit in both) == ["ladders", "scaffolds"]
     assert all("[contact]" in hit.snippet for hit in both)
+
+
+def test_words_in_different_sections_of_a_lesson_still_find_it_after_those_together(
+    index: sqlite3.Connection,
+) -> None:
+    _install(index, "apart", LESSON)  # "firm" under Setting up, "scaffold" under Climbing
+    _install(index, "together", LESSON.replace("Intro words", "Firm scaffold words"))
+    hits = search_catalog(index, "firm scaffold")
+    assert [hit.pack_id for hit in hits] == ["together", "apart"]
+    assert "[Firm] [scaffold]" in hits[0].snippet
+    assert hits[1].skill_id == "ladders"
+    assert "[firm]" in hits[1].snippet or "[scaffold]" in hits[1].snippet
+    assert search_catalog(index, "firm scaffold", limit=1) == hits[:1]
+
+
+def test_each_skill_keeps_its_own_rowid_block_when_a_pack_is_imported_again(
+    index: sqlite3.Connection,
+) -> None:
+    _install(index, "first", LESSON)
+    _install(index, "second", LESSON)
+    replace_pack_rows(index, "first", index_rows(_manifest("first"), {}))  # a new version
+    rows = index.execute("SELECT rowid, pack_id, skill_id FROM catalog_search").fetchall()
+    owners: dict[int, set[tuple[str, str]]] = {}
+    for rowid, pack_id, skill_id in rows:
+        owners.setdefault(rowid // SKILL_BLOCK, set()).add((pack_id, skill_id))
+    assert all(len(owner) == 1 for owner in owners.values())
+    assert len(owners) == 4  # each pack's own row and its one skill
+    assert [hit.pack_id for hit in search_catalog(index, "firm scaffold")] == ["second"]
