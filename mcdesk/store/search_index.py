@@ -1,9 +1,10 @@
 """The catalog's FTS5 index: one row per pack, and per section of each skill's lesson.
 
 A lesson is indexed by heading section (a long section in pieces of about
-``SECTION_WORDS`` words), each row carrying its skill's title and keywords, so a search
-ranks sections and FTS5's ``snippet()`` tokenizes one section, not the whole lesson.
-
+``SECTION_WORDS`` words), so a search ranks sections and FTS5's ``snippet()`` tokenizes
+one section, not the whole lesson. Every section row carries its skill's title; only the
+first carries the keywords (repeating them inflated every scan by a third). A skill's rows
+share a block of rowids, so a search can tell which sections make one lesson.
 Works on a raw sqlite3 connection so that the migration that creates the index, the
 importer and the start-up search path share it without importing SQLAlchemy.
 """
@@ -46,8 +47,8 @@ def index_rows(
     for skill in manifest["skills"]:
         terms = " ".join(f"{k['term']}: {k['definition']}" for k in skill["keywords"])
         lesson = MARKUP.sub(" ", lessons.get(skill["lesson"], ""))
-        for body in sections(f"{skill['summary']} {lesson}"):
-            rows.append((pack_id, str(skill["id"]), str(skill["title"]), terms, body))
+        for n, body in enumerate(sections(f"{skill['summary']} {lesson}")):
+            rows.append((pack_id, str(skill["id"]), str(skill["title"]), "" if n else terms, body))
     return rows
 
 
