@@ -3,7 +3,8 @@
 A lesson is indexed by heading section (a long section in pieces of about
 ``SECTION_WORDS`` words), so a search ranks sections and FTS5's ``snippet()`` tokenizes
 one section, not the whole lesson. Every section row carries its skill's title; only the
-first carries the keywords (repeating them inflated every scan by a third). A skill's rows
+first carries the keywords, in its text as well so that a hit found by a keyword shows it
+marked (on every section they inflated every scan by a third). A skill's rows
 share a block of rowids, so a search can tell which sections make one lesson.
 Works on a raw sqlite3 connection so that the migration that creates the index, the
 importer and the start-up search path share it without importing SQLAlchemy.
@@ -48,7 +49,10 @@ def index_rows(
         terms = " ".join(f"{k['term']}: {k['definition']}" for k in skill["keywords"])
         lesson = MARKUP.sub(" ", lessons.get(skill["lesson"], ""))
         for n, body in enumerate(sections(f"{skill['summary']} {lesson}")):
-            rows.append((pack_id, str(skill["id"]), str(skill["title"]), "" if n else terms, body))
+            # The first section carries the keywords, and shows them in its text too, so
+            # a hit found by a keyword has the word marked in its snippet.
+            text = body if n else f"{body} {terms}"
+            rows.append((pack_id, str(skill["id"]), str(skill["title"]), "" if n else terms, text))
     return rows
 
 

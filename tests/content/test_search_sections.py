@@ -133,3 +133,12 @@ def test_each_skill_keeps_its_own_rowid_block_when_a_pack_is_imported_again(
     assert all(len(owner) == 1 for owner in owners.values())
     assert len(owners) == 4  # each pack's own row and its one skill
     assert [hit.pack_id for hit in search_catalog(index, "firm scaffold")] == ["second"]
+
+
+def test_a_hit_found_by_its_keywords_has_the_word_marked(index: sqlite3.Connection) -> None:
+    # "rung" is a keyword, and in the Climbing section's text but not the first one's.
+    lesson = LESSON.replace("ladders and rungs", "ladders").replace("Keep three", "Each rung")
+    _install(index, "ladders", lesson)
+    [hit] = search_catalog(index, "rung")
+    assert hit.skill_id == "ladders"
+    assert "[rung]" in hit.snippet
