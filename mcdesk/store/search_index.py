@@ -47,11 +47,13 @@ def index_rows(
     ]
     for skill in manifest["skills"]:
         terms = " ".join(f"{k['term']}: {k['definition']}" for k in skill["keywords"])
+        # In brackets, so FTS5 sees no sentence start there and prefers the lesson's words.
+        glossary = "; ".join(f"{k['term']}, {k['definition']}" for k in skill["keywords"])
         lesson = MARKUP.sub(" ", lessons.get(skill["lesson"], ""))
         for n, body in enumerate(sections(f"{skill['summary']} {lesson}")):
             # The first section carries the keywords, and shows them in its text too, so
             # a hit found by a keyword has the word marked in its snippet.
-            text = body if n else f"{body} {terms}"
+            text = f"{body} ({glossary})" if n == 0 and glossary else body
             rows.append((pack_id, str(skill["id"]), str(skill["title"]), "" if n else terms, text))
     return rows
 
