@@ -47,7 +47,7 @@ def index_rows(
     ]
     for skill in manifest["skills"]:
         terms = " ".join(f"{k['term']}: {k['definition']}" for k in skill["keywords"])
-        # In brackets, so FTS5 sees no sentence start there and prefers the lesson's words.
+        # In brackets: FTS5 sees no sentence start there, so a snippet prefers the lesson.
         glossary = "; ".join(f"{k['term']}, {k['definition']}" for k in skill["keywords"])
         lesson = MARKUP.sub(" ", lessons.get(skill["lesson"], ""))
         for n, body in enumerate(sections(f"{skill['summary']} {lesson}")):
