@@ -7,7 +7,20 @@ from pathlib import Path
 
 # Kept in step with migrations/versions by tests/store/test_migrations.py, so start-up
 # can tell "up to date" with one query instead of importing Alembic (~0.5 s).
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
+REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
+    "0011",
+    "0012",
+)
 HEAD_REVISION = REVISIONS[-1]
 
 # Tables each revision must have; a database claiming a revision without them is damaged.
@@ -54,11 +67,13 @@ EXPECTED_TABLES["0010"] = EXPECTED_TABLES["0009"] | NOTICE_TABLES
 # A teacher's allowances (extra attempt, review waived): plain SQL read by mcdesk.exam.retake.
 ALLOWANCE_TABLES = frozenset({"allowance"})
 EXPECTED_TABLES["0011"] = EXPECTED_TABLES["0010"] | ALLOWANCE_TABLES
+# Catalog search indexed by lesson section: same tables, the index refilled.
+EXPECTED_TABLES["0012"] = EXPECTED_TABLES["0011"]
 
 # Revisions that leave the search index empty (they only run its DDL). The index is data
 # made from the packs, so it is filled again by today's code, in the upgrade's own
 # transaction, rather than by code frozen into a revision that could change shape.
-SEARCH_INDEX_EMPTIED = frozenset({"0002", "0004"})
+SEARCH_INDEX_EMPTIED = frozenset({"0002", "0004", "0012"})
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

@@ -1,5 +1,11 @@
-"""The catalog's FTS5 index: one row per pack and per skill.
+"""The catalog's FTS5 index: one row per pack, and per section of each skill's lesson.
 
+A lesson is indexed by heading section (a long section in pieces of about
+``SECTION_WORDS`` words), so a search ranks sections and FTS5's ``snippet()`` tokenizes
+one section, not the whole lesson. Every section row carries its skill's title; only the
+first carries the keywords, in its text as well so that a hit found by a keyword shows it
+marked (on every section they inflated every scan by a third). A skill's rows
+share a block of rowids, so a search can tell which sections make one lesson.
 Works on a raw sqlite3 connection so that the migration that creates the index, the
 importer and the start-up search path share it without importing SQLAlchemy.
 """
@@ -13,6 +19,10 @@ from typing import Any
 
 # Image references and table rules are markup, not words worth finding.
 MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\|?\s*:?-{3,}:?\s*\|?")
+HEADING = re.compile(r"^(?=#{1,6}\s)", re.MULTILINE)
+PARAGRAPH = re.compile(r"\n\s*\n")
+SECTION_WORDS = 200  # a section longer than this is indexed in pieces about this long
+SKILL_BLOCK = 1024  # rowids set aside for each skill's sections (see replace_pack_rows)
 
 CREATE_SEARCH_TABLE = (
     "CREATE VIRTUAL TABLE catalog_search USING fts5("
@@ -37,19 +47,61 @@ def index_rows(
     ]
     for skill in manifest["skills"]:
         terms = " ".join(f"{k['term']}: {k['definition']}" for k in skill["keywords"])
+        # In brackets: FTS5 sees no sentence start there, so a snippet prefers the lesson.
+        glossary = "; ".join(f"{k['term']}, {k['definition']}" for k in skill["keywords"])
         lesson = MARKUP.sub(" ", lessons.get(skill["lesson"], ""))
-        body = f"{skill['summary']} {lesson}"
-        rows.append((pack_id, str(skill["id"]), str(skill["title"]), terms, body))
+        for n, body in enumerate(sections(f"{skill['summary']} {lesson}")):
+            # The first section carries the keywords, and shows them in its text too, so
+            # a hit found by a keyword has the word marked in its snippet.
+            text = f"{body} ({glossary})" if n == 0 and glossary else body
+            rows.append((pack_id, str(skill["id"]), str(skill["title"]), "" if n else terms, text))
     return rows
+
+
+def sections(text: str) -> list[str]:
+    """A lesson cut at its headings, a long section cut again between paragraphs or words."""
+    pieces: list[str] = []
+    for section in HEADING.split(text):
+        words: list[str] = []
+        for paragraph in PARAGRAPH.split(section):
+            more = paragraph.split()
+            if words and len(words) + len(more) > SECTION_WORDS:
+                pieces.append(" ".join(words))
+                words = []
+            words += more
+            while len(words) > SECTION_WORDS * 3 // 2:  # one paragraph longer than a section
+                pieces.append(" ".join(words[:SECTION_WORDS]))
+                words = words[SECTION_WORDS:]
+        if words:
+            pieces.append(" ".join(words))
+    return pieces or [""]
 
 
 def replace_pack_rows(
     connection: sqlite3.Connection, pack_id: str, rows: list[tuple[str, str, str, str, str]]
 ) -> None:
+    """Index a pack again; each skill's rows get rowids in a block of their own.
+
+    ``rowid // SKILL_BLOCK`` names the skill (or the pack's own row) a section belongs to,
+    so a search can tell which sections share a lesson from rowids alone, without reading
+    the stored columns.
+    """
     connection.execute("DELETE FROM catalog_search WHERE pack_id = ?", (pack_id,))
+    last = connection.execute(
+        "SELECT rowid FROM catalog_search ORDER BY rowid DESC LIMIT 1"
+    ).fetchone()
+    block = 0 if last is None else int(last[0]) // SKILL_BLOCK
+    numbered = []
+    skill_id, section = None, SKILL_BLOCK
+    for row in rows:
+        if row[1] != skill_id or section == SKILL_BLOCK:  # a lesson too long spills over
+            block, skill_id, section = block + 1, row[1], 0
+        numbered.append((block * SKILL_BLOCK + section, *row))
+        section += 1
     connection.executemany(
-        "INSERT INTO catalog_search (pack_id, skill_id, title, keywords, body) VALUES (?,?,?,?,?)",
-        rows,
+        "INSERT INTO catalog_search (rowid, pack_id, skill_id, title, keywords, body) "
+        "VALUES (?,?,?,?,?,?)",
+        numbered,
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mcdesk.store.connection import connect
 
-SNAPSHOT_REVISION = "0011"
+SNAPSHOT_REVISION = "0012"
 
 # sqlite_master after `upgrade(head)` on an empty file, in creation order; SQLite makes
 # the search index's shadow tables and sqlite_sequence itself.
@@ -167,16 +167,6 @@ CREATE TABLE outbox (
 );
 
 CREATE INDEX ix_outbox_coalesce_key ON outbox (coalesce_key);
-
-CREATE VIRTUAL TABLE catalog_search USING fts5(
-    pack_id UNINDEXED,
-    skill_id UNINDEXED,
-    title,
-    keywords,
-    body,
-    tokenize = 'porter unicode61 remove_diacritics 2',
-    prefix = '2 3'
-);
 
 CREATE TABLE exam_key_slot (
         counter INTEGER PRIMARY KEY,
@@ -359,6 +349,16 @@ CREATE TABLE allowance (
     );
 
 CREATE INDEX ix_allowance_learner_pack ON allowance (learner_id, pack_id);
+
+CREATE VIRTUAL TABLE catalog_search USING fts5(
+    pack_id UNINDEXED,
+    skill_id UNINDEXED,
+    title,
+    keywords,
+    body,
+    tokenize = 'porter unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
 """
 
 

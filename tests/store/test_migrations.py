@@ -116,3 +116,23 @@ def test_revision_0008_keeps_throttle_counts_and_the_waits_still_running(home: P
         assert 540 < rows[key][1] <= 600  # the ten minutes left, give or take a slow run
     for key in (("signin_throttle", "learner:c"), ("code_throttle", "damaged")):
         assert rows[key][1] == 0
+
+
+def test_revision_0012_refills_the_search_index_by_section(home: Paths) -> None:
+    home.ensure()
+    shutil.copyfile(FIXTURE_0001, home.database)
+    upgrade(home.database, revision="0011")
+    with opened(home.database) as connection:
+        connection.execute(
+            "INSERT INTO catalog_search (pack_id, skill_id, title, keywords, body) "
+            "VALUES ('sample-pack', 'measuring', 'Measuring', '', 'a stale zebra row')"
+        )
+        connection.commit()
+        assert search_catalog(connection, "zebra")
+    upgrade(home.database)
+    with opened(home.database) as connection:
+        assert current_revision(connection) == HEAD_REVISION
+        assert search_catalog(connection, "zebra") == []
+        assert [hit.pack_id for hit in search_catalog(connection, "framing crews")] == [
+            "sample-pack"
+        ]
