@@ -44,7 +44,10 @@ def accommodation_document(row: Accommodation) -> dict[str, Any]:
 
 
 def _school_of(session: Session, learner_id: str) -> str:
-    learner = session.get(Learner, learner_id)
+    """The learner's school, with the learner's row locked until the commit (PostgreSQL):
+    two changes to one learner's accommodation at once take turns, so the second sees the
+    first's row instead of inserting a second one (which failed on the key, as a 500)."""
+    learner = session.get(Learner, learner_id, with_for_update=True)
     school_class = None if learner is None else session.get(SchoolClass, learner.class_id)
     if school_class is None:
         raise AdminError(f"no learner {learner_id!r}")
@@ -76,6 +79,8 @@ def set_accommodation(
 
 def clear_accommodation(session: Session, *, learner_id: str, now: datetime) -> bool:
     """Remove the learner's accommodation; False if there was none."""
+    if session.get(Learner, learner_id, with_for_update=True) is None:
+        return False  # no learner, so no accommodation either
     row = session.get(Accommodation, learner_id)
     if row is None:
         return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,3 +53,31 @@ def test_extra_time_is_bounded_and_reaches_the_station(
     assert station.pull(STREAMS).items["accommodations"] == 1
     with opened(station.database, read_only=True) as connection:
         assert time_multiplier(connection, learner_id=ana) == 1.0
+
+
+def test_many_teachers_setting_one_learners_extra_time_at_once_store_one_row(
+    server: RunningServer,
+) -> None:
+    """Each request in its own transaction, all at once: on PostgreSQL two first-time sets
+    both found no row and both inserted one, and the second failed on the key (a 500)."""
+    school = set_up_school(server.engine)
+    with Session(server.engine) as session:
+        ana = find_learner(
+            session, school_id=school.school_id, class_name="Welding 1", name="Ana Ruiz"
+        ).id
+    start = threading.Barrier(8)
+
+    def set_time(n: int) -> float:
+        with Session(server.engine) as session:
+            start.wait(timeout=30)
+            set_accommodation(session, learner_id=ana, multiplier=1 + n / 8, now=NOW)
+            return 1 + n / 8  # it raised nothing
+
+    with ThreadPoolExecutor(8) as pool:
+        stored = list(pool.map(set_time, range(8)))
+    assert sorted(stored) == [1 + n / 8 for n in range(8)]
+    with Session(server.engine) as session:
+        (row,) = session.exec(select(Accommodation)).all()
+        changed = session.exec(select(Change).where(Change.stream == "accommodations")).all()
+    assert row.time_multiplier in stored
+    assert len(changed) >= 1  # one change per key, the newest kept
