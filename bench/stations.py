@@ -132,6 +132,31 @@ def tree_cpu_seconds(root: int) -> float:
     return ticks / CLOCK_TICK
 
 
+def _pin_tasks(pid: int, cpus: set[int]) -> None:
+    """Every thread of ``pid`` onto ``cpus``; threads and processes it starts later inherit it."""
+    try:
+        tasks = [int(entry.name) for entry in Path(f"/proc/{pid}/task").iterdir()]
+    except FileNotFoundError:
+        return  # gone since the tree was read
+    for task in tasks:
+        try:
+            os.sched_setaffinity(task, cpus)
+        except (ProcessLookupError, PermissionError):
+            continue  # ended meanwhile
+
+
+def pin_tree(root: int, cpus: set[int]) -> None:
+    """``root``, every live descendant and all their threads, onto ``cpus``."""
+    tree, _fields = _tree(root)
+    for pid in tree:
+        _pin_tasks(pid, cpus)
+
+
+def pin_self(cpus: set[int]) -> None:
+    """This process (the pushing stations' client) onto ``cpus``."""
+    _pin_tasks(os.getpid(), cpus)
+
+
 def own_cpu_seconds() -> float:
     times = os.times()
     return times.user + times.system

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
 import json
 import threading
+import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlmodel import Session, col, select
 
 from mcdesk.protocol.canonical import canonical_json
+from mcdesk.protocol.documents import PUSH_PATH
+from mcdesk.protocol.signing import signed_headers
 from mcdesk.server.models import Event, Flag
 from tests.server.client import make_event, push
 from tests.server.conftest import RunningServer, StationIdentity
@@ -135,3 +140,43 @@ def test_the_same_batch_posted_twice_at_once_is_stored_once(
     receipts = [{r["event_id"]: r for r in a.json()["receipts"]} for a in answers]
     assert receipts[0] == receipts[1]  # the loser got the winner's receipts
     assert [e.event_id for e in stored(server)] == ids
+
+
+def test_a_push_answer_closes_its_connection_and_the_next_push_opens_another(
+    server: RunningServer, station: StationIdentity
+) -> None:
+    """Each push gets a new connection, so a station's next batch goes to whichever worker
+    is free to accept it, not to the one that took its first batch (a kept-alive station
+    stays on one worker for its whole round, and a burst of stations can land unevenly)."""
+    address = urlsplit(server.base_url)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=30)
+    ports = []
+    for seq in (1, 2):
+        body = json.dumps({"events": [make_event(seq)]}).encode("utf-8")
+        headers = signed_headers(
+            key=station.key, station_id=station.id, method="POST", path=PUSH_PATH,
+            body=body, timestamp=int(time.time()),
+        )  # fmt: skip
+        connection.request("POST", PUSH_PATH, body=body, headers=headers)
+        assert connection.sock is not None
+        ports.append(connection.sock.getsockname()[1])
+        answer = connection.getresponse()
+        assert answer.status == 200
+        assert answer.getheader("Connection") == "close"
+        assert len(json.loads(answer.read())["accepted"]) == 1
+        assert connection.sock is None  # closed after the answer, as the server said
+    connection.close()
+    assert ports[0] != ports[1]
+    assert len(stored(server)) == 2
+    # A station's own client (requests, one session a round) opens the next one itself.
+    with requests.Session() as session:
+        for seq in (3, 4):
+            body = json.dumps({"events": [make_event(seq)]}).encode("utf-8")
+            headers = signed_headers(
+                key=station.key, station_id=station.id, method="POST", path=PUSH_PATH,
+                body=body, timestamp=int(time.time()),
+            )  # fmt: skip
+            headers["Content-Type"] = "application/json"
+            response = session.post(server.url(PUSH_PATH), data=body, headers=headers, timeout=30)
+            assert response.status_code == 200, response.text
+    assert len(stored(server)) == 4

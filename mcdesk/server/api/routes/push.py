@@ -17,6 +17,7 @@ from mcdesk.server.push import store_batch
 
 router = APIRouter(tags=["sync"])
 MAX_PROBLEMS = 5
+CLOSE_CONNECTION = {"Connection": "close"}
 
 
 def in_words(exc: ValidationError) -> str:
@@ -53,4 +54,10 @@ def push(
     )
     session.commit()
     code = status.HTTP_409_CONFLICT if outcome.conflict else status.HTTP_200_OK
-    return JSONResponse(outcome.response.model_dump(mode="json"), status_code=code)
+    # A new connection for the station's next batch: kept alive, a station (and a burst of
+    # stations accepted together) stays on one worker for its whole round while another
+    # worker idles; reconnecting costs little beside a batch and lets the free worker take
+    # it. Two workers on two cores went from 1.42x to 1.77x one on one (bench/ingest.py).
+    return JSONResponse(
+        outcome.response.model_dump(mode="json"), status_code=code, headers=CLOSE_CONNECTION
+    )
