@@ -32,6 +32,9 @@ class EventKind(StrEnum):
     SELFCHECK_RESULT = "selfcheck_result"
     # A learner opened an outside link from a lesson ("other resources" on the Progress grid).
     LINK_OPENED = "link_opened"
+    # A learner had a class announcement on screen on their home (once per learner and
+    # announcement; the rule is mcdesk.study.announcement_reads).
+    ANNOUNCEMENT_READ = "announcement_read"
     EXAM_INCIDENT = "exam_incident"
     EXAM_RESULT = "exam_result"
     EXAM_LOG = "exam_log"

@@ -22,6 +22,8 @@ FLAG_KINDS = frozenset(
         "unknown_learner",
         "other_school",
         "not_granted",
+        "unknown_announcement",  # a read of an announcement the school never posted
+        "not_in_class",  # a read by a learner outside the announcement's class
     }
 )
 

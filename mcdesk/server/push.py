@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.protocol.canonical import canonical_json
 from mcdesk.protocol.streams import EventKind
+from mcdesk.server.announcement_reads import record_reads
 from mcdesk.server.batch import Carried, NewEvent, NewReceipt, write_batch
 from mcdesk.server.bulk import insert_rows, table_of
 from mcdesk.server.examlog import LogRefused, parse_chunk
@@ -251,6 +252,9 @@ def store_batch(
     new = _unclaimed_results(session, outcome, station_id=station_id, items=new)
     stored_items = _write(session, station_id=station_id, items=new, signer=signer, now=now)
     record_study(session, station_id=station_id, written=stored_items)
+    for unread in record_reads(session, station=station, written=stored_items):
+        _flag(outcome, station_id=station_id, event_id=unread.event_id, kind=unread.kind,
+              detail=unread.detail)  # fmt: skip
     issuing: list[Carried] = []
     for item, receipt in stored_items:
         if receipt is None:

@@ -20,6 +20,7 @@ REVISIONS = (
     "0010",
     "0011",
     "0012",
+    "0013",
 )
 HEAD_REVISION = REVISIONS[-1]
 
@@ -69,6 +70,9 @@ ALLOWANCE_TABLES = frozenset({"allowance"})
 EXPECTED_TABLES["0011"] = EXPECTED_TABLES["0010"] | ALLOWANCE_TABLES
 # Catalog search indexed by lesson section: same tables, the index refilled.
 EXPECTED_TABLES["0012"] = EXPECTED_TABLES["0011"]
+# Announcements a learner has read (mcdesk.study.announcement_reads): plain SQL.
+READ_TABLES = frozenset({"announcement_read"})
+EXPECTED_TABLES["0013"] = EXPECTED_TABLES["0012"] | READ_TABLES
 
 # Revisions that leave the search index empty (they only run its DDL). The index is data
 # made from the packs, so it is filled again by today's code, in the upgrade's own
@@ -84,7 +88,7 @@ def include_object(
     """Alembic's filter: skips the FTS5 index, its shadow tables and the plain-SQL tables."""
     if type_ != "table" or name is None:
         return True
-    plain = EXAM_TABLES | WALLET_TABLES | NOTICE_TABLES | ALLOWANCE_TABLES
+    plain = EXAM_TABLES | WALLET_TABLES | NOTICE_TABLES | ALLOWANCE_TABLES | READ_TABLES
     return not (name.startswith("catalog_search") or name in plain)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mcdesk.store.connection import connect
 
-SNAPSHOT_REVISION = "0012"
+SNAPSHOT_REVISION = "0013"
 
 # sqlite_master after `upgrade(head)` on an empty file, in creation order; SQLite makes
 # the search index's shadow tables and sqlite_sequence itself.
@@ -349,6 +349,13 @@ CREATE TABLE allowance (
     );
 
 CREATE INDEX ix_allowance_learner_pack ON allowance (learner_id, pack_id);
+
+CREATE TABLE announcement_read (
+        learner_id TEXT NOT NULL,
+        announcement_id TEXT NOT NULL,
+        read_at TEXT NOT NULL,
+        PRIMARY KEY (learner_id, announcement_id)
+    );
 
 CREATE VIRTUAL TABLE catalog_search USING fts5(
     pack_id UNINDEXED,

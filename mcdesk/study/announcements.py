@@ -13,6 +13,7 @@ MAX_SHOWN = 5  # the newest few: home is a start page, not a notice board
 
 @dataclass(frozen=True, slots=True)
 class Notice:
+    id: str
     text: str
     due_on: date | None
     due_words: str  # "Due 18 December", "Due today", "Was due 1 December", or ""
@@ -34,16 +35,17 @@ def notices_for(
 ) -> tuple[Notice, ...]:
     """The newest announcements of the learner's class, newest first."""
     rows = connection.execute(
-        "SELECT a.text, a.due_on, a.posted_at, a.posted_by FROM announcement AS a "
+        "SELECT a.id, a.text, a.due_on, a.posted_at, a.posted_by FROM announcement AS a "
         "JOIN learner AS l ON l.class_id = a.class_id WHERE l.id = ? "
         "ORDER BY a.posted_at DESC, a.id LIMIT ?",
         (learner_id, MAX_SHOWN),
     ).fetchall()
     notices = []
-    for text, due, posted_at, posted_by in rows:
+    for notice_id, text, due, posted_at, posted_by in rows:
         due_on = None if due is None else date.fromisoformat(due)
         notices.append(
             Notice(
+                str(notice_id),
                 str(text),
                 due_on,
                 due_words(due_on, today=today),

@@ -24,6 +24,7 @@ from mcdesk.store.connection import opened
 from mcdesk.store.lazy_engine import LazyEngine
 from mcdesk.study import prefs as prefs_store
 from mcdesk.study import progress, signin
+from mcdesk.study.announcement_reads import record_reads
 from mcdesk.study.home import LearnerHome, RosterEntry, learner_home, roster
 from mcdesk.study.progress import SkillState
 
@@ -200,6 +201,14 @@ class StudyDesk:
             pack_id=pack_id,
             skill_id=skill_id,
             url=url,
+            now=self._clock(),
+        )
+
+    def record_announcements_read(self, learner_id: str, announcement_ids: list[str]) -> list[str]:
+        return record_reads(
+            self._database,
+            learner_id=learner_id,
+            announcement_ids=announcement_ids,
             now=self._clock(),
         )
 

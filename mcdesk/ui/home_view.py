@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from mcdesk.content.skill_states import STAGE_LABELS, STAGE_SYMBOLS
+from mcdesk.study.announcement_reads import DWELL_SECONDS
 from mcdesk.ui.cards import Card, ReadingColumn, preview_badge, text_label
 from mcdesk.ui.wallet_view import NO_BADGES as NO_BADGES
 from mcdesk.ui.wallet_view import HeldBadgeCard, wallet_widgets
@@ -101,10 +103,22 @@ class HomeView(ReadingColumn):
     open_skill = Signal(str, str)  # pack id, skill id
     open_badge = Signal(str)  # credential id
     browse_catalog = Signal()
+    # Announcement ids whose card stayed on screen for DWELL_SECONDS (the rule of "read":
+    # mcdesk.study.announcement_reads); each id once per show_home.
+    notices_read = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("My home page")
+        self.notice_ids: list[str] = []  # beside notice_cards, in the same order
+        self._reported: set[str] = set()
+        # One timer, restarted by every scroll, resize or showing: it fires only once the
+        # page has held still that long, and never while the page is hidden.
+        self._dwell = QTimer(self)
+        self._dwell.setSingleShot(True)
+        self._dwell.setInterval(DWELL_SECONDS * 1000)
+        self._dwell.timeout.connect(self._report_notices)
+        self.verticalScrollBar().valueChanged.connect(self._restart_dwell)
         self.greeting = QLabel()
         self.continue_card: Card | None = None
         self.pack_cards: dict[str, PackProgressCard] = {}
@@ -127,6 +141,8 @@ class HomeView(ReadingColumn):
         self.greeting = text_label(greeting(learner_name), name="pageTitle")
         self.add(self.greeting)
         self.notice_cards = self._notice_cards(home)
+        self.notice_ids = [notice.id for notice in home.notices]
+        self._reported = set()
         for card in self.notice_cards:
             self.add(card)
         self.continue_card = self._continue_card(home, skill_titles)
@@ -166,6 +182,42 @@ class HomeView(ReadingColumn):
         self.keep_visible_on_focus(self.browse_button)
         self.finish()
         self.verticalScrollBar().setValue(0)
+        self._restart_dwell()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._restart_dwell()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._dwell.stop()  # another page, or signed out: nothing on screen any more
+        super().hideEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._restart_dwell()
+
+    def _restart_dwell(self) -> None:
+        if self.notice_ids and self.isVisible():
+            self._dwell.start()
+
+    def notice_on_screen(self, card: QWidget) -> bool:
+        """Whether ``card`` shows whole in the page's view (or fills it, when taller)."""
+        if not card.isVisible() or self.window().isMinimized():
+            return False
+        shown = card.visibleRegion().boundingRect().height()
+        return shown > 0 and shown >= min(card.height(), self.viewport().height())
+
+    def _report_notices(self) -> None:
+        if not self.isVisible():
+            return
+        seen = [
+            notice_id
+            for card, notice_id in zip(self.notice_cards, self.notice_ids, strict=True)
+            if notice_id not in self._reported and self.notice_on_screen(card)
+        ]
+        if seen:
+            self._reported.update(seen)
+            self.notices_read.emit(seen)
 
     def _notice_cards(self, home: LearnerHome) -> list[Card]:
         """The class's announcements, newest first, each with its due date in words."""

@@ -118,6 +118,7 @@ class StudyFlow(QObject):
         w.home_view.open_skill.connect(self.open_skill)
         w.home_view.open_badge.connect(self.open_badge)
         w.home_view.browse_catalog.connect(w.browse_catalog)
+        w.home_view.notices_read.connect(self._on_notices_read)
         w.pack_requested.connect(self.open_pack)
         w.pack_page.back.connect(self._back_from_pack)
         w.pack_page.open_skill.connect(
@@ -316,6 +317,14 @@ class StudyFlow(QObject):
         first = view.continue_card or next(iter(view.pack_cards.values()), None)
         if first is not None:  # keyboard users start on the most likely next step
             first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_notices_read(self, announcement_ids: list[str]) -> None:
+        """Record announcements read on home (the study queue: the GUI never waits)."""
+        learner_id, desk = self.learner_id, self._desk
+        if learner_id is None:
+            return
+        ids = list(announcement_ids)
+        self._run(lambda: desk.record_announcements_read(learner_id, ids), lambda _ids: None)
 
     def open_badge(self, credential_id: str) -> None:
         """Show a wallet badge's page (made on first use: most visits never open one)."""

@@ -20,6 +20,7 @@ from mcdesk.server.api.deps import SessionDep
 from mcdesk.server.models import SchoolClass
 from mcdesk.server.web.deps import ClassInReach, CurrentTeacher, FormDep, NowDep, check_csrf
 from mcdesk.server.web.pages import PREFIX, redirect, render
+from mcdesk.server.web.reads import read_by
 
 router = APIRouter(prefix=PREFIX, tags=["teacher"], dependencies=[Depends(check_csrf)])
 
@@ -28,11 +29,13 @@ def _page(
     request: Request, session: SessionDep, school_class: SchoolClass, *, problem: str = "",
     note: str = "", typed: str = "", due: str = "", status_code: int = 200,
 ) -> HTMLResponse:  # fmt: skip
+    found = announcements_of(session, school_class=school_class)
+    reads = read_by(session, school_class=school_class, announcement_ids=[a.id for a in found])
     return render(
         request, "announcements.html", status_code=status_code,
         title=f"Announcements · {school_class.name}", school_class=school_class,
-        announcements=announcements_of(session, school_class=school_class), problem=problem,
-        note=note, typed=typed, due=due, max_text=MAX_TEXT,
+        announcements=found, reads=reads, problem=problem, note=note, typed=typed, due=due,
+        max_text=MAX_TEXT,
     )  # fmt: skip
 
 

@@ -1,10 +1,10 @@
-"""A learner's timeline: what they studied, their self-checks, links opened, attempts with
-the server's scores, incidents and grants, newest first.
+"""A learner's timeline: what they studied, their self-checks, links opened, announcements
+read, attempts with the server's scores, incidents and grants, newest first.
 
 Study events come through the learner event index each push keeps
 (mcdesk.server.study_tally), limited to the stations of the class's school; results are
-the server's re-scores, as on the Results pages. Stations do not report which
-announcements a learner has seen, so the timeline does not claim to know.
+the server's re-scores, as on the Results pages. Announcements read are those stations
+reported (mcdesk.server.announcement_reads; "read" is the station's rule, stated there).
 Call only for a learner of a class the viewer may see (``access.learner_in``).
 """
 
@@ -23,6 +23,7 @@ from mcdesk.server.models import Event, Grant, Learner, Result, SchoolClass, Sta
 from mcdesk.server.study_tally.models import LearnerEvent
 from mcdesk.server.times import as_utc
 from mcdesk.server.web.progress import from_ms
+from mcdesk.server.web.reads import reads_of
 from mcdesk.server.web.results import manifest_of
 
 MAX_MOMENTS = 500  # the newest; a term of daily study is well under this
@@ -131,4 +132,6 @@ def timeline(session: Session, *, school_class: SchoolClass, learner: Learner) -
                 f"{titles[grant.pack_id][0]} to {who}{window}",
             )
         )
+    for read in reads_of(session, learner=learner):
+        moments.append(Moment(read.at, "Announcement read", read.text))
     return sorted(moments, key=lambda m: m.at, reverse=True)
