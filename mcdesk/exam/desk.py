@@ -22,11 +22,11 @@ from mcdesk.content.catalog import load_manifest
 from mcdesk.content.skill_states import readiness, skill_states
 from mcdesk.exam import accommodations, records
 from mcdesk.exam.access import require_grant
+from mcdesk.exam.allowance_use import AllowanceGoneError
 from mcdesk.exam.engine import ExamEngine
 from mcdesk.exam.keyring import KeyringError, open_bank
 from mcdesk.exam.paper import CodeOutcome, Evidence, Interrupted, Outcome, Sitting, paper_items
 from mcdesk.exam.results import ExamResult
-from mcdesk.exam.allowance_use import AllowanceGoneError
 from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed
 from mcdesk.exam.states import ACTIVE, ENDED, AttemptState, ExamError, NotGrantedError
 from mcdesk.exam.unlock import LOW_SLOTS, UnlockDesk, UnlockResult

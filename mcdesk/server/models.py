@@ -22,6 +22,8 @@ FLAG_KINDS = frozenset(
         "unknown_learner",
         "other_school",
         "not_granted",
+        "allowance_used_twice",
+        "allowance_mismatch",
     }
 )
 

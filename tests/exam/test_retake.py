@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mcdesk.exam.engine import ExamEngine
 from mcdesk.exam.allowance_use import use_allowances
+from mcdesk.exam.engine import ExamEngine
 from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed
 from tests.exam.bank import LEARNER, PACK, blueprint, make_bank, right, wrong
 from tests.exam.conftest import EngineFactory, FakeWall, begin
