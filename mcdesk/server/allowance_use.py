@@ -126,9 +126,13 @@ def _record(
         return None
     if (row.used_station_id, row.used_attempt_id) == (station.id, use.attempt_id):
         return None  # this very use, reported again under another event: already counted
+    first_station = session.get(Station, row.used_station_id or "")
+    learner = session.get(Learner, row.learner_id)
     return Finding(
         USED_TWICE,
-        f"allowance {row.id} was used by attempt {use.attempt_id} on this station at "
-        f"{use.used_at.isoformat()}, after attempt {row.used_attempt_id} on station "
-        f"{row.used_station_id} used it first; both attempts are kept",
+        f"{row.kind} {row.id} for {learner.display_name if learner else row.learner_id} "
+        f"({row.pack_id}) was used again by attempt {use.attempt_id} on this station at "
+        f"{use.used_at.isoformat()}; attempt {row.used_attempt_id} on "
+        f"{first_station.name if first_station else row.used_station_id} used it first; "
+        "both attempts are kept",
     )

@@ -164,9 +164,16 @@ def changes_of(server: RunningServer, allowance_id: str) -> int:
         return len(found.all())
 
 
-def test_a_use_pushed_by_one_station_stops_the_other_offering_it(
-    server: RunningServer, tmp_path: Path
-) -> None:
+@dataclass(frozen=True, slots=True)
+class TwoLabs:
+    ana: Learner
+    one: Lab
+    two: Lab
+    allowance: str
+
+
+def two_labs(server: RunningServer, tmp_path: Path) -> TwoLabs:
+    """Two stations with Ana's extra attempt pulled, each with today's attempt spent."""
     school = set_up_school(server.engine)
     ana = ana_of(server, school)
     one, two = (lab(server, tmp_path, school, name) for name in ("one", "two"))
@@ -174,6 +181,15 @@ def test_a_use_pushed_by_one_station_stops_the_other_offering_it(
     for station in (one, two):
         station.pull()
         station.spend_today(ana.id)
+    return TwoLabs(ana, one, two, allowance)
+
+
+def test_a_use_pushed_by_one_station_stops_the_other_offering_it(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    labs = two_labs(server, tmp_path)
+    ana, one, two, allowance = labs.ana, labs.one, labs.two, labs.allowance
+    for station in (one, two):
         assert station.offered(ana.id) == (allowance,)  # both stations offer it
 
     attempt = one.sit(ana.id)
@@ -199,13 +215,8 @@ def test_a_use_pushed_by_one_station_stops_the_other_offering_it(
 def test_both_stations_using_it_offline_keep_both_results_and_flag_it_once(
     server: RunningServer, tmp_path: Path
 ) -> None:
-    school = set_up_school(server.engine)
-    ana = ana_of(server, school)
-    one, two = (lab(server, tmp_path, school, name) for name in ("one", "two"))
-    allowance = extra_attempt(server, school, ana.id)
-    for station in (one, two):
-        station.pull()
-        station.spend_today(ana.id)
+    labs = two_labs(server, tmp_path)
+    ana, one, two, allowance = labs.ana, labs.one, labs.two, labs.allowance
     first, second = one.sit(ana.id, finish=True), two.sit(ana.id, finish=True)  # both offline
 
     assert one.push().rejected == []
