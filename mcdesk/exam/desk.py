@@ -22,11 +22,12 @@ from mcdesk.content.catalog import load_manifest
 from mcdesk.content.skill_states import readiness, skill_states
 from mcdesk.exam import accommodations, records
 from mcdesk.exam.access import require_grant
+from mcdesk.exam.allowance_use import AllowanceGoneError
 from mcdesk.exam.engine import ExamEngine
 from mcdesk.exam.keyring import KeyringError, open_bank
 from mcdesk.exam.paper import CodeOutcome, Evidence, Interrupted, Outcome, Sitting, paper_items
 from mcdesk.exam.results import ExamResult
-from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed, use_allowances
+from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed
 from mcdesk.exam.states import ACTIVE, ENDED, AttemptState, ExamError, NotGrantedError
 from mcdesk.exam.unlock import LOW_SLOTS, UnlockDesk, UnlockResult
 from mcdesk.store.connection import opened
@@ -186,16 +187,18 @@ class ExamDesk:
             self._open_bank(pack_id, str(manifest["version"]), result.exam_key)
         except KeyringError as exc:
             return CodeOutcome(ok=False, message=f"The assessment cannot open: {exc}")
-        attempt_id = self._engine.create_attempt(
-            learner_id=learner_id,
-            pack_id=pack_id,
-            pack_version=str(manifest["version"]),
-            blueprint=self._blueprint,
-            bank=list(self._bank.values()),
-        )
-        if decision.allowances:
-            with opened(self._database) as connection:
-                use_allowances(connection, decision=decision, attempt_id=attempt_id)
+        try:  # the attempt and the use of its allowances: one transaction
+            attempt_id = self._engine.create_attempt(
+                learner_id=learner_id,
+                pack_id=pack_id,
+                pack_version=str(manifest["version"]),
+                blueprint=self._blueprint,
+                bank=list(self._bank.values()),
+                allowances=decision.allowances,
+            )
+        except AllowanceGoneError as exc:  # used meanwhile: a pull landed after the rule
+            self._forget_bank()
+            return CodeOutcome(ok=False, message=str(exc), next_counter=self._unlock.next_counter())
         self._engine.unlock(attempt_id, action="start", counter=result.counter)
         self._engine.start()
         return CodeOutcome(ok=True, sitting=self.sitting())

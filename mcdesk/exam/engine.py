@@ -41,6 +41,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from mcdesk.exam import accommodations, records
+from mcdesk.exam.allowance_use import use_allowances
 from mcdesk.exam.forms import Form, draw_form
 from mcdesk.exam.ledger import EndedBy, ExamLedger, LoadedAttempt
 from mcdesk.exam.records import AttemptRow, SavedAnswer, iso
@@ -145,10 +146,13 @@ class ExamEngine:
         blueprint: Mapping[str, Any],
         bank: Sequence[Mapping[str, Any]],
         multiplier: float | None = None,
+        allowances: Sequence[str] = (),
     ) -> str:
         """Draw a fresh form (items least recently shown first) and store a ready attempt; its id.
 
         ``multiplier`` defaults to the learner's accommodation (1.0 without one).
+        ``allowances`` (a teacher's, that the retake rule needed) are used up by this
+        attempt in the same transaction; AllowanceGoneError and no attempt if one is not free.
         """
         self._leave_current()
         active = records.active_attempt(self._db, learner_id=learner_id, pack_id=pack_id)
@@ -187,7 +191,13 @@ class ExamEngine:
                 "time_limit_s": row.time_limit_s,
                 "multiplier": multiplier,
             }
+            if allowances:
+                data["allowances"] = list(allowances)
             self._ledger.log(current, "created", data, now=now)
+            use_allowances(
+                db, allowance_ids=allowances, attempt_id=row.id, learner_id=learner_id,
+                pack_id=pack_id, now=now,
+            )  # fmt: skip
         self._current = current
         return row.id
 

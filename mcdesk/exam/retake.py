@@ -19,7 +19,9 @@ class RetakeDecision:
     earliest: datetime | None = None  # when the daily limit lifts, if that is the reason
     review: tuple[str, ...] = ()  # skills to study again first, if that is the reason
     left_today: int | None = None  # tries left today under the daily limit, once one ended
-    allowances: tuple[str, ...] = ()  # a teacher's allowances this attempt would use up
+    # A teacher's allowances this attempt would use up (exam.allowance_use marks them used
+    # in the transaction that creates the attempt).
+    allowances: tuple[str, ...] = ()
 
 
 EXTRA_ATTEMPT, WAIVE_REVIEW = "extra_attempt", "waive_review"  # mcdesk.protocol.allowances
@@ -35,16 +37,6 @@ def _allowances(
         (learner_id, pack_id),
     ).fetchall()
     return {str(kind): (str(i), str(reason), str(by)) for kind, i, reason, by in rows}
-
-
-def use_allowances(
-    connection: sqlite3.Connection, *, decision: RetakeDecision, attempt_id: str
-) -> None:
-    """Mark the allowances a started attempt needed as used by it (each helps once)."""
-    connection.executemany(
-        "UPDATE allowance SET used_by_attempt = ? WHERE id = ? AND used_by_attempt IS NULL",
-        [(attempt_id, allowance_id) for allowance_id in decision.allowances],
-    )
 
 
 def _granted(words: str, allowance: tuple[str, str, str]) -> str:

@@ -24,7 +24,7 @@ STREAMS = tuple(Stream)
 
 
 class EventKind(StrEnum):
-    """What an outbox event reports; the server acts on results, logs and used codes."""
+    """What an outbox event reports; the server acts on results, logs, used codes and allowances."""
 
     SKILL_OPENED = "skill_opened"
     SKILL_STUDIED = "skill_studied"
@@ -42,6 +42,9 @@ class EventKind(StrEnum):
     # A career-day kiosk's running totals for one day (visits, clusters viewed, tastes,
     # points out of questions); the newest per station and day holds the day's count.
     KIOSK_DAY = "kiosk_day"
+    # A teacher's allowance (extra attempt, waived review) used by an attempt, queued in
+    # the attempt's own transaction: the server marks it used for every station.
+    ALLOWANCE_USED = "allowance_used"
 
 
 # Events whose body carries a document signed by the station key.

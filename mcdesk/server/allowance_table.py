@@ -1,4 +1,5 @@
-"""The ``allowance`` table (revision 0011): a teacher's exception for one learner, and why."""
+"""The ``allowance`` table (revision 0011): a teacher's exception for one learner, and why;
+its first use as a station reported it (revision 0014)."""
 
 from __future__ import annotations
 
@@ -25,3 +26,9 @@ class Allowance(ServerTable, table=True):
     # The form that asked for it: a form sent twice (a double click, two workers) records
     # one allowance, because the second insert meets this unique value.
     form_id: str = Field(unique=True)
+    # The first use a station reported (mcdesk.server.allowance_use): the attempt, the
+    # station's time of it, the station and the event; all None while unused.
+    used_attempt_id: str | None = None
+    used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    used_station_id: str | None = None
+    used_event_id: str | None = None

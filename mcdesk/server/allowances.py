@@ -20,7 +20,7 @@ from mcdesk.protocol.streams import Stream
 from mcdesk.server import changes
 from mcdesk.server.allowance_table import Allowance
 from mcdesk.server.grants import check_pack_id
-from mcdesk.server.models import Learner, Teacher
+from mcdesk.server.models import Learner, Station, Teacher
 from mcdesk.server.schools import AdminError
 from mcdesk.server.times import as_utc
 
@@ -42,6 +42,8 @@ class AllowanceListing:
     reason: str
     granted_by: str
     granted_at: datetime
+    used_at: datetime | None = None  # the station's time of the first use reported
+    used_at_station: str | None = None  # that station's name
 
 
 def new_form_id() -> str:
@@ -59,6 +61,18 @@ def allowance_document(row: Allowance, *, granted_by: str) -> dict[str, Any]:
         "reason": row.reason,
         "granted_by": granted_by,
         "granted_at": None if granted_at is None else granted_at.astimezone(UTC).isoformat(),
+    } | _use_fields(row)
+
+
+def _use_fields(row: Allowance) -> dict[str, Any]:
+    """Once used: by which attempt, when and on which station (absent while unused)."""
+    used_at = as_utc(row.used_at)
+    if row.used_attempt_id is None or used_at is None:
+        return {}
+    return {
+        "used_by_attempt": row.used_attempt_id,
+        "used_at": used_at.astimezone(UTC).isoformat(),
+        "used_station_id": row.used_station_id,
     }
 
 
@@ -128,8 +142,9 @@ def allow(
 def allowances_of(session: Session, *, learner_id: str) -> list[AllowanceListing]:
     """The learner's allowances, newest first, with who granted each."""
     rows = session.exec(
-        select(Allowance, Teacher.display_name)
+        select(Allowance, Teacher.display_name, Station.name)
         .join(Teacher, col(Teacher.id) == col(Allowance.granted_by))
+        .outerjoin(Station, col(Station.id) == col(Allowance.used_station_id))
         .where(col(Allowance.learner_id) == learner_id)
         .order_by(col(Allowance.granted_at).desc(), col(Allowance.id))
     ).all()
@@ -141,6 +156,8 @@ def allowances_of(session: Session, *, learner_id: str) -> list[AllowanceListing
             reason=row.reason,
             granted_by=name,
             granted_at=as_utc(row.granted_at) or row.granted_at,
+            used_at=as_utc(row.used_at),
+            used_at_station=station or row.used_station_id,
         )
-        for row, name in rows
+        for row, name, station in rows
     ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from mcdesk.protocol.allowances import AllowanceUse
 from mcdesk.protocol.attempt_score import AttemptScore
 from mcdesk.protocol.canonical import canonical_json
 from mcdesk.server.bulk import insert_rows, table_of
@@ -74,12 +75,14 @@ class NewReceipt:
 
 @dataclass(slots=True)
 class Carried:
-    """What an event carries beside itself: exam-log entries or a result, and findings."""
+    """What an event carries beside itself: exam-log entries, a result or an allowance's
+    use (mcdesk.server.allowance_use), and findings."""
 
     log_entries: list[Any] = field(default_factory=list)
     result: NewResult | None = None
     result_document: dict[str, Any] | None = None
     score: AttemptScore | None = None  # the server's re-score, when it could make one
+    allowance_use: AllowanceUse | None = None
     findings: list[Finding] = field(default_factory=list)
 
 

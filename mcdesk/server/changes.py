@@ -34,7 +34,8 @@ Renderer = Callable[[Session, Station, dict[str, Any]], dict[str, Any] | None]
 Preparer = Callable[[Session, Station, datetime, int], object]
 
 
-def _lock(session: Session) -> None:
+def lock(session: Session) -> None:
+    """Take the change writers' lock now (``record`` takes it too): one writer at a time."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("LOCK TABLE change IN SHARE ROW EXCLUSIVE MODE"))
 
@@ -74,7 +75,7 @@ def record_many(
         raise ValueError(f"unknown stream {stream!r}")
     if not entries:
         return
-    _lock(session)
+    lock(session)
     session.flush()  # the caller's pending rows first, as record() always did
     rows = [
         {

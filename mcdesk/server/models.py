@@ -24,6 +24,8 @@ FLAG_KINDS = frozenset(
         "not_granted",
         "unknown_announcement",  # a read of an announcement the school never posted
         "not_in_class",  # a read by a learner outside the announcement's class
+        "allowance_used_twice",
+        "allowance_mismatch",
     }
 )
 

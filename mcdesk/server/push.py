@@ -1,4 +1,5 @@
-"""Storing a pushed batch exactly once, with signed receipts and flags for a person to see."""
+"""Storing a pushed batch exactly once, with signed receipts and flags for a person to see;
+the events it stored go to the study tally and, for allowances used, to the allowances."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mcdesk.jsonread import JsonRefused, read_json
+from mcdesk.protocol.allowances import read_use
 from mcdesk.protocol.canonical import canonical_json
 from mcdesk.protocol.streams import EventKind
 from mcdesk.server.announcement_reads import record_reads
+from mcdesk.server.allowance_use import record_uses
 from mcdesk.server.batch import Carried, NewEvent, NewReceipt, write_batch
 from mcdesk.server.bulk import insert_rows, table_of
 from mcdesk.server.examlog import LogRefused, parse_chunk
@@ -185,6 +188,11 @@ def _extra_for(
             outcome.response.rejected.append(Rejection(id=pushed.id, reason="malformed"))
             return None
         extra.result_document = result
+    elif pushed.kind == EventKind.ALLOWANCE_USED:
+        extra.allowance_use = read_use(document)
+        if extra.allowance_use is None:
+            outcome.response.rejected.append(Rejection(id=pushed.id, reason="malformed"))
+            return None
     return extra
 
 
@@ -284,6 +292,11 @@ def store_batch(
     for carried in issuing:
         if carried.result is not None and carried.result.id in earned:
             _issue(session, carried, now=now)
+    # Last, after any badge: a use takes the change log's lock before its allowance row.
+    for event_id, found in record_uses(session, station=station, written=stored_items, now=now):
+        _flag(
+            outcome, station_id=station_id, event_id=event_id, kind=found.kind, detail=found.detail
+        )
     for pushed in again:
         stored = _existing(session, station_id=station_id, event_id=pushed.id)
         if stored is not None:

@@ -21,6 +21,8 @@ FLAG_WORDS = {
     UNKNOWN_LEARNER: "a result names a learner on no roster here (kept, does not count)",
     OTHER_SCHOOL: "a result is for a learner of another school (kept, does not count)",
     NOT_GRANTED: "a result is for a pack the learner was not granted (kept, does not count)",
+    "allowance_used_twice": "a teacher's allowance was used on two stations (both attempts kept)",
+    "allowance_mismatch": "a station used an allowance the server does not hold for that learner",
 }
 
 

@@ -257,3 +257,43 @@ def test_no_assessment_starts_on_a_pack_the_learner_was_never_granted(station: S
     started = desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(1))
     assert started.ok, started.message
     desk.close()
+
+
+def test_a_waived_review_used_elsewhere_meanwhile_stops_the_start_and_leaves_no_attempt(
+    station: Station,
+) -> None:
+    desk = station.desk()
+    assert desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(1)).ok
+    desk.submit()  # nothing answered: review is due before a retake
+    with opened(station.database) as connection:
+        connection.execute(
+            "INSERT INTO allowance (id, learner_id, pack_id, kind, reason, granted_by, granted_at)"
+            f" VALUES ('w1', '{LEARNER}', '{PACK}', 'waive_review', 'Reviewed with me',"
+            " 'Ms Rivera', '2026-11-22T09:00:00+00:00')"
+        )
+        # A pull landing between the rule's look and the attempt's insert (another station
+        # used it): made by the database itself, as the attempt row goes in.
+        connection.execute(
+            "CREATE TRIGGER pulled AFTER INSERT ON attempt"
+            " BEGIN UPDATE allowance SET used_by_attempt = 'elsewhere'; END"
+        )
+    refused = desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(2))
+    assert not refused.ok
+    assert "used already" in refused.message
+    with opened(station.database) as connection:
+        assert tuple(connection.execute("SELECT count(*) FROM attempt").fetchone()) == (1,)
+        # All of the refused start rolled back, the trigger's write with it: still free here.
+        assert tuple(connection.execute("SELECT used_by_attempt FROM allowance").fetchone()) == (
+            None,
+        )
+        queued = "SELECT count(*) FROM outbox WHERE kind = 'allowance_used'"
+        assert tuple(connection.execute(queued).fetchone()) == (0,)
+        connection.execute("DROP TRIGGER pulled")
+    started = desk.start(learner_id=LEARNER, pack_id=PACK, code=station.code(3))
+    assert started.ok, started.message
+    assert started.sitting is not None
+    with opened(station.database) as connection:
+        used = connection.execute("SELECT used_by_attempt FROM allowance").fetchone()
+        assert tuple(used) == (started.sitting.attempt_id,)
+        assert tuple(connection.execute(queued).fetchone()) == (1,)
+    desk.close()

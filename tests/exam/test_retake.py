@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from mcdesk.exam.allowance_use import use_allowances
 from mcdesk.exam.engine import ExamEngine
-from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed, use_allowances
+from mcdesk.exam.retake import RetakeDecision, next_try_text, retake_allowed
 from tests.exam.bank import LEARNER, PACK, blueprint, make_bank, right, wrong
 from tests.exam.conftest import EngineFactory, FakeWall, begin
 
@@ -199,7 +200,10 @@ def test_an_extra_attempt_lifts_the_daily_limit_once(
     assert decision.allowances == ("a2",)
     assert decision.reason == "Ms Lee allowed an extra attempt: Fire drill"
     with sqlite3.connect(store) as connection:
-        use_allowances(connection, decision=decision, attempt_id="attempt-2")
+        use_allowances(
+            connection, allowance_ids=decision.allowances, attempt_id="attempt-2",
+            learner_id=LEARNER, pack_id=PACK, now=wall.now,
+        )  # fmt: skip
     assert not _decide(store, wall.now, retake=rule).allowed  # used up
 
 

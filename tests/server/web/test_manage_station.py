@@ -24,6 +24,7 @@ from mcdesk.store.connection import opened
 from mcdesk.store.engine import make_engine as make_store_engine
 from mcdesk.study.signin import sign_in_learner
 from mcdesk.sync.appliers import STREAM_APPLIERS
+from mcdesk.sync.client import push_once
 from mcdesk.sync.pull import pull_streams
 from tests.server.pulling import NOW, TEACHER_USER, enrolled_station
 from tests.server.web.conftest import TrcServer
@@ -174,9 +175,19 @@ def test_an_extra_attempt_and_a_waived_review_from_the_browser_let_the_station_s
         used = raw.execute("SELECT DISTINCT used_by_attempt FROM allowance").fetchall()
     assert used == [(started.sitting.attempt_id,)]
     station.desk.engine.submit()
+    pushed = push_once(
+        database=station.database, station_key=read_private_key(station.lab.home.station_key),
+        station_id=station.station_id, server_url=station.trc.base_url,
+        server_public_key=station.lab.server_key(),
+    )  # fmt: skip
+    assert pushed.rejected == []
     pull(station)  # pulled again, an allowance keeps its use
     again = station.desk.evidence(learner_id=station.lab.learner_id, pack_id=PACK)
     assert not again.retake.allowed  # each allowance helped once
+    browser.open(page + "#record")  # the teacher sees where and when each was used
+    assert browser.text().count("Used on ") == 2
+    assert "at Lab 9" in browser.text()
+    browser.screenshot("trc-learner-used")
 
 
 def _locked_out(engine: Engine, learner_id: str) -> bool:
