@@ -26,8 +26,7 @@ from mcdesk.server.schools import add_teacher
 from mcdesk.sync.live_link import Exchange, LiveLink
 from mcdesk.sync.live_report import Activity, live_report
 from tests.server.badging import Lab, provisioned_lab
-from tests.server.web.conftest import TrcServer
-from tests.server.web.harness import OTHER_USER, PASSWORD
+from tests.server.web.harness import OTHER_USER, PASSWORD, TrcServer
 
 PACK = "sample-pack"
 

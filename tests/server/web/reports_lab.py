@@ -17,8 +17,7 @@ from mcdesk.paths import Paths
 from mcdesk.server.models import School
 from mcdesk.server.schools import add_teacher, find_class, find_learner, set_class_teacher
 from tests.server.badging import Lab, provisioned_lab
-from tests.server.web.conftest import TrcServer
-from tests.server.web.harness import ADMIN_USER, OTHER_USER, PASSWORD
+from tests.server.web.harness import ADMIN_USER, OTHER_USER, PASSWORD, TrcServer
 
 
 @dataclass(frozen=True, slots=True)
