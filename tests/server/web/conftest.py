@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 
-from mcdesk.keys import PublisherKey
-from mcdesk.paths import Paths
 from mcdesk.server.config import ServerSettings
 from mcdesk.server.db import make_engine
 from tests.server.conftest import RunningServer, serving
@@ -29,7 +27,11 @@ from tests.server.web.harness import (
     new_chromium,
     screenshots_folder,
 )
-from tests.server.web.livelab import station_fixture  # noqa: F401  (the `station` fixture)
+from tests.server.web.livelab import (  # noqa: F401  (lab_kit, station: fixtures)
+    LabKit,
+    lab_kit_fixture,
+    station_fixture,
+)
 from tests.server.web.reports_lab import GradedClass, graded_class
 
 
@@ -95,17 +97,6 @@ def pg_browser(chromium: webdriver.Chrome, pg_trc: TrcServer, tmp_path: Path) ->
 
 
 @pytest.fixture
-def graded(
-    trc: TrcServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
-    capsys: pytest.CaptureFixture[str],
-) -> GradedClass:
+def graded(trc: TrcServer, lab_kit: LabKit) -> GradedClass:
     """Ana (every answer right) and Ben (none) took the sample assessment on Lab 9."""
-    return graded_class(
-        trc, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+    return graded_class(trc, lab_kit)

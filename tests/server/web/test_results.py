@@ -18,10 +18,9 @@ from mcdesk.server.web.item_stats import (
     pearson,
     skill_pass_rates,
 )
-from tests.server.pulling import TEACHER_USER
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import ADMIN_USER, OTHER_USER
-from tests.server.web.http import WebClient
+from tests.server.web.http import signed_in
 from tests.server.web.reports_lab import GradedClass
 
 
@@ -41,12 +40,6 @@ def item_rows(page: str) -> list[tuple[str, str, int]]:
     """(facility, discrimination, attempts) of each row of the questions table, in order."""
     table = page.split("Questions, hardest first", 1)[1]
     return [(f, d, int(n)) for f, d, n in ITEM_ROW.findall(table)]
-
-
-def signed_in(trc: TrcServer, username: str = TEACHER_USER) -> WebClient:
-    client = WebClient(trc.base_url)
-    assert client.sign_in(username).status_code == 303
-    return client
 
 
 def attempt(credits: dict[str, float]) -> ScoredAttempt:
