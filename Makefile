@@ -48,13 +48,14 @@ catalog: $(STAMP)
 	$(BIN)/python -m mcdesk catalog rebuild-bundled
 
 ## The main screens at 1280×800 into docs/screenshots (offscreen; QT_QPA_PLATFORM=xcb for X11),
-## and the Teacher Resource Center's pages at 390×844 and 1280×800 (headless chromium),
+## and the Teacher Resource Center's pages at 390×844 and 1280×800 (headless chromium; a busy
+## school's pages, whole length, at 360 and 390 px too: trc-busy-*.png),
 ## and a badge's whole road (station wallet, verify page, `mcdesk badge verify`): badge-*.png.
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
 	MCDESK_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider \
 		tests/server/web/test_walkthrough.py tests/server/web/test_names_escaped.py \
-		tests/ui/test_badge_walkthrough.py
+		tests/server/web/test_phone_layout.py tests/ui/test_badge_walkthrough.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py

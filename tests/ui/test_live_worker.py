@@ -19,8 +19,9 @@ from mcdesk.ui.live_worker import LiveWorker
 from mcdesk.ui.teacher_page import TeacherPage
 from tests.server.web.conftest import trc  # noqa: F401  (a fixture)
 from tests.server.web.http import WebClient
-from tests.server.web.livelab import (  # noqa: F401  (station_fixture: a fixture)
+from tests.server.web.livelab import (  # noqa: F401  (lab_kit, station: fixtures)
     LiveStation,
+    lab_kit_fixture,
     sit_down,
     station_fixture,
 )

@@ -2,14 +2,15 @@
 
 ``trc`` serves a fresh SQLite database with a movable clock; ``pg_trc`` the same on the
 throwaway PostgreSQL cluster; ``each_trc`` is each of the two in turn. ``browser`` is a
-headless chromium on ``trc``.
+headless chromium on ``trc``. ``station`` is Lab 9, a real station on the board's live
+channel (livelab.py); ``graded`` a class with Ana's and Ben's re-scored results
+(reports_lab.py).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,19 +23,16 @@ from tests.server.postgres import create_database
 from tests.server.web.harness import (
     MovableClock,
     TeacherBrowser,
+    TrcServer,
     new_chromium,
     screenshots_folder,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class TrcServer:
-    server: RunningServer
-    clock: MovableClock
-
-    @property
-    def base_url(self) -> str:
-        return self.server.base_url
+from tests.server.web.livelab import (  # noqa: F401  (lab_kit, station: fixtures)
+    LabKit,
+    lab_kit_fixture,
+    station_fixture,
+)
+from tests.server.web.reports_lab import GradedClass, graded_class
 
 
 def _served(database_url: str) -> Iterator[TrcServer]:
@@ -96,3 +94,9 @@ def browser(chromium: webdriver.Chrome, trc: TrcServer, tmp_path: Path) -> Teach
 def pg_browser(chromium: webdriver.Chrome, pg_trc: TrcServer, tmp_path: Path) -> TeacherBrowser:
     _fresh(chromium, pg_trc.base_url)
     return TeacherBrowser(chromium, pg_trc.base_url, screenshots_folder(tmp_path / "screenshots"))
+
+
+@pytest.fixture
+def graded(trc: TrcServer, lab_kit: LabKit) -> GradedClass:
+    """Ana (every answer right) and Ben (none) took the sample assessment on Lab 9."""
+    return graded_class(trc, lab_kit)

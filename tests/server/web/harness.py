@@ -23,12 +23,15 @@ from sqlmodel import Session, select
 
 from mcdesk.server.models import SchoolClass
 from mcdesk.server.schools import add_teacher, set_class_teacher
+from tests.server.conftest import RunningServer
 from tests.server.pulling import ROSTER_CSV, TEACHER_PASSWORD, TEACHER_USER, set_up_school
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 NAVIGATION_WAIT = 60  # seconds; a bound for a stuck page, not a speed requirement
 PHONE = (390, 844)
+NARROW = (360, 740)  # the narrowest phone a teacher is likely to hold
+WHOLE_MAX = 4000  # px: the longest whole-page screenshot
 DESKTOP = (1280, 800)
 SCREENSHOTS_ENV = "MCDESK_SCREENSHOTS"  # a folder: `make screenshots` sets docs/screenshots
 
@@ -54,6 +57,18 @@ class MovableClock:
     def catch_up(self) -> None:
         """Move to the real time (after something was made at the real time: a badge)."""
         self.now = max(self.now, datetime.now(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class TrcServer:
+    """A running server (tests/server/web/conftest.py serves it) and its movable clock."""
+
+    server: RunningServer
+    clock: MovableClock
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,15 +175,27 @@ class TeacherBrowser:
         found = self.driver.get_cookie(name)
         return None if found is None else str(found["value"])
 
-    def screenshot(self, name: str) -> list[Path]:
-        """The page at phone width and at 1280 px: ``<name>-phone.png``, ``<name>.png``."""
+    def screenshot(
+        self, name: str, *, phones: tuple[tuple[int, int], ...] = (PHONE,), whole: bool = False
+    ) -> list[Path]:
+        """The page at phone width and at 1280 px: ``<name>-phone.png`` (390 px wide; another
+        phone's width is ``<name>-<width>.png``) and ``<name>.png``; ``whole``: the page's
+        whole length at a phone's width, not just the first screen."""
         self.shots.mkdir(parents=True, exist_ok=True)
         saved = []
-        for (width, height), suffix, mobile in ((PHONE, "-phone", True), (DESKTOP, "", False)):
+        sizes = [(size, "-phone" if size == PHONE else f"-{size[0]}", True) for size in phones]
+        for (width, height), suffix, mobile in [*sizes, (DESKTOP, "", False)]:
             self.driver.execute_cdp_cmd(
                 "Emulation.setDeviceMetricsOverride",
                 {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
             )
+            if whole and mobile:
+                length = self.driver.execute_script("return document.documentElement.scrollHeight")
+                self.driver.execute_cdp_cmd(
+                    "Emulation.setDeviceMetricsOverride",
+                    {"width": width, "height": min(int(length), WHOLE_MAX), "deviceScaleFactor": 1,
+                     "mobile": True},
+                )  # fmt: skip
             # A new viewport loses the scroll: back to the element the address points at.
             self.driver.execute_script(
                 "var t = location.hash && document.getElementById(location.hash.slice(1));"

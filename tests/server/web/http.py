@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import requests
 
 from tests.server.pulling import TEACHER_PASSWORD, TEACHER_USER
+from tests.server.web.harness import TrcServer
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -54,3 +55,10 @@ class WebClient:
         return self.post(
             "/teacher", {"username": username, "password": password}, token=self.token()
         )
+
+
+def signed_in(trc: TrcServer, username: str = TEACHER_USER) -> WebClient:
+    """A client signed in to the running server as ``username`` (Ms Lee unless told)."""
+    client = WebClient(trc.base_url)
+    assert client.sign_in(username).status_code == 303
+    return client

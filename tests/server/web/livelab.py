@@ -26,8 +26,7 @@ from mcdesk.server.schools import add_teacher
 from mcdesk.sync.live_link import Exchange, LiveLink
 from mcdesk.sync.live_report import Activity, live_report
 from tests.server.badging import Lab, provisioned_lab
-from tests.server.web.conftest import TrcServer
-from tests.server.web.harness import OTHER_USER, PASSWORD
+from tests.server.web.harness import OTHER_USER, PASSWORD, TrcServer
 
 PACK = "sample-pack"
 
@@ -85,21 +84,28 @@ class LiveStation:
             )]  # fmt: skip
 
 
-def live_station(
-    trc: TrcServer,
-    *,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
-    capsys: pytest.CaptureFixture[str],
-) -> LiveStation:
+@dataclass(frozen=True, slots=True)
+class LabKit:
+    """What provisioning Lab 9 by file takes: its home, a folder, the pack's source and keys."""
+
+    home: Paths
+    tmp_path: Path
+    source: Path
+    publisher_key: Path
+    trusted: dict[str, PublisherKey]
+    capsys: pytest.CaptureFixture[str]
+
+    def provision(self, trc: TrcServer) -> Lab:
+        """Lab 9 provisioned by file for Northside, the sample pack granted to Ana's class."""
+        return provisioned_lab(
+            trc.server, home=self.home, tmp_path=self.tmp_path, source=self.source,
+            publisher_key=self.publisher_key, trusted=self.trusted, capsys=self.capsys,
+        )  # fmt: skip
+
+
+def live_station(trc: TrcServer, kit: LabKit) -> LiveStation:
     """Lab 9 provisioned for Northside (mlee teaches Welding 1, Ana's class); okafor too."""
-    lab = provisioned_lab(
-        trc.server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+    lab = kit.provision(trc)
     with Session(trc.server.engine) as session:
         station = session.get(Station, lab.station_id())
         assert station is not None
@@ -108,9 +114,9 @@ def live_station(
             session, school_id=station.school_id, username=OTHER_USER, display_name="Okafor",
             password=PASSWORD, now=datetime.now(UTC),
         )  # fmt: skip
-    key = read_private_key(home.station_key)
+    key = read_private_key(kit.home.station_key)
     server_key = lab.server_key()
-    desk = ExamDesk(home.database, station_key=key)
+    desk = ExamDesk(kit.home.database, station_key=key)
     link = LiveLink(trc.base_url, lab.station_id(), key, server_key)
     return LiveStation(lab=lab, trc=trc, desk=desk, link=link)
 
@@ -133,20 +139,22 @@ def sit_down(station: LiveStation) -> str:
     return attempt_id
 
 
-@pytest.fixture(name="station")
-def station_fixture(
-    trc: TrcServer,
+@pytest.fixture(name="lab_kit")
+def lab_kit_fixture(
     home: Paths,
     tmp_path: Path,
     source: Path,
     publisher_key: Path,
     trusted: dict[str, PublisherKey],
     capsys: pytest.CaptureFixture[str],
-) -> Iterator[LiveStation]:
-    made = live_station(
-        trc, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+) -> LabKit:
+    return LabKit(home, tmp_path, source, publisher_key, trusted, capsys)
+
+
+@pytest.fixture(name="station")
+def station_fixture(trc: TrcServer, lab_kit: LabKit) -> Iterator[LiveStation]:
+    """Lab 9, a real station on the board's live channel; closed after the test."""
+    made = live_station(trc, lab_kit)
     yield made
     made.desk.close()
     made.link.close()

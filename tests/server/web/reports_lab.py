@@ -7,18 +7,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from sqlmodel import Session, col, select
 
-from mcdesk.keys import PublisherKey
-from mcdesk.paths import Paths
 from mcdesk.server.models import School
 from mcdesk.server.schools import add_teacher, find_class, find_learner, set_class_teacher
-from tests.server.badging import Lab, provisioned_lab
-from tests.server.web.conftest import TrcServer
-from tests.server.web.harness import ADMIN_USER, OTHER_USER, PASSWORD
+from tests.server.badging import Lab
+from tests.server.web.harness import ADMIN_USER, OTHER_USER, PASSWORD, TrcServer
+from tests.server.web.livelab import LabKit
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,20 +27,9 @@ class GradedClass:
     ben_result: str
 
 
-def graded_class(
-    trc: TrcServer,
-    *,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
-    capsys: pytest.CaptureFixture[str],
-) -> GradedClass:
-    lab = provisioned_lab(
-        trc.server, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
+def graded_class(trc: TrcServer, kit: LabKit) -> GradedClass:
+    lab = kit.provision(trc)
+    capsys = kit.capsys
     engine = trc.server.engine
     now = datetime.now(UTC)
     with Session(engine) as session:

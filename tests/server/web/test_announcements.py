@@ -11,8 +11,7 @@ from sqlmodel import Session, col, select
 from mcdesk.server.models import Change
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import OTHER_USER, School, TeacherBrowser, set_up_trc_school
-from tests.server.web.http import WebClient
-from tests.server.web.test_results import signed_in
+from tests.server.web.http import WebClient, signed_in
 
 XSS = "<script>window.__xss='announcement'</script>Bring boots"
 

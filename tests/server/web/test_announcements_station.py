@@ -22,7 +22,7 @@ from mcdesk.ui.home_view import HomeView
 from tests.server.pulling import enrolled_station
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import set_up_trc_school
-from tests.server.web.test_results import signed_in
+from tests.server.web.http import signed_in
 
 STREAMS = {"roster": apply_roster, "announcements": apply_announcements}
 TEXT = "<b>Quiz</b> on tape measures: bring your boots"

@@ -24,10 +24,9 @@ from mcdesk.server.signer import load_signer
 from tests.server.pulling import TEACHER_USER
 from tests.server.web.harness import OTHER_USER
 from tests.server.web.http import WebClient
-from tests.server.web.livelab import (  # noqa: F401  (station_fixture: a fixture)
+from tests.server.web.livelab import (
     LiveStation,
     sit_down,
-    station_fixture,
 )
 
 

@@ -18,10 +18,9 @@ from mcdesk.server.live.models import LiveState
 from mcdesk.server.models import Learner, Station
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import OTHER_USER, TeacherBrowser, set_up_trc_school
-from tests.server.web.livelab import (  # noqa: F401  (station_fixture: a fixture)
+from tests.server.web.livelab import (
     LiveStation,
     sit_down,
-    station_fixture,
 )
 from tests.server.web.simlab import learners_of, report, sim_stations
 

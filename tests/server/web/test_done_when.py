@@ -30,8 +30,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from sqlmodel import Session
 
 from mcdesk.exam.remote import Ack
-from mcdesk.keys import PublisherKey, read_private_key
-from mcdesk.paths import Paths
+from mcdesk.keys import read_private_key
 from mcdesk.protocol.commands import ProctorCommand
 from mcdesk.server.models import Learner, SchoolClass
 from mcdesk.server.roster import import_roster_csv
@@ -45,7 +44,7 @@ from mcdesk.ui.home_view import HomeView
 from tests.server.badging import right_answer
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import TeacherBrowser
-from tests.server.web.livelab import PACK, LiveStation, live_station, sit_down
+from tests.server.web.livelab import PACK, LiveStation, sit_down
 from tests.server.web.simlab import SimStation, learners_of, report, sim_stations
 from tests.ui.conftest import themed  # noqa: F401  (a fixture: the app's look for the home)
 
@@ -163,30 +162,11 @@ def download(browser: TeacherBrowser, link: WebElement, folder: Path) -> Path:
 
 
 @pytest.fixture
-def lab9(
-    trc: TrcServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
-    capsys: pytest.CaptureFixture[str],
-) -> Iterator[LiveStation]:
-    made = live_station(
-        trc, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
-    yield made
-    made.desk.close()
-    made.link.close()
-
-
-@pytest.fixture
-def lab25(trc: TrcServer, lab9: LiveStation) -> Iterator[Lab25]:
+def lab25(trc: TrcServer, station: LiveStation) -> Iterator[Lab25]:
     """24 more stations of the school, with the class grown to 25 learners."""
     engine = trc.server.engine
     with Session(engine) as session:
-        ana = session.get(Learner, lab9.lab.learner_id)
+        ana = session.get(Learner, station.lab.learner_id)
         assert ana is not None
         welding = session.get(SchoolClass, ana.class_id)
         assert welding is not None
@@ -197,7 +177,7 @@ def lab25(trc: TrcServer, lab9: LiveStation) -> Iterator[Lab25]:
         )
         session.commit()
         class_id = welding.id
-    people = [p for p in learners_of(engine, class_id) if p[0] != lab9.lab.learner_id]
+    people = [p for p in learners_of(engine, class_id) if p[0] != station.lab.learner_id]
     assert len(people) == 24  # Ben and the 23: Ana sits at Lab 9
     stations = sim_stations(engine, trc.base_url, school_id=school_id, count=24)
     reports = []
@@ -223,18 +203,18 @@ def lab25(trc: TrcServer, lab9: LiveStation) -> Iterator[Lab25]:
 def test_done_when_one_teacher_runs_a_class_of_25_from_the_board(
     browser: TeacherBrowser,
     trc: TrcServer,
-    lab9: LiveStation,
+    station: LiveStation,
     lab25: Lab25,
     tmp_path: Path,
     qtbot: QtBot,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Ana's station restarted mid-attempt: it waits for a teacher's code to resume.
-    sit_down(lab9)
-    attempt_id = lab9.crash()
-    lab9.activity = replace(lab9.activity, attempt_id=attempt_id, waiting="resume")
-    lab9.report()
-    lab_id = lab9.station_id
+    sit_down(station)
+    attempt_id = station.crash()
+    station.activity = replace(station.activity, attempt_id=attempt_id, waiting="resume")
+    station.report()
+    lab_id = station.station_id
 
     # 1. Find who is waiting, and unlock them from the board.
     browser.sign_in()
@@ -247,22 +227,22 @@ def test_done_when_one_teacher_runs_a_class_of_25_from_the_board(
     assert "Ana Ruiz" in first.text
     browser.screenshot("trc-walk-1-waiting")
     press(browser, lab_id, "Unlock")
-    (ack,) = lab9.apply(lab9.report())  # the station's next report brings the command
+    (ack,) = station.apply(station.report())  # the station's next report brings the command
     assert ack.ok, ack.message
-    assert lab9.desk.engine.state == "running"  # resumed through the typed-code path
-    lab9.activity = replace(lab9.activity, waiting=None)
-    lab9.report()  # carries the ack
+    assert station.desk.engine.state == "running"  # resumed through the typed-code path
+    station.activity = replace(station.activity, waiting=None)
+    station.report()  # carries the ack
     until(tile_says(browser, lab_id, "Unlock: done on the station"), "the unlock is done")
-    assert len(lab9.events("proctor_command")) == 1  # the exam log records the command
+    assert len(station.events("proctor_command")) == 1  # the exam log records the command
     browser.screenshot("trc-walk-1-unlocked")
 
     # 2. Extend one learner's time: +5 min on Ana's tile.
-    before = lab9.desk.engine.remaining_s()
+    before = station.desk.engine.remaining_s()
     press(browser, lab_id, "+5 min")
-    (ack,) = lab9.apply(lab9.report())
+    (ack,) = station.apply(station.report())
     assert ack.ok, ack.message
-    assert lab9.desk.engine.remaining_s() >= before + 5 * 60 - 5
-    lab9.report()
+    assert station.desk.engine.remaining_s() >= before + 5 * 60 - 5
+    station.report()
     until(tile_says(browser, lab_id, "Add time: done on the station"), "the extension is done")
     browser.screenshot("trc-walk-2-extend-one")
 
@@ -271,14 +251,14 @@ def test_done_when_one_teacher_runs_a_class_of_25_from_the_board(
     minutes = browser.driver.find_element(By.ID, "extend-all-minutes")
     minutes.clear()
     minutes.send_keys("10")
-    before = lab9.desk.engine.remaining_s()
+    before = station.desk.engine.remaining_s()
     browser.click_and_wait(
         browser.driver.find_element(By.XPATH, "//button[normalize-space()='Extend all']")
     )
-    (ack,) = lab9.apply(lab9.report())
+    (ack,) = station.apply(station.report())
     assert ack.ok, ack.message
-    assert lab9.desk.engine.remaining_s() >= before + 10 * 60 - 5
-    lab9.report()
+    assert station.desk.engine.remaining_s() >= before + 10 * 60 - 5
+    station.report()
     in_test = [s.name for s, r in zip(lab25.stations, lab25.reports, strict=True) if r["attempt"]]
     assert len(in_test) >= 15
 
@@ -308,21 +288,21 @@ def test_done_when_one_teacher_runs_a_class_of_25_from_the_board(
     browser.screenshot("trc-walk-3-extend-class")
 
     # Ana finishes (every answer right); Ben sits down at Lab 9 after her (none right).
-    answer_all(lab9, right=True)
-    assert lab9.desk.submit().passed
+    answer_all(station, right=True)
+    assert station.desk.submit().passed
     ben_id = lab25.ben_id
-    counter = lab9.desk.next_counter()
+    counter = station.desk.next_counter()
     assert counter is not None
-    started = lab9.desk.start(learner_id=ben_id, pack_id=PACK, code=lab9.code(counter))
+    started = station.desk.start(learner_id=ben_id, pack_id=PACK, code=station.code(counter))
     assert started.ok, started.message
     assert started.sitting is not None
-    lab9.activity = Activity(
+    station.activity = Activity(
         learner_id=ben_id, learner_name="Ben Ode", doing="assessment", title="Sample",
         attempt_id=started.sitting.attempt_id,
     )  # fmt: skip
-    answer_all(lab9, right=False)
-    assert not lab9.desk.submit().passed
-    lab9.lab.carry(capsys)  # the station's results reach the server (USB stick)
+    answer_all(station, right=False)
+    assert not station.desk.submit().passed
+    station.lab.carry(capsys)  # the station's results reach the server (USB stick)
 
     with Session(trc.server.engine) as session:  # Ben's name as a spreadsheet formula
         ben = session.get(Learner, ben_id)
@@ -387,18 +367,23 @@ def test_done_when_one_teacher_runs_a_class_of_25_from_the_board(
     browser.screenshot("trc-walk-6-announcement")
 
     pulled = pull_streams(
-        database=lab9.database,
-        station_key=read_private_key(lab9.lab.home.station_key),
+        database=station.database,
+        station_key=read_private_key(station.lab.home.station_key),
         station_id=lab_id,
         server_url=trc.base_url,
-        server_public_key=lab9.lab.server_key(),
+        server_public_key=station.lab.server_key(),
         appliers={"announcements": apply_announcements},
     )
     assert pulled.items["announcements"] == 1
-    with opened(lab9.database, read_only=True) as connection:
-        ana_home = learner_home(connection, learner_id=lab9.lab.learner_id, now=datetime.now(UTC))
+    with opened(station.database, read_only=True) as connection:
+        ana_home = learner_home(
+            connection, learner_id=station.lab.learner_id, now=datetime.now(UTC)
+        )
     wallet = read_wallet(
-        lab9.database, learner_id=lab9.lab.learner_id, now=datetime.now(UTC), settings_url=None
+        station.database,
+        learner_id=station.lab.learner_id,
+        now=datetime.now(UTC),
+        settings_url=None,
     )
     view = HomeView()
     qtbot.addWidget(view)

