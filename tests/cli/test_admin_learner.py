@@ -93,7 +93,8 @@ def test_a_new_pin_typed_from_a_file_or_random(
     empty = tmp_path / "empty.txt"
     empty.write_text("\n", encoding="utf-8")
     refusals = (
-        ([*ANA, "--pin-file", str(bad_pin)], "A PIN is 4 to 6 digits (0-9), not '12ab'; the PIN was not changed"),
+        ([*ANA, "--pin-file", str(bad_pin)],
+         "A PIN is 4 to 6 digits (0-9), not '12ab'; the PIN was not changed"),
         ([*ANA, "--pin-file", str(empty)], "has no PIN on its first line"),
         ([*ANA, "--pin-file", str(tmp_path / "none.txt")], "cannot read"),
         ([*ANA, "--random", "--pin-file", str(bad_pin)], "give --random or --pin-file FILE"),
@@ -175,7 +176,8 @@ def test_a_cleared_lockout_an_extra_attempt_and_a_waived_review_with_reasons(
         assert main(argv) == 1, argv
         err = capsys.readouterr().err
         assert words in err, (argv, err)
-        assert err.startswith("error: ") and "nothing was changed" in err, err
+        assert err.startswith("error: "), err
+        assert "nothing was changed" in err, err
     assert stored(db) == before, "a refused allowance is stored nowhere"
     assert before[1] == []
 
