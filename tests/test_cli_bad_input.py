@@ -32,7 +32,7 @@ from tests.zipedit import entries, rewrite
 
 # Arguments that name a file or folder to read, one to write, or an address.
 READS = {"file", "public_file", "source", "key", "pack_key", "password_file", "publishers"}
-READS |= {"content_cache"}
+READS |= {"content_cache", "pin_file"}
 WRITES = {"output", "pins_out"}
 ADDRESSES = {"server", "server_url", "db", "host"}
 # What a plausible value looks like, for the arguments a case is not about.

@@ -1,7 +1,8 @@
 """``mcdesk admin`` for server operators: schools, teachers, classes, rosters, stations.
 
-Grants, accommodations, codes and provisioning are in mcdesk.cli.admin_access; packs,
-USB-stick files, reports and badges in mcdesk.cli.admin_files.
+Grants, accommodations, codes and provisioning are in mcdesk.cli.admin_access; one
+learner's PIN, lockout and allowances in mcdesk.cli.admin_learner; packs, USB-stick
+files, reports and badges in mcdesk.cli.admin_files.
 """
 
 from __future__ import annotations
@@ -228,7 +229,7 @@ def _role_option(parser: argparse.ArgumentParser, *, default: str | None) -> Non
 
 def add_commands(commands: Commands) -> None:
     """Add ``admin`` to the ``mcdesk`` parser's subcommands."""
-    from mcdesk.cli import admin_access, admin_files
+    from mcdesk.cli import admin_access, admin_files, admin_learner
 
     admin = commands.add_parser("admin", help="server administration").add_subparsers(
         dest="sub", required=True
@@ -287,4 +288,5 @@ def add_commands(commands: Commands) -> None:
     with_db(revoke, cmd_revoke_station)
 
     admin_access.add_commands(admin)
+    admin_learner.add_commands(admin)
     admin_files.add_commands(admin)

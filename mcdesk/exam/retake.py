@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mcdesk.protocol.attempt_score import weak_skills
+from mcdesk.protocol.review import REVIEW_KINDS, reviewed_since
+from mcdesk.protocol.streams import EventKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +67,26 @@ def _weak_skills(
     return weak_skills(json.loads(row[0])["score"]["skills"], level=level)
 
 
+# Where the store keeps the moment of each kind of event that reviews a skill
+# (mcdesk.protocol.review.REVIEW_KINDS, which the server folds from the same events):
+# mcdesk.study.progress writes both in the transaction that queues the event.
+_REVIEW_MOMENTS = {
+    EventKind.SKILL_OPENED: "SELECT last_opened_at FROM skill_progress "
+    "WHERE learner_id = ? AND pack_id = ? AND skill_id = ?",
+    EventKind.SELFCHECK_RESULT: "SELECT finished_at FROM selfcheck_run "
+    "WHERE learner_id = ? AND pack_id = ? AND skill_id = ?",
+}
+
+
 def _studied_since(
     connection: sqlite3.Connection, *, learner_id: str, pack_id: str, skill_id: str, since: datetime
 ) -> bool:
-    """Whether the learner opened the skill or ran its self-check after ``since``."""
+    """Whether the learner reviewed the skill after ``since`` (mcdesk.protocol.review)."""
+    queries = [_REVIEW_MOMENTS[kind] for kind in sorted(REVIEW_KINDS)]
     moments = connection.execute(
-        "SELECT last_opened_at FROM skill_progress WHERE learner_id = ? AND pack_id = ? "
-        "AND skill_id = ? UNION ALL SELECT finished_at FROM selfcheck_run "
-        "WHERE learner_id = ? AND pack_id = ? AND skill_id = ?",
-        (learner_id, pack_id, skill_id) * 2,
+        " UNION ALL ".join(queries), (learner_id, pack_id, skill_id) * len(queries)
     ).fetchall()
-    return any((m := _moment(text)) is not None and m > since for (text,) in moments)
+    return reviewed_since((_moment(text) for (text,) in moments), ended=since)
 
 
 def retake_allowed(

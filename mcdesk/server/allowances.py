@@ -19,7 +19,7 @@ from mcdesk.protocol.allowances import KEY_PREFIX, MAX_REASON, RETAKE_KINDS, All
 from mcdesk.protocol.streams import Stream
 from mcdesk.server import changes
 from mcdesk.server.allowance_table import Allowance
-from mcdesk.server.grants import check_pack_id
+from mcdesk.server.grants import check_pack_id, is_published
 from mcdesk.server.models import Learner, Station, Teacher
 from mcdesk.server.schools import AdminError
 from mcdesk.server.times import as_utc
@@ -30,6 +30,10 @@ KIND_WORDS = {
     AllowanceKind.WAIVE_REVIEW: "Review before retake waived",
     AllowanceKind.CLEAR_LOCKOUT: "Sign-in lockout cleared",
 }
+
+
+class PackNotPublished(AdminError):
+    """An extra attempt or a waived review named a micro-credential this server lacks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +88,7 @@ def check_allowance(*, kind: str, pack_id: str, reason: str, form_id: str) -> Al
         raise AdminError("Choose what to allow: an extra attempt or waiving the review.") from None
     if allowance in RETAKE_KINDS:
         if not pack_id.strip() or check_pack_id(pack_id) == "*":
-            raise AdminError("Choose the micro-credential this is for.")
+            raise AdminError("Choose a micro-credential: the allowance is for one.")
         if not reason.strip():
             raise AdminError("Give a reason: it is kept in the learner's record.")
     if len(reason.strip()) > MAX_REASON:
@@ -106,8 +110,16 @@ def allow(
     form_id: str,
     now: datetime,
 ) -> Allowance | None:
-    """Record an allowance and its change, and commit; None if this form was recorded before."""
+    """Record an allowance and its change, and commit; None if this form was recorded before.
+
+    AdminError (nothing stored) for input that does not make sense, or a pack this server
+    has not published: no station could use the allowance.
+    """
     allowance = check_allowance(kind=kind, pack_id=pack_id, reason=reason, form_id=form_id)
+    if allowance in RETAKE_KINDS and not is_published(session, pack_id.strip()):
+        raise PackNotPublished(
+            f"Choose a micro-credential published on this server: {pack_id.strip()!r} is not one."
+        )
     row = Allowance(
         id=str(uuid.uuid4()),
         learner_id=learner.id,

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0014"
+HEAD_REVISION = "0015"
 # Any constant works: it only has to be the same in every worker that migrates at once.
 MIGRATION_LOCK_ID = 0x6D63_6473  # "mcds"
 # Connections beyond the pool's size, for work outside the request places

@@ -145,6 +145,16 @@ def find_learner(session: Session, *, school_id: str, class_name: str, name: str
     return learner
 
 
+def find_teacher(session: Session, *, school_id: str, username: str) -> Teacher:
+    """A teacher (or school administrator) of this school, by username."""
+    teacher = session.exec(
+        select(Teacher).where(Teacher.username == username.strip(), Teacher.school_id == school_id)
+    ).first()
+    if teacher is None:
+        raise AdminError(f"no teacher with the username {username!r} in this school")
+    return teacher
+
+
 def first_teacher(session: Session, *, school_id: str) -> Teacher | None:
     """The school's earliest teacher (ids are time-ordered UUIDv7): the default for a class."""
     return session.exec(
@@ -266,11 +276,7 @@ def set_class_teacher(
 ) -> SchoolClass:
     """Make a teacher of the same school the teacher of a class."""
     school_class = find_class(session, school_id=school_id, name=class_name)
-    teacher = session.exec(
-        select(Teacher).where(Teacher.username == username.strip(), Teacher.school_id == school_id)
-    ).first()
-    if teacher is None:
-        raise AdminError(f"no teacher with the username {username!r} in this school")
+    teacher = find_teacher(session, school_id=school_id, username=username)
     if school_class.teacher_id != teacher.id:
         school_class.teacher_id = teacher.id
         session.add(school_class)

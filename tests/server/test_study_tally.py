@@ -2,7 +2,8 @@
 
 Random event sequences pushed in random batches (some sent twice) over real HTTP, on
 SQLite and PostgreSQL; many stations pushing at once to `mcdesk server --workers 4` on
-PostgreSQL; and the upgrade that fills the tally from events stored before it existed.
+PostgreSQL; and the upgrades that fill the tally, and then its review moments, from events
+stored before they existed.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ def recount(engine: Engine, *, school_id: str, learners: list[str]) -> dict[Any,
         total = totals.setdefault((learner, skill), SkillTotal())
         at = int(event_id.replace("-", "")[:12], 16)
         total.last_ms = at if total.last_ms is None else max(total.last_ms, at)
+        if kind in ("skill_opened", "selfcheck_result"):  # what reviews a skill: nothing else
+            total.reviewed_ms = at if total.reviewed_ms is None else max(total.reviewed_ms, at)
         if kind == "skill_opened":
             total.opened = True
         elif kind == "skill_studied":
@@ -190,9 +193,12 @@ def test_the_upgrade_fills_the_tally_from_events_already_stored(database_url: st
                                   kind="skill_opened", body=text, body_sha256="",
                                   received_at=datetime.now(UTC)))  # fmt: skip
             session.commit()
+        migrate(engine, revision="0012")  # the tally, before it kept the review moment
         migrate(engine)
         expected = recount(engine, school_id=school_id, learners=learners)
         assert len(expected) == 6
+        assert all(total.reviewed_ms is not None for total in expected.values())
+        assert any(total.reviewed_ms != total.last_ms for total in expected.values())
         assert tallied(engine, school_id=school_id, learners=learners) == expected
     finally:
         engine.dispose()

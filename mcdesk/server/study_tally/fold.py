@@ -7,9 +7,10 @@ whatever order concurrent pushes commit in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from mcdesk.protocol.review import REVIEW_KINDS
 from mcdesk.protocol.streams import EventKind
 from mcdesk.server.storable import MAX_INT, storable_text
 
@@ -34,7 +35,8 @@ class Tally:
     seconds: int = 0
     run: Run | None = None
     links: int = 0
-    last_ms: int | None = None
+    last_ms: int | None = None  # the newest study event of any kind: last activity
+    reviewed_ms: int | None = None  # the newest of REVIEW_KINDS: "studied since" an attempt
 
 
 def event_ms(event_id: str) -> int | None:
@@ -83,7 +85,11 @@ def _run(document: dict[str, Any]) -> Run | None:
 
 def event_tally(kind: str, document: dict[str, Any], *, event_id: str) -> Tally:
     """What one study event adds to its learner's tally for its skill."""
-    at = event_ms(event_id)
+    part = _event_part(kind, document, at=event_ms(event_id))
+    return replace(part, reviewed_ms=part.last_ms) if kind in REVIEW_KINDS else part
+
+
+def _event_part(kind: str, document: dict[str, Any], *, at: int | None) -> Tally:
     if kind == EventKind.SKILL_OPENED:
         return Tally(opened=True, last_ms=at)
     if kind == EventKind.SKILL_STUDIED:
@@ -120,4 +126,5 @@ def combine(a: Tally, b: Tally) -> Tally:
         run=newer_run(a.run, b.run),
         links=a.links + b.links,
         last_ms=_later(a.last_ms, b.last_ms),
+        reviewed_ms=_later(a.reviewed_ms, b.reviewed_ms),
     )

@@ -29,6 +29,8 @@ class StudyTally(ServerTable, table=True):
     run_total: int | None = None
     links: int = 0  # outside links opened from the lesson
     last_ms: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # The newest event that reviews the skill (mcdesk.protocol.review; revision 0015).
+    reviewed_ms: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class LearnerEvent(ServerTable, table=True):

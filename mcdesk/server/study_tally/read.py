@@ -24,7 +24,7 @@ _TABLE = StudyTally.__table__  # type: ignore[attr-defined]
 _COLUMNS = [
     _TABLE.c[name]
     for name in ("learner_id", "skill_id", "opened", "marked", "seconds", "run_id",
-                 "run_credit", "run_total", "links", "last_ms")
+                 "run_credit", "run_total", "links", "last_ms", "reviewed_ms")
 ]  # fmt: skip
 
 
@@ -36,10 +36,11 @@ class SkillTotal:
     run: Run | None = None
     links: int = 0
     last_ms: int | None = None
+    reviewed_ms: int | None = None
 
     def add(self, row: Row[Any]) -> None:
         """Add one station's row (the columns of ``_COLUMNS``)."""
-        _, _, opened, marked, seconds, run_id, credit, total, links, last_ms = tuple(row)
+        _, _, opened, marked, seconds, run_id, credit, total, links, last_ms, reviewed = tuple(row)
         self.opened = self.opened or bool(opened)
         self.marked = self.marked or bool(marked)
         self.seconds += seconds
@@ -48,6 +49,10 @@ class SkillTotal:
         self.links += links
         if last_ms is not None:
             self.last_ms = last_ms if self.last_ms is None else max(self.last_ms, last_ms)
+        if reviewed is not None:
+            self.reviewed_ms = (
+                reviewed if self.reviewed_ms is None else max(self.reviewed_ms, reviewed)
+            )
 
     def state(self, skill_id: str) -> SkillState:
         """The skill as the learner's own pack page says it (mcdesk.content.skill_states)."""

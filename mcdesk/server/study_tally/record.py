@@ -33,7 +33,7 @@ from mcdesk.server.study_tally.models import LearnerEvent, StudyTally
 
 _TABLE = StudyTally.__table__  # type: ignore[attr-defined]
 _KEYS = ("learner_id", "pack_id", "skill_id", "station_id")
-# Rows per statement: 12 columns × 500 stays far below SQLite's 32,766 bound parameters.
+# Rows per statement: 13 columns × 500 stays far below SQLite's 32,766 bound parameters.
 CHUNK_ROWS = 500
 # What a learner's timeline lists beside results (which have their own table).
 TIMELINE_KINDS = STUDY_KINDS | {EventKind.EXAM_INCIDENT}
@@ -60,6 +60,7 @@ def _row(key: TallyKey, station_id: str, tally: Tally) -> dict[str, Any]:
         "run_total": total,
         "links": tally.links,
         "last_ms": tally.last_ms,
+        "reviewed_ms": tally.reviewed_ms,
     }
 
 
@@ -91,14 +92,16 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> Any:
             "run_credit": case((newer, new.run_credit), else_=old.run_credit),
             "run_total": case((newer, new.run_total), else_=old.run_total),
             "links": old.links + new.links,
-            "last_ms": case(
-                (old.last_ms.is_(None), new.last_ms),
-                (new.last_ms > old.last_ms, new.last_ms),
-                else_=old.last_ms,
-            ),
+            "last_ms": _later(old.last_ms, new.last_ms),
+            "reviewed_ms": _later(old.reviewed_ms, new.reviewed_ms),
         },
     )
     return statement
+
+
+def _later(old: Any, new: Any) -> Any:
+    """The later of two moments in SQL, either of them NULL (``fold._later``)."""
+    return case((old.is_(None), new), (new > old, new), else_=old)
 
 
 def record_study(

@@ -7,7 +7,8 @@ folded from the same synced events the station writes with each change
 (mcdesk.content.skill_states: what "studied" is, mastery at 80 % of the latest self-check,
 readiness), so a cell says what the learner's own screens say. Results are the server's
 re-scores (mcdesk.server.web.results); "needs review before a retake" applies the station's
-retake rule (mcdesk.exam.retake) to the latest result and the study since.
+retake rule (mcdesk.exam.retake) to the latest result and the review since: what counts as
+reviewing a skill is mcdesk.protocol.review's, shared with the station.
 Call only for a class the viewer may see (``ClassInReach``).
 """
 
@@ -22,6 +23,7 @@ from sqlmodel import Session, col, select
 from mcdesk.content.skill_states import SkillState, readiness, state_of
 from mcdesk.protocol.allowances import AllowanceKind
 from mcdesk.protocol.attempt_score import weak_skills
+from mcdesk.protocol.review import reviewed_since
 from mcdesk.server.allowance_table import Allowance
 from mcdesk.server.models import Grant, Learner, Result, SchoolClass
 from mcdesk.server.study_tally.read import SkillTotal, skill_totals
@@ -66,7 +68,7 @@ def from_ms(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
-def _ended_ms(document: dict[str, Any], row: Result) -> int:
+def _ended_at(document: dict[str, Any], row: Result) -> datetime:
     """When the attempt ended on the station (its result says); else when it arrived."""
     timing = document.get("timing")
     ended = timing.get("ended_at") if isinstance(timing, dict) else None
@@ -74,8 +76,7 @@ def _ended_ms(document: dict[str, Any], row: Result) -> int:
         moment = datetime.fromisoformat(str(ended))
     except ValueError:
         moment = as_utc(row.received_at) or row.received_at
-    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1000)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def to_review(
@@ -86,7 +87,13 @@ def to_review(
     totals: dict[str, SkillTotal],
 ) -> tuple[str, ...]:
     """The skills the station's retake rule asks a learner to review before trying again:
-    those below the cut in their latest failed attempt, not studied since it ended."""
+    those below the cut in their latest failed attempt, not reviewed since it ended
+    (mcdesk.protocol.review: the lesson opened or the self-check finished, nothing else).
+
+    Event moments are the station's milliseconds (the event id), the end is the result's
+    own microseconds: the two can differ only for a review within the same millisecond
+    as the end, which no learner can do.
+    """
     assessment = manifest.get("assessment") or {}
     rule = assessment.get("retake") or {}
     if latest is None or latest.passed or not rule.get("requires_review", True):
@@ -98,17 +105,18 @@ def to_review(
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return ()  # a result the server cannot read back: the grid says nothing about it
-    ended = _ended_ms(document, latest)
+    ended = _ended_at(document, latest)
     if _waived_since(session, latest, ended):
         return ()
-    return tuple(
-        skill
-        for skill in weak
-        if (total := totals.get(skill)) is None or total.last_ms is None or total.last_ms <= ended
-    )
+    return tuple(skill for skill in weak if not _reviewed(totals.get(skill), ended))
 
 
-def _waived_since(session: Session, latest: Result, ended_ms: int) -> bool:
+def _reviewed(total: SkillTotal | None, ended: datetime) -> bool:
+    moment = None if total is None or total.reviewed_ms is None else from_ms(total.reviewed_ms)
+    return reviewed_since([moment], ended=ended)
+
+
+def _waived_since(session: Session, latest: Result, ended: datetime) -> bool:
     """A teacher waived the review for this pack after the attempt ended (the station then
     lets the next attempt start without it, mcdesk.exam.retake)."""
     granted = session.exec(
@@ -118,9 +126,7 @@ def _waived_since(session: Session, latest: Result, ended_ms: int) -> bool:
             col(Allowance.kind) == AllowanceKind.WAIVE_REVIEW,
         )
     ).all()
-    return any(
-        (when := as_utc(at)) is not None and when.timestamp() * 1000 > ended_ms for at in granted
-    )
+    return any((when := as_utc(at)) is not None and when > ended for at in granted)
 
 
 def _latest_results(session: Session, learner_ids: list[str], pack_id: str) -> dict[str, Result]:

@@ -14,6 +14,7 @@ from mcdesk.content.skill_states import SkillState, skill_states, state_of
 from mcdesk.exam.retake import retake_allowed
 from mcdesk.server.allowances import allow
 from mcdesk.server.models import Learner, SchoolClass, Teacher
+from mcdesk.server.study_tally.read import skill_totals
 from mcdesk.server.web.progress import LearnerProgress, ProgressGrid, chosen, progress_grid
 from mcdesk.store.connection import opened
 from mcdesk.store.engine import make_engine
@@ -168,6 +169,66 @@ def test_needs_review_before_a_retake_follows_the_stations_rule(
                   form_id="waive-1", now=datetime.now(UTC))  # fmt: skip
         (row,) = [p for p in grid_of(trc, graded).learners if p.name == "Ben Ode"]
         assert row.review == ()
+
+
+def test_only_opening_a_lesson_or_a_self_check_reviews_a_skill_on_both_sides(
+    trc: TrcServer, graded: GradedClass, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Events the station's retake rule does not count as review, and the server used to:
+    Ben's lesson opened before his attempt ended (sent only after it) and left open across
+    the end keeps adding time, reaches its end and has a link opened. The station still
+    asks for the review; the grid now says the same. A self-check after the end counts."""
+    (row,) = [p for p in grid_of(trc, graded).learners if p.name == "Ben Ode"]
+    ben, pack = row.learner_id, "sample-pack"
+    left_open, checked = row.review  # both weak after his blank attempt
+    with opened(graded.lab.home.database, read_only=True) as connection:
+        (ended_text,) = connection.execute(
+            "SELECT ended_at FROM attempt WHERE learner_id = ?", (ben,)
+        ).fetchone()
+    ended = datetime.fromisoformat(ended_text)
+    ended = ended if ended.tzinfo else ended.replace(tzinfo=UTC)
+    engine = make_engine(graded.lab.home.database)
+    try:
+        record_opened(engine, learner_id=ben, pack_id=pack, skill_id=left_open,
+                      now=ended - timedelta(minutes=2))  # fmt: skip
+        after = ended + timedelta(seconds=30)
+        add_active_time(engine, learner_id=ben, pack_id=pack, skill_id=left_open, seconds=90,
+                        now=after)  # fmt: skip
+        mark_studied(engine, learner_id=ben, pack_id=pack, skill_id=left_open, now=after)
+        record_link_opened(engine, learner_id=ben, pack_id=pack, skill_id=left_open,
+                           url="https://example.org/", now=after)  # fmt: skip
+        record_selfcheck(engine, learner_id=ben, pack_id=pack, skill_id=checked, credit=0.5,
+                         total=2, responses={}, now=after)  # fmt: skip
+    finally:
+        engine.dispose()
+    graded.lab.carry(capsys)
+
+    with opened(graded.lab.home.database, read_only=True) as connection:
+        (manifest,) = connection.execute(
+            "SELECT manifest FROM pack WHERE id = ?", (pack,)
+        ).fetchone()
+        station = retake_allowed(connection, learner_id=ben, pack_id=pack,
+                                 blueprint=json.loads(manifest)["assessment"],
+                                 now=datetime.now(UTC))  # fmt: skip
+    grid = grid_of(trc, graded)
+    (row,) = [p for p in grid.learners if p.name == "Ben Ode"]
+    assert station.review == (left_open,)
+    assert row.review == station.review
+    assert [p.name for p in chosen(grid, show="review", days=7, now=datetime.now(UTC))] == [
+        "Ben Ode"
+    ]
+    # The old server rule (any study event after the end) said otherwise for that skill.
+    with Session(trc.server.engine) as session:
+        totals = skill_totals(session, school_id=graded.school_id, pack_id=pack, learner_ids=[ben])
+    end_ms = int(ended.timestamp() * 1000)
+    lesson = totals[(ben, left_open)]
+    assert lesson.last_ms is not None
+    assert lesson.last_ms > end_ms  # the old rule: "studied since"
+    assert lesson.reviewed_ms is not None
+    assert lesson.reviewed_ms < end_ms  # the station's: not reviewed
+    timeline_page = f"/teacher/classes/{graded.welding_id}/learners/{ben}/timeline"
+    page = signed_in(trc).get(timeline_page).text
+    assert "Review before a retake" in page
 
 
 def test_the_idle_filter_on_the_page_follows_the_clock(trc: TrcServer, graded: GradedClass) -> None:
