@@ -15,19 +15,20 @@ The client checks every event was accepted but does not verify the receipts (a s
 does that on its own machine).
 
 The floor, same run: Ed25519 verification of the same result signatures on one core.
-Target: figure ≥ 0.5 × floor, per second and per core (results per CPU-second the
-server spent against verifies per CPU-second, which other work on a shared machine does
-not move), and 2 workers ≥ 1.6 × one, measured as a worker *and a core* added: N workers
+Target: figure ≥ 0.5 × floor, per second and per core (results per CPU-second the server
+spent against verifies per CPU-second, which other work on a shared machine does not
+move), and 2 workers ≥ 1.6 × one, measured as a worker *and a core* added: N workers
 with everything under test (server, PostgreSQL, client) pinned to N cores, N = 1 and 2,
 alternated --repeats times, medians compared; beside it the machine's own gain, N
 processes verifying against one. Unpinned, one worker already keeps more than one core
 busy (Ed25519 verification and hashing run outside Python's lock), so 2 workers against
-1 on the same 2 cores is printed with that machine's ceiling, not held to 1.6.
-Also printed: the same floor counting every signature the server checks per result (the result and its exam-log entries); small events per second
-(skill_studied bodies); where the CPU went in each run (server processes, PostgreSQL
-processes, this client), in CPU-seconds per 1,000 events, and the server's CPU per
-result; and, for 2 workers, the most the machine allows: its cores over the CPU a result
-costs everyone (server, PostgreSQL, client), against one worker's rate.
+1 on the same 2 cores is printed with that machine's ceiling, not held to 1.6. Also
+printed: the same floor counting every signature the server checks per result (the
+result and its exam-log entries); small events per second (skill_studied bodies); where
+the CPU went in each run (server processes, PostgreSQL processes, this client), in CPU-
+seconds per 1,000 events, and the server's CPU per result; and, for 2 workers, the most
+the machine allows: its cores over the CPU a result costs everyone (server, PostgreSQL,
+client), against one worker's rate.
 """
 
 from __future__ import annotations

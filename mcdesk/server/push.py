@@ -17,8 +17,8 @@ from mcdesk.jsonread import JsonRefused, read_json
 from mcdesk.protocol.allowances import read_use
 from mcdesk.protocol.canonical import canonical_json
 from mcdesk.protocol.streams import EventKind
-from mcdesk.server.announcement_reads import record_reads
 from mcdesk.server.allowance_use import record_uses
+from mcdesk.server.announcement_reads import record_reads
 from mcdesk.server.batch import Carried, NewEvent, NewReceipt, write_batch
 from mcdesk.server.bulk import insert_rows, table_of
 from mcdesk.server.examlog import LogRefused, parse_chunk
