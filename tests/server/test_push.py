@@ -142,6 +142,17 @@ def test_the_same_batch_posted_twice_at_once_is_stored_once(
     assert [e.event_id for e in stored(server)] == ids
 
 
+def signed_batch(station: StationIdentity, seq: int) -> tuple[bytes, dict[str, str]]:
+    """One event's push body and its signed headers, as a station sends them."""
+    body = json.dumps({"events": [make_event(seq)]}).encode("utf-8")
+    headers = signed_headers(
+        key=station.key, station_id=station.id, method="POST", path=PUSH_PATH,
+        body=body, timestamp=int(time.time()),
+    )  # fmt: skip
+    headers["Content-Type"] = "application/json"
+    return body, headers
+
+
 def test_a_push_answer_closes_its_connection_and_the_next_push_opens_another(
     server: RunningServer, station: StationIdentity
 ) -> None:
@@ -152,11 +163,7 @@ def test_a_push_answer_closes_its_connection_and_the_next_push_opens_another(
     connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=30)
     ports = []
     for seq in (1, 2):
-        body = json.dumps({"events": [make_event(seq)]}).encode("utf-8")
-        headers = signed_headers(
-            key=station.key, station_id=station.id, method="POST", path=PUSH_PATH,
-            body=body, timestamp=int(time.time()),
-        )  # fmt: skip
+        body, headers = signed_batch(station, seq)
         connection.request("POST", PUSH_PATH, body=body, headers=headers)
         assert connection.sock is not None
         ports.append(connection.sock.getsockname()[1])
@@ -171,12 +178,7 @@ def test_a_push_answer_closes_its_connection_and_the_next_push_opens_another(
     # A station's own client (requests, one session a round) opens the next one itself.
     with requests.Session() as session:
         for seq in (3, 4):
-            body = json.dumps({"events": [make_event(seq)]}).encode("utf-8")
-            headers = signed_headers(
-                key=station.key, station_id=station.id, method="POST", path=PUSH_PATH,
-                body=body, timestamp=int(time.time()),
-            )  # fmt: skip
-            headers["Content-Type"] = "application/json"
+            body, headers = signed_batch(station, seq)
             response = session.post(server.url(PUSH_PATH), data=body, headers=headers, timeout=30)
             assert response.status_code == 200, response.text
     assert len(stored(server)) == 4
