@@ -20,6 +20,7 @@ REVISIONS = (
     "0010",
     "0011",
     "0012",
+    "0013",
 )
 HEAD_REVISION = REVISIONS[-1]
 
@@ -69,6 +70,8 @@ ALLOWANCE_TABLES = frozenset({"allowance"})
 EXPECTED_TABLES["0011"] = EXPECTED_TABLES["0010"] | ALLOWANCE_TABLES
 # Catalog search indexed by lesson section: same tables, the index refilled.
 EXPECTED_TABLES["0012"] = EXPECTED_TABLES["0011"]
+# 0013 adds the record's indexes (attempt start time, exam events by attempt), no table.
+EXPECTED_TABLES["0013"] = EXPECTED_TABLES["0012"]
 
 # Revisions that leave the search index empty (they only run its DDL). The index is data
 # made from the packs, so it is filled again by today's code, in the upgrade's own

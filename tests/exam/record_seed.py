@@ -1,0 +1,72 @@
+"""A year's record on one station, built through the real exam engine: many learners,
+two micro-credentials, attempts started at the same second (keyset ties)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from mcdesk.exam.engine import ExamEngine
+from tests.exam.bank import PACK, VERSION, blueprint, make_bank
+
+OTHER_PACK = "welding-safety"
+# A few names whose case folds beyond ASCII, for the learner filter.
+NAMES = ("Zoë Ångström", "ÉMILE DUBOIS", "Straße Lena")
+
+
+def learner_names(count: int) -> list[str]:
+    return [*NAMES, *(f"Learner {n:02d}" for n in range(len(NAMES) + 1, count + 1))]
+
+
+def add_learners(database: Path, names: list[str], *, class_id: str = "c1") -> list[str]:
+    """Learners in ``class_id`` with these names; their ids, in the same order."""
+    ids = [f"{class_id}-learner-{n:02d}" for n in range(1, len(names) + 1)]
+    with sqlite3.connect(database) as connection:
+        connection.executemany(
+            "INSERT INTO learner (id, class_id, display_name, pin_hash) VALUES (?, ?, ?, 'x')",
+            [(i, class_id, name) for i, name in zip(ids, names, strict=True)],
+        )
+    connection.close()
+    return ids
+
+
+def sit_many(
+    database: Path,
+    *,
+    key: Ed25519PrivateKey,
+    learner_ids: list[str],
+    count: int,
+    start: datetime,
+    same_second: int = 3,
+) -> None:
+    """``count`` attempts taken in turn by the learners, through one engine: every
+    ``same_second`` of them start at one wall-clock second; every third one is on the
+    other micro-credential, every seventh has an incident; all but the newest two are
+    submitted."""
+    bank, plan = make_bank(per_skill=2), blueprint()
+    clock = [1000.0]
+    now = [start]
+    engine = ExamEngine(
+        database=database, station_key=key, monotonic=lambda: clock[0], wall=lambda: now[0]
+    )
+    try:
+        for n in range(count):
+            now[0] = start + timedelta(minutes=n // same_second)
+            learner = learner_ids[n % len(learner_ids)]
+            attempt_id = engine.create_attempt(
+                learner_id=learner, pack_id=OTHER_PACK if n % 3 == 2 else PACK,
+                pack_version=VERSION, blueprint=plan, bank=bank,
+            )  # fmt: skip
+            if n >= count - 2:
+                continue  # the newest two wait for their start code
+            engine.unlock(attempt_id, action="start", counter=n + 1)
+            engine.start()
+            clock[0] += 60
+            if n % 7 == 0:
+                engine.incident(kind="focus_lost", detail="the assessment window lost the focus")
+            engine.submit()
+    finally:
+        engine.close()
