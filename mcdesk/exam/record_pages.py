@@ -118,9 +118,7 @@ def _count(connection: sqlite3.Connection, where: str, params: dict[str, Any]) -
     return int(row[0])
 
 
-def _credentials(
-    connection: sqlite3.Connection, teacher: str
-) -> tuple[tuple[str, str], ...]:
+def _credentials(connection: sqlite3.Connection, teacher: str) -> tuple[tuple[str, str], ...]:
     rows = connection.execute(
         f"SELECT DISTINCT a.pack_id, coalesce(p.title, a.pack_id) {_FROM} ORDER BY 2, 1",
         {"teacher": teacher},

@@ -43,7 +43,7 @@ def sit_many(
     same_second: int = 3,
 ) -> None:
     """``count`` attempts taken in turn by the learners, through one engine: every
-    ``same_second`` of them start at one wall-clock second; every third one is on the
+    ``same_second`` of them start in the same minute; every third round of turns is on the
     other micro-credential, every seventh has an incident; all but the newest two are
     submitted."""
     bank, plan = make_bank(per_skill=2), blueprint()
@@ -55,9 +55,10 @@ def sit_many(
     try:
         for n in range(count):
             now[0] = start + timedelta(minutes=n // same_second)
-            learner = learner_ids[n % len(learner_ids)]
+            round_, turn = divmod(n, len(learner_ids))
+            learner = learner_ids[turn]
             attempt_id = engine.create_attempt(
-                learner_id=learner, pack_id=OTHER_PACK if n % 3 == 2 else PACK,
+                learner_id=learner, pack_id=OTHER_PACK if round_ % 3 == 2 else PACK,
                 pack_version=VERSION, blueprint=plan, bank=bank,
             )  # fmt: skip
             if n >= count - 2:
