@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -65,11 +66,14 @@ class RecordSection(QWidget):
         self.learner_field.setMaxLength(MAX_FILTER_CHARS)
         self.learner_field.setPlaceholderText("Any learner")
         self.learner_field.setClearButtonEnabled(True)
+        for clear in self.learner_field.findChildren(QToolButton):
+            clear.setAccessibleName("Clear the learner filter")
         self.learner_field.setAccessibleName("Filter by learner name")
         self.learner_field.setAccessibleDescription(
             "Lists the attempts of learners whose name has this text."
         )
         self.credential_box = QComboBox()
+        # Qt names a combo box by its current choice; the form's label says what it is.
         self.credential_box.setAccessibleName("Filter by micro-credential")
         self.credential_box.addItem(ALL_CREDENTIALS, None)
         form = QFormLayout()

@@ -10,7 +10,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from mcdesk.exam.engine import ExamEngine
+from mcdesk.paths import resolve_paths
+from mcdesk.store.bootstrap import open_store
 from tests.exam.bank import PACK, VERSION, blueprint, make_bank
+from tests.exam.conftest import ROSTER
 
 OTHER_PACK = "welding-safety"
 # A few names whose case folds beyond ASCII, for the learner filter.
@@ -65,9 +68,23 @@ def sit_many(
                 continue  # the newest two wait for their start code
             engine.unlock(attempt_id, action="start", counter=n + 1)
             engine.start()
-            clock[0] += 60
+            clock[0] += 20  # under 30 s between reads: a jump past it is a suspend
             if n % 7 == 0:
                 engine.incident(kind="focus_lost", detail="the assessment window lost the focus")
             engine.submit()
     finally:
         engine.close()
+
+
+def record_store(root: Path, *, key: Ed25519PrivateKey, count: int, start: datetime) -> Path:
+    """A new store (in ``root``) whose teacher ``teach`` has 30 learners and ``count``
+    attempts; the database's path."""
+    paths = resolve_paths({"MCDESK_HOME": str(root)})
+    open_store(paths, now=start)
+    with sqlite3.connect(paths.database) as connection:
+        for statement in ROSTER:
+            connection.execute(statement)
+    connection.close()
+    learners = add_learners(paths.database, learner_names(30))
+    sit_many(paths.database, key=key, learner_ids=learners, count=count, start=start)
+    return paths.database
