@@ -73,6 +73,7 @@ class RecordSection(QWidget):
             "Lists the attempts of learners whose name has this text."
         )
         self.credential_box = QComboBox()
+        self.credential_box.setObjectName("filterChoice")
         # Qt names a combo box by its current choice; the form's label says what it is.
         self.credential_box.setAccessibleName("Filter by micro-credential")
         self.credential_box.addItem(ALL_CREDENTIALS, None)
