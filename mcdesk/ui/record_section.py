@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 ALL_CREDENTIALS = "All micro-credentials"
 TYPING_PAUSE_MS = 300  # a name is read once the teacher stops typing, not at every letter
 NONE_MATCH = "No assessments match these filters."
+READING = "Reading this station's assessments…"
 
 
 def count_text(page: RecordPage) -> str:
@@ -85,7 +86,7 @@ class RecordSection(QWidget):
         form.addRow("&Micro-credential", self.credential_box)
         box.addLayout(form)
 
-        self.count_label = text_label("Reading this station's assessments…")
+        self.count_label = text_label(READING)
         self.count_label.setObjectName("recordCount")
         box.addWidget(self.count_label)
         self.newer_button = QPushButton("Newer")
@@ -125,20 +126,23 @@ class RecordSection(QWidget):
 
     def begin(self) -> None:
         """A new teacher: no filter, the newest page asked for."""
-        self._typing.stop()
-        self.learner_field.clear()
-        self.credential_box.setCurrentIndex(0)
-        self._page = None
-        self.count_label.setText("Reading this station's assessments…")
-        self._set_lines([])
+        self._clear(READING)
         self._ask(RecordQuery())
 
     def forget(self) -> None:
         """Signed out: nothing of the record stays on the page, late answers are dropped."""
         self._serial += 1
+        self._clear("")
+
+    def _clear(self, count: str) -> None:
         self._typing.stop()
         self.learner_field.clear()
+        self._offer_credentials(())  # the last teacher's micro-credentials go too
         self._page = None
+        self.count_label.setText(count)
+        self.count_label.setAccessibleName(count)
+        self.newer_button.setEnabled(False)
+        self.older_button.setEnabled(False)
         self._set_lines([])
 
     def show_page(self, serial: int, page: RecordPage) -> None:

@@ -121,6 +121,14 @@ def test_older_and_newer_page_through_every_attempt_once_newest_first(
     assert card.isChecked()
     assert card.incident_labels[0].isVisibleTo(record)
 
+    # Signing out leaves nothing of the record on the page for whoever comes next.
+    window.teacher_page.sign_out_button.click()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.signin_view, timeout=WAIT)
+    assert record.page is None
+    assert record.list_box.count() == 0
+    assert record.credential_box.count() == 1
+    assert record.count_label.text() == ""
+
 
 def test_the_filters_combine_the_count_says_so_and_each_control_is_named(
     start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot
