@@ -213,8 +213,13 @@ class RecordSection(QWidget):
                 old.hide()
                 old.deleteLater()
         self.cards = []
+        previous: QWidget = self.older_button
         for widget in widgets:
+            self.list_box.addWidget(widget)  # in the window first: Tab order is per window
             if isinstance(widget, AttemptCard):
                 self.cards.append(widget)
                 self._keep_visible(widget)
-            self.list_box.addWidget(widget)
+                # New widgets join the end of the window's Tab chain (after "Sign out"):
+                # Tab goes from "Older" through the page's cards instead.
+                QWidget.setTabOrder(previous, widget)
+                previous = widget

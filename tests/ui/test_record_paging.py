@@ -116,6 +116,14 @@ def test_older_and_newer_page_through_every_attempt_once_newest_first(
     assert len(record.cards) == sum(1 for line in back.lines if line.incidents) > 0
     card = record.cards[0]
     qtbot.waitUntil(lambda: card.isVisibleTo(record), timeout=WAIT)  # shown once laid out
+    record.older_button.setFocus()
+    qtbot.keyClick(record.older_button, Qt.Key.Key_Tab)  # from the paging row into the page
+    assert card.hasFocus()
+    for later in record.cards[1:]:
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        assert later.hasFocus()
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+    assert window.focusWidget() not in record.cards  # on to the roster's controls
     card.setFocus()
     qtbot.keyClick(card, Qt.Key.Key_Space)
     assert card.isChecked()
