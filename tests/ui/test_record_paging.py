@@ -49,9 +49,9 @@ def newest_first(database: Path) -> list[str]:
 
 
 def teacher_with_a_year(start_app: StartApp, qtbot: QtBot, home: Paths) -> MainWindow:
-    """The app set up as on a first run, then a year of attempts, then the app again and the
-    demo teacher signed in. The attempts are made with no app running: an app holding the
-    store open makes each commit slower as the log grows (1,200 took minutes, not seconds)."""
+    """The app set up as on a first run, closed; the attempts made on its store; the app
+    started again (the record is there when the station starts) and the demo teacher
+    signed in."""
     first = start_app().window
     qtbot.waitUntil(lambda: first.study is not None, timeout=WAIT)
     first.close()
