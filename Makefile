@@ -65,6 +65,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/study_ui.py
 	$(BIN)/python bench/answer_save.py
 	$(BIN)/python bench/exam_ui.py
+	$(BIN)/python bench/teacher_record.py
 	$(BIN)/python bench/kiosk.py
 	$(BIN)/python bench/content_update.py
 	$(BIN)/python bench/ingest.py

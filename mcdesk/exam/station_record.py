@@ -1,7 +1,7 @@
-"""This station's own record for its teacher page: attempts, incidents and results, newest first.
+"""One attempt of this station's record as its teacher page lists it: state, score, incidents.
 
-Read-only raw sqlite3 (the teacher page loads it on a worker thread). A teacher sees the
-attempts of learners in their own classes only, as on the school server's pages.
+Read-only raw sqlite3 on a connection the caller opened (``exam.record_pages`` reads the
+page of attempts on a worker thread).
 """
 
 from __future__ import annotations
@@ -10,13 +10,16 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from pathlib import Path
+from typing import Any
 
 from mcdesk.content.skill_states import score_text
 from mcdesk.protocol.live import incident_words
-from mcdesk.store.connection import opened
 
-SHOWN_ATTEMPTS = 50  # the newest; older ones stay in the store and reach the server
+# What ``attempt_line`` reads, in order (``a`` attempt, ``l`` learner, ``p`` pack).
+LINE_COLUMNS = (
+    "a.id, l.display_name, coalesce(p.title, a.pack_id), a.created_at, a.state, "
+    "a.score, a.max_score, a.passed"
+)
 INCIDENT_KINDS = ("incident", "interrupted")  # a crash is an incident to the teacher too
 
 STATE_WORDS = {
@@ -97,42 +100,20 @@ def _score(score: float | None, most: float | None) -> str:
     return f"{score_text(float(score), round(float(most)))} ({round(100 * score / most)}%)"
 
 
-def station_attempts(
-    database: Path,
-    *,
-    teacher_username: str,
-    limit: int = SHOWN_ATTEMPTS,
-    zone: tzinfo | None = None,
-) -> tuple[AttemptLine, ...]:
-    """The newest attempts on this station by learners of the teacher's classes."""
-    with opened(database, read_only=True) as connection:
-        rows = connection.execute(
-            """
-            SELECT a.id, l.display_name, coalesce(p.title, a.pack_id), a.created_at, a.state,
-                   a.score, a.max_score, a.passed
-            FROM attempt AS a
-            JOIN learner AS l ON l.id = a.learner_id
-            JOIN school_class AS c ON c.id = l.class_id
-            JOIN teacher AS t ON t.id = c.teacher_id AND t.username = ?
-            LEFT JOIN pack AS p ON p.id = a.pack_id
-            ORDER BY a.created_at DESC, a.id DESC LIMIT ?
-            """,
-            (teacher_username.strip(), limit),
-        ).fetchall()
-        lines = []
-        for attempt_id, learner, title, created, state, score, most, passed in rows:
-            ended = state == "scored"
-            shown = _ended_by(connection, attempt_id) if ended else str(state)
-            lines.append(
-                AttemptLine(
-                    attempt_id=str(attempt_id),
-                    learner=str(learner),
-                    title=str(title),
-                    started=_local(str(created), zone, "%Y-%m-%d %H:%M"),
-                    state=STATE_WORDS.get(shown, shown),
-                    score=_score(score, most) if ended else "",
-                    outcome=("Pass" if passed else "Not yet") if ended else "",
-                    incidents=_incidents(connection, str(attempt_id), zone),
-                )
-            )
-    return tuple(lines)
+def attempt_line(
+    connection: sqlite3.Connection, row: sqlite3.Row | tuple[Any, ...], zone: tzinfo | None
+) -> AttemptLine:
+    """One attempt as the page lists it, from a row of ``LINE_COLUMNS``."""
+    attempt_id, learner, title, created, state, score, most, passed = tuple(row)[:8]
+    ended = state == "scored"
+    shown = _ended_by(connection, attempt_id) if ended else str(state)
+    return AttemptLine(
+        attempt_id=str(attempt_id),
+        learner=str(learner),
+        title=str(title),
+        started=_local(str(created), zone, "%Y-%m-%d %H:%M"),
+        state=STATE_WORDS.get(shown, shown),
+        score=_score(score, most) if ended else "",
+        outcome=("Pass" if passed else "Not yet") if ended else "",
+        incidents=_incidents(connection, str(attempt_id), zone),
+    )

@@ -21,6 +21,7 @@ REVISIONS = (
     "0011",
     "0012",
     "0013",
+    "0014",
 )
 HEAD_REVISION = REVISIONS[-1]
 
@@ -73,6 +74,8 @@ EXPECTED_TABLES["0012"] = EXPECTED_TABLES["0011"]
 # Announcements a learner has read (mcdesk.study.announcement_reads): plain SQL.
 READ_TABLES = frozenset({"announcement_read"})
 EXPECTED_TABLES["0013"] = EXPECTED_TABLES["0012"] | READ_TABLES
+# 0014 adds the record's indexes (attempt start time, exam events by attempt), no table.
+EXPECTED_TABLES["0014"] = EXPECTED_TABLES["0013"]
 
 # Revisions that leave the search index empty (they only run its DDL). The index is data
 # made from the packs, so it is filled again by today's code, in the upgrade's own

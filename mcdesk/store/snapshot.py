@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mcdesk.store.connection import connect
 
-SNAPSHOT_REVISION = "0013"
+SNAPSHOT_REVISION = "0014"
 
 # sqlite_master after `upgrade(head)` on an empty file, in creation order; SQLite makes
 # the search index's shadow tables and sqlite_sequence itself.
@@ -366,6 +366,10 @@ CREATE VIRTUAL TABLE catalog_search USING fts5(
     tokenize = 'porter unicode61 remove_diacritics 2',
     prefix = '2 3'
 );
+
+CREATE INDEX ix_attempt_started ON attempt (created_at, id);
+
+CREATE INDEX ix_exam_event_attempt ON exam_event (attempt_id, kind);
 """
 
 

@@ -81,10 +81,6 @@ def attempt_panel(line: AttemptLine) -> QFrame:
     return frame
 
 
-def attempt_widgets(lines: Sequence[AttemptLine] | None) -> list[QWidget]:
-    """The section's widgets: a card per attempt, newest first, or why there are none."""
-    if lines is None:
-        return [text_label("Reading this station's assessments…", name="muted")]
-    if not lines:
-        return [text_label(NO_ATTEMPTS, name="muted")]
+def attempt_widgets(lines: Sequence[AttemptLine]) -> list[QWidget]:
+    """A card per attempt, in the order given (the record's count says why there are none)."""
     return [AttemptCard(line) if line.incidents else attempt_panel(line) for line in lines]

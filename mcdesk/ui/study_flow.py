@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from mcdesk.exam.console import teacher_codes
-from mcdesk.exam.station_record import station_attempts
+from mcdesk.exam.record_pages import RecordQuery, station_page
 from mcdesk.paths import bundled_pack_keys_dir
 from mcdesk.study.activity import ActiveTimeMeter
 from mcdesk.study.desk import HomePage, PackPageData, SkillPage, StudyDesk
@@ -84,6 +84,7 @@ class StudyFlow(QObject):
         self._skill: OpenSkill | None = None
         self._time_spent = 0
         self._pending_password = ""
+        self._teacher_username: str | None = None  # whose record the teacher page reads
         self._back_to_results = False
         self._generation = 0  # bumped at sign-out: answers for the previous person are dropped
         # The wallet (home's badges and the badge page) needs the store's path; without it
@@ -113,6 +114,7 @@ class StudyFlow(QObject):
         w.prefs_button.clicked.connect(self.open_prefs)
         w.still_here_button.clicked.connect(self.idle.poke)
         w.teacher_page.sign_out.connect(self.sign_out)
+        w.teacher_page.record.wanted.connect(self._read_record)
         w.closing.connect(self._close_skill)  # the time counted so far is saved on close
         w.home_view.open_pack.connect(self.open_pack)
         w.home_view.open_skill.connect(self.open_skill)
@@ -226,10 +228,8 @@ class StudyFlow(QObject):
         password, database = self._pending_password, self._desk.database
         self._pending_password = ""
         # The record first: a read of milliseconds, where the codes may wait for a seal.
-        self._run(
-            lambda: station_attempts(database, teacher_username=username),
-            self._window.teacher_page.show_attempts,
-        )
+        self._teacher_username = username
+        self._window.teacher_page.record.begin()
         self._run(
             lambda: self._slot_writer.run(
                 lambda: teacher_codes(
@@ -245,10 +245,24 @@ class StudyFlow(QObject):
             ),
         )
 
+    def _read_record(self, serial: int, query: RecordQuery) -> None:
+        """A page of this station's record for the signed-in teacher, read on the queue."""
+        username, database = self._teacher_username, self._desk.database
+        if username is None:
+            return
+        record = self._window.teacher_page.record
+        self._run(
+            lambda: station_page(database, teacher_username=username, query=query),
+            lambda page: record.show_page(serial, page),
+        )
+
     def sign_out(self) -> None:
         """Save the time counted so far, forget the learner, back to the sign-in screen."""
         self._close_skill()
         self._generation += 1
+        if self._teacher_username is not None:
+            self._teacher_username = None
+            self._window.teacher_page.record.forget()
         self.idle.stop()
         self._window.hide_idle_warning()
         self.learner_id, self.learner_name, self._pack_id = None, "", None

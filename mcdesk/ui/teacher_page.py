@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from mcdesk.protocol.codes import format_code
 from mcdesk.study.home import RosterEntry
-from mcdesk.ui.attempt_cards import AttemptCard, attempt_widgets
+from mcdesk.ui.attempt_cards import AttemptCard
 from mcdesk.ui.cards import ReadingColumn, text_label
+from mcdesk.ui.record_section import RecordSection
 
 if TYPE_CHECKING:
     from mcdesk.exam.console import TeacherCodes
-    from mcdesk.exam.station_record import AttemptLine
 
 
 class TeacherPage(ReadingColumn):
@@ -33,11 +33,16 @@ class TeacherPage(ReadingColumn):
         self._close_allowed = False
         self.close_button: QPushButton | None = None
         self.board_qr: QLabel | None = None
-        self.attempt_cards: list[AttemptCard] = []
+        # Kept through every re-draw: its filter, page and selection outlive the codes' arrival.
+        self.record = RecordSection(keep_visible=self.keep_visible_on_focus)
         self._name = ""
         self._roster: list[RosterEntry] = []
         self._codes: TeacherCodes | None = None
-        self._attempts: tuple[AttemptLine, ...] | None = None  # None: still being read
+
+    @property
+    def attempt_cards(self) -> list[AttemptCard]:
+        """The record's attempts with incidents on the page shown."""
+        return self.record.cards
 
     def allow_close(self, allowed: bool) -> None:
         """Offer "Close mcdesk" (the station is locked and only a teacher may end it)."""
@@ -46,20 +51,13 @@ class TeacherPage(ReadingColumn):
     def show_teacher(
         self, *, name: str, roster: Sequence[RosterEntry], codes: TeacherCodes | None = None
     ) -> None:
-        """Show the page for a teacher; the codes (and the record) may come later."""
-        if codes is None:
-            self._attempts = None  # a new sign-in: this teacher's record is read again
+        """Show the page for a teacher; the codes (and the record's pages) may come later."""
         self._name, self._roster, self._codes = name, list(roster), codes
-        self._render()
-
-    def show_attempts(self, lines: Sequence[AttemptLine]) -> None:
-        """This station's record for the teacher (read on the study queue)."""
-        self._attempts = tuple(lines)
         self._render()
 
     def _render(self) -> None:
         name, roster, codes = self._name, self._roster, self._codes
-        opened = {card.attempt_id for card in self.attempt_cards if card.isChecked()}
+        self.column_layout.removeWidget(self.record)  # kept, not deleted with the rest
         self.clear()
         self.code_labels = []
         self.board_qr = None
@@ -90,13 +88,7 @@ class TeacherPage(ReadingColumn):
             if codes.note:
                 left += " " + codes.note
             self.add(text_label(left, name="error" if codes.low else "muted"))
-        self.add(text_label("Assessments on this station", name="sectionTitle"))
-        self.attempt_cards = []
-        for widget in attempt_widgets(self._attempts):
-            if isinstance(widget, AttemptCard):
-                widget.setChecked(widget.attempt_id in opened)
-                self.attempt_cards.append(widget)
-            self.add(widget)
+        self.column_layout.addWidget(self.record)
         classes = sorted({entry.class_name for entry in roster})
         for class_name in classes:
             members = [e.display_name for e in roster if e.class_name == class_name]

@@ -137,6 +137,8 @@ QListWidget, QTextBrowser, QComboBox {{
     background: {c.card}; color: {c.ink}; border: {border}px solid {c.line}; border-radius: 6px;
 }}
 QListWidget:focus, QTextBrowser:focus, QComboBox:focus {{ border: 2px solid {c.accent}; }}
+/* A filter's choice stands as tall as the field beside it (the teacher page's record). */
+QComboBox#filterChoice {{ padding: 6px 8px; margin: 1px; }}
 QListWidget::item {{ padding: 6px 8px; }}
 QListWidget::item:selected {{ background: {c.accent}; color: {c.on_accent}; }}
 Card {{

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import UTC, timedelta
 from pathlib import Path
 
-from mcdesk.exam.station_record import station_attempts
+from mcdesk.exam.record_pages import RecordQuery, station_page
 from tests.exam.bank import OTHER_LEARNER, blueprint, make_bank, right, wrong
 from tests.exam.conftest import EngineFactory, FakeMonotonic, FakeWall, begin
 
@@ -46,7 +46,7 @@ def test_attempts_incidents_and_results_newest_first(
     again = make_engine()  # the process died: a new engine finds the attempt
     assert again.resume_interrupted(learner_id="learner-ada") == crashed
 
-    lines = station_attempts(store, teacher_username="teach", zone=UTC)
+    lines = station_page(store, teacher_username="teach", zone=UTC).lines
     assert [(line.learner, line.state, line.outcome) for line in lines] == [
         ("Ada", "Paused", ""),
         ("Ben", "Time ran out", "Not yet"),
@@ -79,14 +79,14 @@ def test_a_teacher_sees_only_learners_of_their_own_classes(
             "INSERT INTO teacher (id, school_id, username, display_name, password_hash) "
             "VALUES ('t2', 's1', 'other', 'Mr Other', 'x')"
         )
-    assert len(station_attempts(store, teacher_username="teach")) == 1
-    assert station_attempts(store, teacher_username="other") == ()
-    assert station_attempts(store, teacher_username="nobody") == ()
+    assert len(station_page(store, teacher_username="teach").lines) == 1
+    assert station_page(store, teacher_username="other").lines == ()
+    assert station_page(store, teacher_username="nobody").total == 0
 
 
-def test_the_newest_fifty_are_listed(make_engine: EngineFactory, store: Path) -> None:
+def test_the_teachers_name_is_trimmed(make_engine: EngineFactory, store: Path) -> None:
     engine = make_engine()
     begin(engine, bank=BANK, blueprint=blueprint())
     engine.submit()
-    assert len(station_attempts(store, teacher_username="teach", limit=0)) == 0
-    assert len(station_attempts(store, teacher_username=" teach ")) == 1
+    page = station_page(store, teacher_username=" teach ", query=RecordQuery(size=1))
+    assert (len(page.lines), page.total, page.first, page.has_older) == (1, 1, 1, False)
