@@ -269,6 +269,7 @@ class MainWindow(QMainWindow):
         self.sign_in_button.setVisible(
             name is None and self.pages.currentWidget() is not self._made.get("signin_view")
         )
+        self._fit_header()  # a name and other buttons: what fits is not what fitted before
 
     def show_page(self, page: QWidget) -> None:
         self.pages.setCurrentWidget(page)

@@ -57,12 +57,20 @@ def sit(home: Paths, *, learner_id: str, minutes_later: int, good: bool, inciden
     return attempt_id
 
 
-def teacher_signed_in(start_app: StartApp, qtbot: QtBot, home: Paths) -> MainWindow:
+def teacher_signed_in(
+    start_app: StartApp, qtbot: QtBot, home: Paths, *, small: QApplication | None = None
+) -> MainWindow:
+    """The teacher signed in on a station with two attempts; with ``small``, on a
+    1024×600 screen at 200% text from before the sign-in, as a station set up that way."""
     window = start_app().window
     window.show()
     qtbot.waitExposed(window)
     qtbot.waitUntil(lambda: window.signin_view.names.count() > 0, timeout=WAIT)
     qtbot.waitUntil(lambda: window.study is not None, timeout=WAIT)
+    if small is not None:
+        window.showNormal()
+        window.resize(1024, 600)
+        large_text(small, scale=200)
     sit(home, learner_id=GRACE, minutes_later=0, good=True, incident=False)
     sit(home, learner_id=BEN, minutes_later=20, good=False, incident=True)
     view = window.signin_view
@@ -115,11 +123,7 @@ def test_the_teacher_page_lists_this_stations_attempts_and_incidents_on_selectio
 def test_the_teacher_page_fits_at_1024_by_600_with_200_percent_text(
     start_app: StartApp, bundled: Path, home: Paths, qtbot: QtBot, themed: QApplication
 ) -> None:
-    window = teacher_signed_in(start_app, qtbot, home)
-    window.showNormal()
-    window.resize(1024, 600)
-    large_text(themed, scale=200)
-    window.refit_header()
+    window = teacher_signed_in(start_app, qtbot, home, small=themed)
     qtbot.waitUntil(lambda: len(window.teacher_page.code_labels) == 10, timeout=60_000)
     (card,) = window.teacher_page.attempt_cards
     card.setChecked(True)
