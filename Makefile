@@ -37,7 +37,7 @@ imports: $(STAMP)
 	$(BIN)/lint-imports
 
 pytest: $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 ## One-folder PyInstaller bundle in dist/mcdesk (catalog included, server excluded).
 bundle: $(STAMP)
