@@ -25,9 +25,19 @@ TEACHER_FORM_BYTES = 4 * 1024
 # Past this many digits a Content-Length is no size at all (and int() would refuse it).
 MAX_LENGTH_DIGITS = 19
 CLOSE = {"Connection": "close"}
-# A body this small is read and dropped before the 413, so the client, still sending, reads
-# the words instead of a reset connection; a larger one is refused unread.
+# A refused body up to this size is read and dropped before the 413, so the client, still
+# sending, reads the words instead of a reset connection (closing with unread bytes makes the
+# kernel reset it, and the answer in flight is lost); a larger one is refused unread. The
+# bound is the larger of DRAIN_BYTES and a few times the route's own limit (someone picking
+# a photo a little too big for the verify page), never past MAX_DRAIN_BYTES.
 DRAIN_BYTES = 1024 * 1024
+DRAIN_LIMITS = 4
+MAX_DRAIN_BYTES = 16 * 1024 * 1024
+
+
+def drained_up_to(limit: int) -> int:
+    """The largest refused body, for a route taking ``limit`` bytes, read before the 413."""
+    return min(MAX_DRAIN_BYTES, max(DRAIN_BYTES, DRAIN_LIMITS * limit))
 
 
 async def _drain(receive: Receive) -> None:
@@ -100,7 +110,7 @@ class BodyLimit:
         words = refusal(method=method, path=path, limit=limit)
         declared = _declared_length(scope["headers"], limit=limit)
         if declared is not None and declared > limit:
-            if limit > 0 and declared <= DRAIN_BYTES:  # a form a little too big
+            if limit > 0 and declared <= drained_up_to(limit):  # a little too big
                 await _drain(receive)
             response = JSONResponse(
                 {"detail": words}, status_code=status.HTTP_413_CONTENT_TOO_LARGE, headers=CLOSE

@@ -117,3 +117,26 @@ def test_a_get_takes_no_body(server: RunningServer) -> None:
     streamed = stream_chunked(server.base_url, "/api/v1/server-key", total=4 * CHUNK, method="GET")
     assert streamed.status == 413
     assert streamed.detail == "GET /api/v1/server-key takes no request body; send it without one"
+
+
+def test_a_photo_a_little_too_big_for_the_verify_page_gets_words_every_time(
+    server: RunningServer,
+) -> None:
+    """A refused body a few times the route's limit is read and dropped before the 413:
+    answered while the client was still sending, the connection closed with unread bytes
+    and was reset, and the words were lost (seen once in CI as an IncompleteRead)."""
+    photo = b"\x89PNG" + b"\x00" * (3 * 1024 * 1024)  # 3 MiB: the page takes 2 MiB
+    for _ in range(8):
+        answer = requests.post(
+            server.url("/verify"), files={"badge": ("photo.png", photo)}, timeout=30
+        )
+        assert answer.status_code == 413
+        assert "too large" in answer.text
+
+
+def test_what_is_read_before_a_refusal_is_bounded() -> None:
+    from mcdesk.server.bodylimit import DRAIN_BYTES, MAX_DRAIN_BYTES, drained_up_to
+
+    assert drained_up_to(4 * 1024) == DRAIN_BYTES  # the enrolment: a form's worth
+    assert drained_up_to(2 * 1024 * 1024) == 8 * 1024 * 1024  # the verify page: 4× its limit
+    assert drained_up_to(32 * 1024 * 1024) == MAX_DRAIN_BYTES  # a push: never past the cap
